@@ -1,0 +1,69 @@
+"""The command line: argparse wiring only; each subcommand lives in ``commands/``.
+
+Exit codes: 0 clean, 1 findings (or a refused render), 2 bad usage or
+unreadable input, 130 interrupted. A bug prints one line asking for a report,
+with versions, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+from .commands import UsageError, check, render
+from .reporters import FORMATS
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="sgecompile", description="Compile TOML cluster profiles into checked SGE job scripts for dask.")
+    top.add_argument("--version", action="version", version=f"sgecompile {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("render", help="print the worker job script of a profile")
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for the worker command")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the script here (atomically) instead of stdout")
+    p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
+    p.set_defaults(run=render.run)
+
+    p = sub.add_parser("check", help="check profiles for SGE traps (exit 1 on errors)")
+    p.add_argument("profiles", nargs="+", metavar="PROFILE", help="files, directories or globs")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--variant", metavar="NAME")
+    group.add_argument("--all-variants", action="store_true")
+    p.add_argument("--format", choices=sorted(FORMATS), default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.set_defaults(run=check.run)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return int(args.run(args))
+    except UsageError as exc:
+        sys.stderr.write(f"sgecompile: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("sgecompile: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        last = traceback.format_exc().strip().splitlines()[-1]
+        sys.stderr.write(
+            f"sgecompile: internal error: {last}\n"
+            f"This is a bug in sgecompile {__version__} (Python {platform.python_version()}); "
+            "please report it with the profile that caused it.\n"
+        )
+        return 3

@@ -1,0 +1,74 @@
+"""``sgecompile check PROFILE...``: the linter, for people and for CI."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+from pathlib import Path
+
+from .. import rules
+from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
+from ..loader import _FileProblem, read_document
+from ..pipeline import compile_file
+from ..reporters import FORMATS, text
+from . import UsageError
+
+
+def expand(patterns: list[str]) -> list[Path]:
+    """Files, directories (every ``*.toml`` below) and globs, in a stable order."""
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = [Path(p) for p in sorted(glob.glob(pattern, recursive=True))] or [Path(pattern)]
+        for path in matches:
+            if path.is_dir():
+                found += sorted(path.rglob("*.toml"))
+            elif path.exists():
+                found.append(path)
+            else:
+                raise UsageError(f"no such file or directory: {pattern}")
+    return list(dict.fromkeys(found))
+
+
+def bases_of(paths: list[Path]) -> set[Path]:
+    """Files that other files in the set extend: they are checked as bases, not as whole profiles."""
+    bases = set()
+    for path in paths:
+        try:
+            extends = read_document(path).data.get("extends")
+        except _FileProblem:
+            continue
+        if isinstance(extends, str):
+            bases.add((path.parent / extends).resolve())
+    return bases
+
+
+def check_base(path: Path) -> list[Diagnostic]:
+    try:
+        return rules.run("document", read_document(path))
+    except _FileProblem as problem:
+        return [problem.diagnostic]
+
+
+def check_paths(paths: list[Path], variant: str | None = None, all_variants: bool = False) -> list[Diagnostic]:
+    found: set[Diagnostic] = set()
+    bases = bases_of(paths)
+    for path in paths:
+        if path.resolve() in bases:
+            found.update(check_base(path))
+            continue
+        first = compile_file(path, variant)
+        found.update(first.diagnostics)
+        for name in first.loaded.variant_names() if all_variants else ():
+            found.update(compile_file(path, name).diagnostics)
+    return sorted(found, key=sort_key)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = expand(args.profiles)
+    diagnostics = check_paths(paths, args.variant, args.all_variants)
+    sys.stdout.write(FORMATS[args.format](diagnostics))
+    if args.format == "text":
+        sys.stdout.write(text.summary(diagnostics, len(paths)) + "\n")
+    failing = has_errors(diagnostics) or (args.strict and any(d.severity is Severity.WARNING for d in diagnostics))
+    return 1 if failing else 0

@@ -1,0 +1,100 @@
+"""A typed profile → the job it asks for: qsub directives and the worker command.
+
+This is where the arithmetic the compiler does for the user lives: threads and
+memory per process, pe slots, and the memory request derived from
+``worker.memory``. The result, a :class:`Plan`, is what both ``render`` and
+``launch`` use, so what is launched is what was rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from . import directives as dirs
+from .models import Profile
+from .units import format_sge_memory
+
+SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
+WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
+
+
+@attrs.frozen
+class Plan:
+    """The compiled job: every directive asked for (in order), and how to start the workers."""
+
+    profile: Profile
+    asked: tuple[dirs.Directive, ...]  # every directive the profile asks for, in order, before `skip`
+
+    @property
+    def requested(self) -> list[dirs.Directive]:
+        """What is left after ``job.skip``, duplicates still in."""
+        return dirs.skipped(self.asked, self.profile.job.skip)
+
+    @property
+    def directives(self) -> list[dirs.Directive]:
+        """What the header holds: each request once."""
+        return dirs.effective(self.requested)
+
+    @property
+    def derived_memory(self) -> str | None:
+        """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, if derived."""
+        site, job = self.profile.site, self.profile.job
+        if not site.memory_resource or any(r.name == site.memory_resource for r in job.resources):
+            return None
+        total = self.profile.worker.memory.bytes
+        share = -(-total // self.profile.slots) if site.memory_per == "slot" and site.pe else total
+        return format_sge_memory(share)
+
+    def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
+        """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""
+        w = self.profile.worker
+        argv = [w.python, "-m", "distributed.cli.dask_worker", *scheduler, "--name", name]
+        argv += ["--nthreads", str(w.threads_per_process), "--memory-limit", str(w.memory_per_process)]
+        if w.processes > 1:
+            argv += ["--nworkers", str(w.processes)]
+        argv += ["--nanny" if w.nanny else "--no-nanny", "--death-timeout", str(w.death_timeout)]
+        if w.local_directory:
+            argv += ["--local-directory", w.local_directory]
+        argv += list(w.extra_args)
+        if w.interface:
+            argv += ["--interface", w.interface]
+        return argv
+
+
+def compile_profile(profile: Profile) -> Plan:
+    """Order every directive the profile asks for: structured keys first, then ``job.directives``."""
+    job, site = profile.job, profile.site
+    wanted: list[dirs.Directive] = []
+
+    def add(option: str, origin: tuple[str, ...], *args: str) -> None:
+        wanted.append(dirs.Directive(option, args, origin))
+
+    add("-N", ("job", "name"), job.name)
+    if job.queue:
+        add("-q", ("job", "queue"), job.queue)
+    if job.project:
+        add("-P", ("job", "project"), job.project)
+    for r in job.resources:
+        add("-l", ("job", "resources", r.name), f"{r.name}={r.value}")
+    plan = Plan(profile, ())
+    if plan.derived_memory:
+        add("-l", ("worker", "memory"), f"{site.memory_resource}={plan.derived_memory}")
+    if job.walltime:
+        add("-l", ("job", "walltime"), f"h_rt={job.walltime.seconds}")
+    if job.log_directory:
+        if not job.join_output:
+            add("-e", ("job", "log_directory"), job.log_directory.rstrip("/") + "/")
+        add("-o", ("job", "log_directory"), job.log_directory.rstrip("/") + "/")
+    if job.cwd:
+        add("-cwd", ("job", "cwd"))
+    if job.join_output:
+        add("-j", ("job", "join_output"), "y")
+    if site.pe:
+        add("-pe", ("site", "pe"), site.pe, str(profile.slots))
+    if job.export_env:
+        add("-V", ("job", "export_env"))
+    add("-S", ("site", "shell"), site.shell)
+    wanted.extend(job.directives)
+    return Plan(profile, tuple(wanted))

@@ -1,0 +1,152 @@
+"""qsub options as parsed records, and the one ordered set the header is built from.
+
+Every ``#$`` line comes from a :class:`Directive`, whether a structured key
+(``job.queue``) or the free-form ``job.directives`` list produced it. Identity,
+duplicates, conflicts and ``skip`` are decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+
+import attrs
+
+from .tomlpos import Path as KeyPath
+
+
+@attrs.frozen
+class Option:
+    """What qsub(1) accepts for one option: how many arguments, and whether it works in a script."""
+
+    name: str
+    min_args: int
+    max_args: int
+    in_script: bool = True
+    accumulates: bool = False  # -l, -v, -M ...: several requests, each with its own identity
+
+
+def _options() -> dict[str, Option]:
+    zero = "-clear -cwd -h -hard -notify -pty -soft -V -terse -verify -help -version -sync"
+    one = (
+        "-@ -a -ac -A -ar -b -c -ckpt -C -dc -dl -e -hold_jid -hold_jid_ad -i -j -js -jsv -l -m -M "
+        "-masterq -N -now -o -p -P -q -r -R -S -sc -shell -t -tc -umask -v -w -wd -binding"
+    )
+    table = {n: Option(n, 0, 0) for n in zero.split()}
+    table.update({n: Option(n, 1, 1) for n in one.split()})
+    table["-pe"] = Option("-pe", 2, 2)
+    table["-pty"] = Option("-pty", 1, 1)
+    table["-sync"] = Option("-sync", 1, 1)
+    for name in ("-l", "-v", "-M", "-ac", "-dc", "-sc", "-hold_jid", "-masterq"):
+        table[name] = attrs.evolve(table[name], accumulates=True)
+    for name in ("-C", "-b", "-sync", "-terse", "-verify", "-help", "-version", "-@", "-clear", "-pty"):
+        table[name] = attrs.evolve(table[name], in_script=False)
+    return table
+
+
+OPTIONS: dict[str, Option] = _options()
+
+
+@attrs.frozen
+class DirectiveError(ValueError):
+    """A ``job.directives`` entry that is not a qsub option SGE would accept."""
+
+    problem: str  # "unknown-option", "arguments", "syntax", "empty"
+    text: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+@attrs.frozen
+class Directive:
+    """One qsub option with its arguments, and the profile key that asked for it."""
+
+    option: str
+    args: tuple[str, ...]
+    origin: KeyPath
+    scope: str = "hard"  # -l and -q after -soft are soft requests
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """What makes two directives the same request: ``-l h_vmem`` twice is, ``-l a`` and ``-l b`` are not."""
+        if self.option == "-l":
+            return (self.scope, "-l", resource_name(self.args[0]))
+        if OPTIONS[self.option].accumulates:
+            return (self.scope, self.option, *self.args)
+        return (self.scope, self.option)
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.option, *self.args))
+
+
+def resource_name(request: str) -> str:
+    return request.partition("=")[0].strip()
+
+
+def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
+    """Split one ``job.directives`` entry into directives; ``-l a=1,b=2`` gives one per resource."""
+    try:
+        words = shlex.split(text, comments=False)
+    except ValueError as exc:
+        raise DirectiveError("syntax", text, f"{text!r}: {exc}") from None
+    if not words:
+        raise DirectiveError("empty", text, "an empty directive")
+    out: list[Directive] = []
+    while words:
+        option = words.pop(0)
+        spec = OPTIONS.get(option)
+        if spec is None:
+            raise DirectiveError("unknown-option", text, f"{option!r} is not a qsub option")
+        args = []
+        while words and len(args) < spec.max_args and not (words[0] in OPTIONS and len(args) >= spec.min_args):
+            args.append(words.pop(0))
+        if len(args) < spec.min_args:
+            raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
+        if option in ("-hard", "-soft"):
+            scope = option[1:]
+        if option == "-l":
+            out.extend(Directive(option, (r,), origin, scope) for r in args[0].split(",") if r)
+        else:
+            out.append(Directive(option, tuple(args), origin, scope))
+    return out
+
+
+def skipped(directives: Iterable[Directive], skip: Iterable[str]) -> list[Directive]:
+    """Leave out the options named in ``skip`` (by option name, never by substring)."""
+    names = set(skip)
+    return [d for d in directives if d.option not in names]
+
+
+def effective(directives: Iterable[Directive]) -> list[Directive]:
+    """The header's directives: each identity once (the first), and ``-e`` dropped when ``-j y`` joins output."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    items = list(directives)
+    joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in items)
+    for d in items:
+        if d.identity in seen or (joined and d.option == "-e"):
+            continue
+        seen.add(d.identity)
+        out.append(d)
+    return out
+
+
+def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directive]]:
+    """Pairs (first, later) with the same identity: the later one is never rendered."""
+    first: dict[tuple[str, ...], Directive] = {}
+    pairs = []
+    for d in directives:
+        if d.identity in first:
+            pairs.append((first[d.identity], d))
+        else:
+            first[d.identity] = d
+    return pairs
+
+
+# Options that contradict each other; render refuses a profile that has both.
+CONFLICTS: tuple[tuple[str, str, str], ...] = (
+    ("-cwd", "-wd", "both set the working directory"),
+)

@@ -1,0 +1,222 @@
+"""Profile files → one merged table per section, and where every value came from.
+
+A profile may ``extends`` a base file (relative to itself), which may extend
+another; the chain merges table by table with the child winning, then the
+chosen variant (``[variants.NAME]``) is laid on top. Each file is parsed once
+per process. Problems with files (unreadable, bad TOML, missing base, cycles,
+unknown variant) become diagnostics; nothing here raises on user input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .diagnostics import Diagnostic, Location, Severity
+from .tomlpos import Path as KeyPath
+from .tomlpos import Positions, positions
+
+SECTIONS = ("site", "job", "worker")
+
+
+@attrs.frozen
+class Document:
+    """One parsed profile file."""
+
+    path: Path
+    data: dict[str, Any]
+    positions: Positions
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def locate(self, key: KeyPath) -> Location:
+        pos = self.positions.of(key)
+        return Location(self.name, *pos) if pos else Location(self.name)
+
+
+@attrs.frozen
+class Origin:
+    """Where an effective value was set: a place in a file, and which layer it was."""
+
+    location: Location
+    layer: str  # "default", "base", "profile", "variant NAME"
+
+
+@attrs.frozen
+class Loaded:
+    """The merged profile, before typing."""
+
+    documents: tuple[Document, ...]  # base first, the profile itself last
+    values: dict[str, dict[str, Any]]
+    origins: dict[KeyPath, Origin]
+    diagnostics: tuple[Diagnostic, ...]
+    variant: str | None
+
+    @property
+    def file(self) -> str:
+        return self.documents[-1].name if self.documents else ""
+
+    def where(self, key: KeyPath) -> Location:
+        """The location of the effective value at ``key`` (or of its nearest set parent)."""
+        for end in range(len(key), 0, -1):
+            if key[:end] in self.origins:
+                return self.origins[key[:end]].location
+        return Location(self.file)
+
+    def variant_names(self) -> list[str]:
+        names: list[str] = []
+        for doc in self.documents:
+            variants = doc.data.get("variants")
+            if isinstance(variants, dict):
+                names.extend(n for n in variants if n not in names)
+        return names
+
+
+def display_path(path: Path) -> str:
+    """A path as a compiler prints it: relative to the working directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _FileProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+@lru_cache(maxsize=512)
+def _parse(path: Path, stamp: tuple[int, int]) -> Document:
+    del stamp  # part of the cache key only: a changed file is read again
+    where = Location(display_path(path))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _FileProblem(Diagnostic("SGE002", Severity.ERROR, f"not UTF-8 text: {exc.reason} at byte {exc.start}", where)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _FileProblem(_syntax_error(exc, where)) from None
+    return Document(path, data, positions(text))
+
+
+def _syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnostic:
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)$", text)
+    message = text[: match.start()].strip() if match else text
+    line, column = (int(match[1]), int(match[2])) if match else (None, None)
+    if text.endswith("(at end of document)"):
+        message = text.removesuffix("(at end of document)").strip()
+    return Diagnostic(
+        "SGE002", Severity.ERROR, f"TOML syntax: {message}", Location(where.file, line, column),
+        "Fix the TOML syntax; strings need quotes, e.g. queue = \"all.q\".",
+    )
+
+
+def read_document(path: Path, referrer: Location | None = None) -> Document:
+    """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
+    where = referrer or Location(display_path(path))
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)) from None
+    if not path.is_file():
+        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"{display_path(path)} is not a file", where))
+    try:
+        return _parse(path.resolve(), (stat.st_mtime_ns, stat.st_size))
+    except OSError as exc:
+        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)) from None
+
+
+def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
+    """The profile and its bases, base first; stops at the first broken link."""
+    chain: list[Document] = []
+    seen: list[Path] = []
+    referrer: Location | None = None
+    current: Path | None = path
+    while current is not None:
+        resolved = current.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(display_path(p) for p in [*seen, resolved])
+            return chain[::-1], [Diagnostic("SGE003", Severity.ERROR, f"`extends` goes round in a circle: {cycle}", referrer or Location(None), "Remove one `extends` so the chain ends.")]
+        seen.append(resolved)
+        try:
+            doc = read_document(current, referrer)
+        except _FileProblem as problem:
+            return chain[::-1], [problem.diagnostic]
+        chain.append(doc)
+        base = doc.data.get("extends")
+        if base is None:
+            break
+        referrer = doc.locate(("extends",))
+        if not isinstance(base, str) or not base:
+            return chain[::-1], [Diagnostic("SGE003", Severity.ERROR, "`extends` must name a file, as a string", referrer, "extends = \"site.toml\"")]
+        current = (doc.path.parent / os.path.expanduser(base))
+    return chain[::-1], []
+
+
+def _lay(values: dict[str, Any], origins: dict[KeyPath, Origin], table: dict[str, Any], prefix: KeyPath, doc: Document, source: KeyPath, layer: str) -> None:
+    """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
+    for key, value in table.items():
+        here = prefix + (key,)
+        origins[here] = Origin(doc.locate(source + (key,)), layer)
+        if isinstance(value, dict):
+            if not isinstance(values.get(key), dict):
+                values[key] = {}
+            _lay(values[key], origins, value, here, doc, source + (key,), layer)
+        else:
+            if isinstance(value, list):
+                for i in range(len(value)):
+                    origins[here + (i,)] = Origin(doc.locate(source + (key, i)), layer)
+            values[key] = _copy(value)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def load(path: str | os.PathLike[str], variant: str | None = None) -> Loaded:
+    """Read a profile, its ``extends`` chain and a variant into merged sections."""
+    chain, problems = _chain(Path(path))
+    values: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+    origins: dict[KeyPath, Origin] = {}
+    for i, doc in enumerate(chain):
+        layer = "profile" if i == len(chain) - 1 else "base"
+        for section in SECTIONS:
+            if isinstance(doc.data.get(section), dict):
+                _lay(values[section], origins, doc.data[section], (section,), doc, (section,), layer)
+    loaded = Loaded(tuple(chain), values, origins, tuple(problems), variant)
+    if variant is None or problems:
+        return loaded
+    return _apply_variant(loaded, variant)
+
+
+def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
+    values, origins = loaded.values, dict(loaded.origins)
+    found = False
+    for doc in loaded.documents:
+        table = (doc.data.get("variants") or {}).get(variant) if isinstance(doc.data.get("variants"), dict) else None
+        if not isinstance(table, dict):
+            continue
+        found = True
+        for section in SECTIONS:
+            if isinstance(table.get(section), dict):
+                _lay(values[section], origins, table[section], (section,), doc, ("variants", variant, section), f"variant {variant}")
+    if found:
+        return attrs.evolve(loaded, values=values, origins=origins)
+    names = loaded.variant_names()
+    hint = f"Variants in this profile: {', '.join(names)}." if names else "This profile defines no [variants.NAME] tables."
+    missing = Diagnostic("SGE004", Severity.ERROR, f"no variant named {variant!r}", Location(loaded.file), hint)
+    return attrs.evolve(loaded, diagnostics=(*loaded.diagnostics, missing))

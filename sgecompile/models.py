@@ -1,0 +1,195 @@
+"""Typed, frozen profile models, and the one function that builds them from merged tables.
+
+``Profile.build`` types every value on the way in (memory as exact bytes with
+its unit system, walltime as seconds, directives as parsed records). A value
+that cannot be typed is recorded as a :class:`Failure` for the rules to
+explain; the model is only built when every value could be typed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from . import directives as dirs
+from . import schema
+from .loader import Loaded
+from .tomlpos import Path as KeyPath
+from .units import Memory, UnitError, Walltime, parse_dask_memory, parse_sge_memory, parse_walltime
+
+# Built-in SGE complexes of type MEMORY (complex(5)); the site's memory_resource is added.
+MEMORY_COMPLEXES = frozenset(
+    "h_vmem s_vmem h_rss s_rss h_data s_data h_stack s_stack h_core s_core h_fsize s_fsize "
+    "mem_free mem_total mem_used swap_free swap_total swap_used virtual_free virtual_total virtual_used".split()
+)
+
+
+@attrs.frozen
+class Failure:
+    """A value that could not be typed: where it is, what kind it should be, and why not."""
+
+    key: KeyPath
+    kind: str
+    error: UnitError | dirs.DirectiveError
+
+
+@attrs.frozen
+class Site:
+    pe: str | None
+    memory_resource: str | None
+    memory_per: str
+    shell: str
+
+
+@attrs.frozen
+class Resource:
+    """One ``-l name=value`` request; ``memory`` is set when the value is an SGE memory amount."""
+
+    name: str
+    value: str
+    memory: Memory | None = None
+
+
+@attrs.frozen
+class Job:
+    name: str
+    queue: str | None
+    project: str | None
+    walltime: Walltime | None
+    resources: tuple[Resource, ...]
+    export_env: bool
+    cwd: bool
+    join_output: bool
+    log_directory: str | None
+    directives: tuple[dirs.Directive, ...]
+    skip: tuple[str, ...]
+    prologue: tuple[str, ...]
+
+
+@attrs.frozen
+class Worker:
+    cores: int
+    processes: int
+    memory: Memory
+    task_cores: int
+    python: str
+    death_timeout: int
+    interface: str | None
+    local_directory: str | None
+    nanny: bool
+    extra_args: tuple[str, ...]
+
+    @property
+    def threads_per_process(self) -> int:
+        return self.cores // self.processes
+
+    @property
+    def memory_per_process(self) -> int:
+        """Each process's share in bytes, rounded down so the shares never exceed the total."""
+        return self.memory.bytes // self.processes
+
+
+@attrs.frozen
+class Profile:
+    site: Site
+    job: Job
+    worker: Worker
+    source: Loaded
+
+    @property
+    def slots(self) -> int:
+        """pe slots: one per thread, times the cores each task's own program uses."""
+        return self.worker.cores * self.worker.task_cores
+
+    @classmethod
+    def build(cls, loaded: Loaded) -> tuple[Profile | None, tuple[Failure, ...]]:
+        """Type the merged tables; on any failure, no model (the failures say why)."""
+        typer = _Typer(loaded.values)
+        site = Site(**{k.name: typer.plain("site", k) for k in schema.SECTIONS["site"]})
+        job = typer.job(site)
+        worker = typer.worker()
+        if typer.failures or typer.untyped:
+            return None, tuple(typer.failures)
+        return cls(site, job, worker, loaded), ()
+
+
+def default_processes(cores: int) -> int:
+    """dask-jobqueue's split of cores into processes: all of them up to 4, else the smallest factor >= sqrt."""
+    if cores <= 4:
+        return cores
+    return min(f for f in range(1, cores + 1) if cores % f == 0 and f * f >= cores)
+
+
+class _Typer:
+    """Reads merged values with defaults, recording failures instead of raising."""
+
+    def __init__(self, values: dict[str, dict[str, Any]]) -> None:
+        self.values = values
+        self.failures: list[Failure] = []
+        self.untyped = False  # a value of the wrong TOML type or missing: structure rules report it
+
+    def plain(self, section: str, key: schema.Key) -> Any:
+        value = self.values[section].get(key.name, key.default)
+        if value is None:
+            self.untyped |= key.required
+            return None
+        if not schema.kind_matches(key.kind, value) or (key.choices and value not in key.choices):
+            self.untyped = True
+            return key.default
+        if key.minimum is not None and value < key.minimum:
+            self.untyped = True
+        return tuple(value) if isinstance(value, list) else value
+
+    def typed(self, section: str, name: str, parse: Callable[[Any], Any]) -> Any:
+        raw = self.plain(section, schema.key(section, name))
+        if raw is None:
+            return None
+        try:
+            return parse(raw)
+        except (UnitError, dirs.DirectiveError) as error:
+            self.failures.append(Failure((section, name), schema.key(section, name).kind, error))
+            return None
+
+    def job(self, site: Site) -> Job:
+        get = {k.name: self.plain("job", k) for k in schema.SECTIONS["job"]}
+        get["walltime"] = self.typed("job", "walltime", parse_walltime)
+        get["resources"] = self.resources(get["resources"] or {}, site)
+        get["directives"] = self.directives(get["directives"] or ())
+        return Job(**get)
+
+    def resources(self, table: dict[str, Any], site: Site) -> tuple[Resource, ...]:
+        memory_names = MEMORY_COMPLEXES | {site.memory_resource} if site.memory_resource else MEMORY_COMPLEXES
+        out = []
+        for name, value in table.items():
+            memory = None
+            if name in memory_names:
+                try:
+                    memory = parse_sge_memory(value)
+                except UnitError as error:
+                    self.failures.append(Failure(("job", "resources", name), "sge-memory", error))
+            out.append(Resource(name, str(value), memory))
+        return tuple(out)
+
+    def directives(self, texts: tuple[str, ...]) -> tuple[dirs.Directive, ...]:
+        out: list[dirs.Directive] = []
+        scope = "hard"
+        for i, text in enumerate(texts):
+            try:
+                parsed = dirs.parse(text, ("job", "directives", i), scope)
+            except dirs.DirectiveError as error:
+                self.failures.append(Failure(("job", "directives", i), "directive", error))
+                continue
+            out.extend(parsed)
+            scope = parsed[-1].scope if parsed else scope
+        return tuple(out)
+
+    def worker(self) -> Worker:
+        get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
+        get["memory"] = self.typed("worker", "memory", parse_dask_memory)
+        if get["processes"] is None and isinstance(get["cores"], int):
+            get["processes"] = default_processes(get["cores"])
+        get["python"] = get["python"] or sys.executable
+        return Worker(**get)

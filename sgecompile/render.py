@@ -1,0 +1,69 @@
+"""A compiled plan → the text of the job script, through jinja2 templates.
+
+Templates live in the top-level ``templates/`` folder of a checkout and are
+shipped inside the wheel as ``sgecompile/templates``; ``--templates DIR`` puts a
+user's own folder first. Every word of the worker command passes through
+:func:`shell_word`, so no value can run code or add a line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
+
+_PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+_EXPANSION = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+def shell_word(text: str) -> str:
+    """One shell word that means ``text``, keeping only ``$VAR``/``${VAR}`` expansions.
+
+    Plain words stay as they are; anything else is double-quoted with ``\\``,
+    ``"``, `` ` `` and every other ``$`` escaped, so ``$TMPDIR`` still expands
+    on the compute host but ``$(cmd)``, globs, ``;`` and spaces do nothing.
+    """
+    if _PLAIN.fullmatch(text):
+        return text
+    pieces = _EXPANSION.split(text)
+    quoted = "".join(p if i % 2 else re.sub(r'([\\"`$])', r"\\\1", p) for i, p in enumerate(pieces))
+    return f'"{quoted}"'
+
+
+def template_dirs(extra: str | Path | None = None) -> list[Path]:
+    """Where templates are looked up: the user's folder, the installed package, the checkout."""
+    found = [Path(extra)] if extra else []
+    packaged = Path(str(resources.files("sgecompile"))) / "templates"
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    found += [d for d in (packaged, checkout) if d.is_dir()]
+    return found
+
+
+@lru_cache(maxsize=8)
+def environment(extra: str | None = None) -> jinja2.Environment:
+    """One compiled-template cache per template folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(extra)]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["shell_word"] = shell_word
+    return env
+
+
+def render(plan: Plan, scheduler: Sequence[str] = (SCHEDULER_PLACEHOLDER,), worker_name: str = WORKER_NAME_DEFAULT, templates: str | None = None) -> str:
+    """The job script for ``plan``: shebang, ``#$`` header, prologue, worker command."""
+    profile = plan.profile
+    return environment(templates).get_template("job.sh.j2").render(
+        shell=profile.site.shell,
+        directives=[d.text for d in plan.directives],
+        prologue=profile.job.prologue,
+        command=plan.worker_command(scheduler, worker_name),
+    )

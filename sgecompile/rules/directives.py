@@ -1,0 +1,146 @@
+"""SGE5xx: the qsub options of the header: duplicates, conflicts, unknown or useless options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import directives as dirs
+from ..compiler import Plan
+from ..diagnostics import Severity
+from ..schema import suggest
+from . import Context, Finding, rule
+
+_STRUCTURED = {
+    "-N": "job.name", "-q": "job.queue", "-P": "job.project", "-cwd": "job.cwd", "-j": "job.join_output",
+    "-V": "job.export_env", "-o": "job.log_directory", "-e": "job.log_directory", "-pe": "site.pe", "-S": "site.shell",
+}
+
+
+def _said(d: dirs.Directive) -> str:
+    return "job.directives" if d.origin[:2] == ("job", "directives") else ".".join(map(str, d.origin))
+
+
+@rule("SGE501", Severity.WARNING, "plan")
+def duplicate_directive(plan: Plan) -> Iterator[Finding]:
+    """The same qsub option asked for twice with the same value.
+
+    Why: harmless, but a sign that a structured key and `job.directives` overlap
+    (`-cwd` twice in dask-jobqueue scripts); it is rendered once.
+    Example: `directives = ["-cwd"]` while `job.cwd` is true (the default).
+    Use instead: remove it from `directives`; the hint names the key that already asks for it.
+    """
+    for first, later in dirs.duplicates(plan.requested):
+        if first.args == later.args:
+            yield Finding(later.origin, f"`{later.text}` is asked for twice (also by {_said(first)}); it is rendered once",
+                          f"Remove it from {_said(later)}." + (f" It is set by {_STRUCTURED[later.option]}." if later.option in _STRUCTURED else ""))
+
+
+@rule("SGE502", Severity.ERROR, "plan")
+def contradicting_directive(plan: Plan) -> Iterator[Finding]:
+    """The same qsub option (or `-l` resource) asked for twice with different values.
+
+    Why: SGE silently keeps the last one, so the script says two things and does one.
+    Example: `resources = { h_vmem = "4G" }` and `directives = ["-l h_vmem=8G"]`.
+    Use instead: one value, in the structured key when there is one.
+    """
+    for first, later in dirs.duplicates(plan.requested):
+        if first.args != later.args:
+            where = _STRUCTURED.get(later.option, "job.resources" if later.option == "-l" else _said(first))
+            yield Finding(later.origin, f"`{later.text}` contradicts `{first.text}` (from {_said(first)}); SGE would silently keep the last",
+                          f"Keep one value, in {where}.")
+
+
+@rule("SGE503", Severity.ERROR, "plan")
+def conflicting_options(plan: Plan) -> Iterator[Finding]:
+    """Two qsub options that contradict each other, such as `-cwd` and `-wd`.
+
+    Why: the job's working directory (or output) is not what one of them says.
+    Example: `directives = ["-wd /scratch/me"]` while `job.cwd` is true.
+    Use instead: `cwd = false` with `-wd`, or drop `-wd`.
+    """
+    options = {d.option: d for d in plan.directives}
+    for a, b, why in dirs.CONFLICTS:
+        if a in options and b in options:
+            yield Finding(options[b].origin, f"`{options[a].text}` and `{options[b].text}` {why}", f"Keep one; set job.cwd = false to use `{b}`." if a == "-cwd" else "Keep one of them.")
+
+
+@rule("SGE504", Severity.WARNING, "plan")
+def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
+    """An `-e` path while `-j y` merges stderr into stdout.
+
+    Why: SGE ignores `-e` then; the file it names is never written. It is left out of the script.
+    Example: `directives = ["-e logs/"]` with `join_output = true`.
+    Use instead: drop `-e`, or set `join_output = false`.
+    """
+    joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in plan.requested)
+    for d in plan.requested:
+        if joined and d.option == "-e":
+            yield Finding(d.origin, f"`{d.text}` does nothing: output is joined (`-j y`), so it is left out", "Remove -e, or set job.join_output = false.")
+
+
+@rule("SGE505", Severity.ERROR, "values")
+def unknown_option(ctx: Context) -> Iterator[Finding]:
+    """A `job.directives` entry that is not a qsub option.
+
+    Why: qsub rejects the whole job.
+    Example: `directives = ["-mem 4G"]`.
+    Use instead: the option the hint suggests, or `resources = { h_vmem = "4G" }` for `-l`.
+    """
+    for failure in ctx.failed("unknown-option", kind="directive"):
+        option = failure.error.text.split()[0] if failure.error.text.split() else ""
+        close = suggest(option, list(dirs.OPTIONS))
+        yield Finding(failure.key, str(failure.error), f"Did you mean `{close}`?" if close else "qsub(1) lists the options.")
+
+
+@rule("SGE506", Severity.ERROR, "values")
+def malformed_directive(ctx: Context) -> Iterator[Finding]:
+    """A `job.directives` entry with missing arguments, unbalanced quotes, or nothing in it.
+
+    Why: qsub rejects it, or takes the next option as this one's argument.
+    Example: `directives = ["-m"]`.
+    Use instead: `directives = ["-m ea"]`.
+    """
+    for failure in ctx.failed("arguments", "syntax", "empty", kind="directive"):
+        yield Finding(failure.key, str(failure.error), "Write the option and its arguments, e.g. \"-m ea\".")
+
+
+@rule("SGE507", Severity.ERROR, "plan")
+def option_not_for_scripts(plan: Plan) -> Iterator[Finding]:
+    """A qsub option that means nothing inside a job script (`-C`, `-b`, `-sync`, `-terse`, ...).
+
+    Why: SGE reads these only on qsub's command line (or they describe how qsub
+    itself behaves), so in a `#$` line they are ignored or refused.
+    Example: `directives = ["-b y"]`.
+    Use instead: leave it out; sgecompile submits with the options it needs.
+    """
+    for d in plan.requested:
+        if not dirs.OPTIONS[d.option].in_script:
+            yield Finding(d.origin, f"`{d.text}` has no effect inside a job script", "Remove it; qsub's command line is where it belongs.")
+
+
+@rule("SGE508", Severity.ERROR, "plan")
+def hash_in_directive(plan: Plan) -> Iterator[Finding]:
+    """A `#` inside a value that is rendered into a `#$` line.
+
+    Why: SGE cuts the line at `#`, so `-N run#2` becomes `-N run`.
+    Example: `name = "run#2"`.
+    Use instead: another character, e.g. `run-2`.
+    """
+    for d in plan.requested:
+        if any("#" in a for a in d.args):
+            yield Finding(d.origin, f"`{d.text}`: SGE cuts a directive at `#`, so this reads `{d.text.split('#')[0].rstrip()}`", "Use another character than # (e.g. -).")
+
+
+@rule("SGE509", Severity.WARNING, "plan")
+def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
+    """A `job.skip` entry that removes nothing.
+
+    Why: a typo in `skip` (`-J` for `-j`) leaves in the option it meant to remove.
+    Example: `skip = ["-J"]`.
+    Use instead: the exact option name, e.g. `"-j"`.
+    """
+    asked = {d.option for d in plan.asked}
+    for i, name in enumerate(plan.profile.job.skip):
+        if name not in asked:
+            close = suggest(name, sorted(asked))
+            yield Finding(("job", "skip", i), f"skip {name!r} removes nothing: no directive has that option", f"Did you mean {close!r}?" if close else "Remove it.")

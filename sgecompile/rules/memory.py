@@ -1,0 +1,175 @@
+"""SGE1xx memory units, and SGE3xx what SGE reserves against what dask may use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..compiler import Plan
+from ..diagnostics import Severity
+from ..units import GIB, MIB, describe_bytes, format_sge_memory, has_octal_trap, parse_dask_memory
+from . import Context, Finding, rule
+
+
+def _text(ctx: Context, key: tuple[str | int, ...]) -> str:
+    value = ctx.loaded.values
+    for part in key:
+        value = value[part]  # type: ignore[index]
+    return str(value)
+
+
+@rule("SGE101", Severity.ERROR, "values")
+def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
+    """A memory request to SGE written with `GB`, `MB` or `kB`.
+
+    Why: SGE has no such units and rejects the job (`attribute "h_vmem" is not a
+    memory value`). Its `G` is 1024^3 bytes and `g` is 1000^3, so the fix depends
+    on which amount was meant.
+    Example: `resources = { h_vmem = "64GB" }`.
+    Use instead: `64G` (64 GiB = 68.7 GB), `64g` or `61036M` (exactly 64 GB, to the MiB).
+    """
+    for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
+        text = _text(ctx, failure.key)
+        amount = parse_dask_memory(text).bytes
+        number = re.match(r"\d+", text)
+        readings = []
+        if number:
+            n = int(number.group())
+            as_binary = n * {"k": 1024, "m": MIB, "g": GIB}[text[len(number.group())].lower()]
+            readings.append(f"`{n}{text[len(number.group())].upper()}` = {describe_bytes(as_binary)}")
+        if amount >= GIB:
+            near = round(amount / GIB)
+            readings.append(f"`{near}G` ≈ {describe_bytes(near * GIB)}")
+        exact = [f"`{text[: len(number.group()) + 1].lower()}`"] if number else []
+        exact.append(f"`{format_sge_memory(amount)}`")
+        readings.append(f"exactly {describe_bytes(amount).split(' (')[0]}: {' or '.join(exact)}")
+        yield Finding(failure.key, f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`", "Write one of: " + "; ".join(readings) + ".")
+
+
+@rule("SGE102", Severity.ERROR, "values")
+def octal_memory(ctx: Context) -> Iterator[Finding]:
+    """An SGE memory amount with a leading zero.
+
+    Why: SGE reads numbers that start with 0 as octal, so `010G` is 8 GiB, not 10.
+    Example: `resources = { h_vmem = "010G" }`.
+    Use instead: `10G`.
+    """
+    profile = ctx.profile
+    resources = profile.job.resources if profile else ()
+    for r in resources:
+        if r.memory and has_octal_trap(r.value):
+            plain = r.value.lstrip("0") or "0"
+            yield Finding(("job", "resources", r.name), f"SGE reads {r.value!r} as octal: {describe_bytes(r.memory.bytes)}", f"Write `{plain}` if you meant {plain}.")
+    for failure in ctx.failed("octal", kind="sge-memory"):
+        yield Finding(failure.key, str(failure.error), "Leave out the leading zero.")
+
+
+@rule("SGE103", Severity.ERROR, "values")
+def not_sge_memory(ctx: Context) -> Iterator[Finding]:
+    """A memory request to SGE that is not a number with one of SGE's units (k K m M g G).
+
+    Why: qsub rejects it at submit time.
+    Example: `resources = { h_vmem = "lots" }`.
+    Use instead: `resources = { h_vmem = "4G" }`.
+    """
+    for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="sge-memory"):
+        yield Finding(failure.key, str(failure.error), "SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. \"4G\".")
+
+
+@rule("SGE104", Severity.ERROR, "values")
+def not_dask_memory(ctx: Context) -> Iterator[Finding]:
+    """`worker.memory` that dask cannot read as an amount of memory.
+
+    Why: the workers' memory limit (and the SGE request derived from it) needs an exact amount.
+    Example: `memory = "sixty-four"`.
+    Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
+    """
+    for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="memory"):
+        yield Finding(failure.key, f"worker.memory: {failure.error}", "Write it in dask units, e.g. \"64GB\" or \"64GiB\".")
+
+
+@rule("SGE105", Severity.WARNING, "values")
+def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
+    """`worker.memory` written like an SGE amount (`64G`, `64g`).
+
+    Why: `worker.memory` is read in dask units, where `G` and `g` are both 10^9
+    bytes; SGE reads `64G` as 64 GiB. The same text means two amounts 7 % apart.
+    Example: `memory = "64G"`.
+    Use instead: `memory = "64GB"` (64 x 10^9) or `memory = "64GiB"` (64 x 2^30).
+    """
+    value = ctx.loaded.values["worker"].get("memory")
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*[kKmMgGtT]\s*", value):
+        number, unit = value.strip()[:-1], value.strip()[-1]
+        yield Finding(("worker", "memory"), f"worker.memory {value!r} is read by dask as {number} {unit.upper()}B ({unit} = 10^{3 * ' kmgt'.index(unit.lower())}); SGE would read {number}{unit.upper()} as {number} {unit.upper()}iB",
+                      f"Write \"{number}{unit.upper()}B\" or \"{number}{unit.upper()}iB\" to say which you mean.")
+
+
+def reservation(plan: Plan) -> tuple[int, int, str] | None:
+    """What SGE reserves for the site's memory resource: (per request, per job, the text)."""
+    site, job = plan.profile.site, plan.profile.job
+    if not site.memory_resource:
+        return None
+    requested = next((r for r in job.resources if r.name == site.memory_resource), None)
+    if requested is None or requested.memory is None:
+        return None
+    multiplier = plan.profile.slots if site.memory_per == "slot" and site.pe else 1
+    return requested.memory.bytes, requested.memory.bytes * multiplier, requested.value
+
+
+@rule("SGE301", Severity.ERROR, "plan")
+def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
+    """The SGE memory reservation is smaller than dask's memory limit for the job.
+
+    Why: SGE kills the job when it passes its reservation, before dask's own
+    limits can spill to disk, pause or restart a worker: tasks die with no
+    memory error in dask's logs.
+    Example: `memory = "64GB"` with `h_vmem = "4G"` and 10 slots per slot (40 GiB).
+    Use instead: a per-slot amount of at least `worker.memory` / slots (the hint computes it).
+    """
+    found = reservation(plan)
+    if found is None:
+        return
+    per, total, text = found
+    dask = plan.profile.worker.memory
+    if total < dask.bytes:
+        yield Finding(("job", "resources", plan.profile.site.memory_resource or ""),
+                      f"SGE reserves {_reserved(plan, text, total)}, less than worker.memory {dask.text!r} ({describe_bytes(dask.bytes)}): SGE kills the job before dask can spill or pause",
+                      _matching(plan))
+
+
+@rule("SGE302", Severity.WARNING, "plan")
+def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
+    """The SGE memory reservation is more than twice dask's memory limit for the job.
+
+    Why: with `memory_per = "slot"`, SGE multiplies the request by the pe slots:
+    `h_vmem=64G` with `-pe threaded 10` reserves 640 GiB. The job waits for a
+    host that large, or blocks memory others could use, while dask uses only
+    `worker.memory`.
+    Example: `memory = "1GB"`, `h_vmem = "64G"`, 10 slots.
+    Use instead: the per-slot amount in the hint, or leave the resource out and
+    let it be derived from `worker.memory`.
+    """
+    found = reservation(plan)
+    if found is None:
+        return
+    per, total, text = found
+    dask = plan.profile.worker.memory
+    if total > 2 * dask.bytes:
+        yield Finding(("job", "resources", plan.profile.site.memory_resource or ""),
+                      f"SGE reserves {_reserved(plan, text, total)}, {total / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
+                      _matching(plan))
+
+
+def _reserved(plan: Plan, text: str, total: int) -> str:
+    site = plan.profile.site
+    if site.memory_per == "slot" and site.pe:
+        return f"{site.memory_resource}={text} per slot x {plan.profile.slots} slots = {format_sge_memory(total)} ({describe_bytes(total)})"
+    return f"{site.memory_resource}={text} ({describe_bytes(total)})"
+
+
+def _matching(plan: Plan) -> str:
+    site, dask = plan.profile.site, plan.profile.worker.memory
+    per_slot = site.memory_per == "slot" and site.pe
+    share = -(-dask.bytes // plan.profile.slots) if per_slot else dask.bytes
+    unit = "per slot " if per_slot else ""
+    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(share)} {unit}(or remove it from job.resources and it is derived)."

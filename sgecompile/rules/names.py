@@ -1,0 +1,105 @@
+"""SGE6xx job names and values that could escape the script; SGE7xx the job's shell."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..compiler import Plan
+from ..diagnostics import Severity
+from ..tomlpos import Path as KeyPath
+from . import Context, Finding, rule
+
+_RESERVED_NAMES = {"NONE", "ALL", "TEMPLATE"}
+_NAME_FORBIDDEN = re.compile(r"[/:@\\*?\s]")
+_ESCAPES = (("\n", "a line break"), ("\r", "a carriage return"), ("$(", "command substitution `$(`"), ("`", "a backtick"), ("\x00", "a NUL byte"))
+
+
+@rule("SGE601", Severity.ERROR, "plan")
+def bad_job_name(plan: Plan) -> Iterator[Finding]:
+    """A job name (`-N`) that SGE refuses.
+
+    Why: qsub rejects names that start with a digit, contain `/ : @ \\ * ?`,
+    whitespace or non-ASCII characters, are `NONE`, `ALL` or `TEMPLATE`, or are
+    512 characters or longer.
+    Example: `name = "2nd run"`.
+    Use instead: letters, digits, `_`, `-` and `.`, starting with a letter: `run-2`.
+    """
+    for d in plan.requested:
+        if d.option != "-N":
+            continue
+        name = d.args[0]
+        problem = _name_problem(name)
+        if problem:
+            yield Finding(d.origin, f"job name {name!r} {problem}", f"Use letters, digits, _ - and ., starting with a letter, e.g. {_fixed(name)!r}.")
+
+
+def _name_problem(name: str) -> str | None:
+    if not name:
+        return "is empty"
+    if name[0].isdigit():
+        return "starts with a digit"
+    if not name.isascii():
+        return "has characters outside ASCII"
+    if (bad := _NAME_FORBIDDEN.search(name)) is not None:
+        return f"contains {bad.group()!r}"
+    if name in _RESERVED_NAMES:
+        return "is a word SGE reserves"
+    if len(name) >= 512:
+        return f"is {len(name)} characters long (SGE allows 511)"
+    return None
+
+
+def _fixed(name: str) -> str:
+    fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:100] or "job"
+    return fixed if fixed[0].isalpha() else "job-" + fixed
+
+
+def _strings(value: Any, key: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield key + (k,), str(k)
+            yield from _strings(v, key + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, key + (i,))
+
+
+@rule("SGE602", Severity.ERROR, "values")
+def value_escapes_script(ctx: Context) -> Iterator[Finding]:
+    """A value that could break out of its line of the script or run shell code.
+
+    Why: a line break in a `#$` value starts a new line of script; `$(...)` and
+    backticks run commands. Every rendered value is checked (prologue lines
+    are shell code by design, and are only checked for line breaks in a way
+    that keeps them one line each).
+    Example: `queue = "all.q\\n#$ -l h_vmem=1T"`.
+    Use instead: a plain value; put shell code in `job.prologue`.
+    """
+    for section, table in ctx.loaded.values.items():
+        for key, text in _strings(table, (section,)):
+            if key[:2] == ("job", "prologue"):
+                continue
+            for needle, what in _ESCAPES:
+                if needle in text:
+                    yield Finding(key, f"{'.'.join(map(str, key))} contains {what}, which could run or inject shell code", "Remove it; shell code belongs in job.prologue.")
+                    break
+
+
+@rule("SGE701", Severity.WARNING, "plan")
+def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
+    """A prologue while `-S` is skipped.
+
+    Why: queues in `posix_compliant` mode ignore the shebang and run the
+    script with the queue's shell (`/bin/csh` by default), where bash
+    prologue lines fail.
+    Example: `skip = ["-S"]` with `prologue = ["source activate env"]`.
+    Use instead: keep `-S` (set `site.shell`), or check `qconf -sq QUEUE` shows `shell_start_mode unix_behavior`.
+    """
+    job = plan.profile.job
+    if job.prologue and "-S" in job.skip:
+        yield Finding(("job", "skip"), "`-S` is skipped, so queues in posix_compliant mode run the prologue with their own shell (often /bin/csh)",
+                      f"Remove \"-S\" from job.skip; sgecompile then writes `-S {plan.profile.site.shell}`.")

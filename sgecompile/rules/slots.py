@@ -1,0 +1,111 @@
+"""SGE4xx: threads, processes and the pe slots that reserve cores for them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..compiler import Plan
+from ..diagnostics import Severity
+from . import Context, Finding, rule
+
+_RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)$")
+
+
+def _layout(ctx: Context) -> tuple[int, int] | None:
+    worker = ctx.loaded.values["worker"]
+    cores, processes = worker.get("cores"), worker.get("processes")
+    if isinstance(cores, int) and isinstance(processes, int) and cores > 0 and processes > 0:
+        return cores, processes
+    return None
+
+
+@rule("SGE401", Severity.ERROR, "values")
+def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
+    """`worker.cores` that `worker.processes` does not divide.
+
+    Why: each process gets cores / processes threads; dask-jobqueue truncates,
+    so `cores = 10, processes = 3` runs 9 threads on 10 reserved cores.
+    Example: `cores = 10`, `processes = 3`.
+    Use instead: a divisor, e.g. `processes = 2` (5 threads each) or `5`.
+    """
+    layout = _layout(ctx)
+    if layout and layout[1] <= layout[0] and layout[0] % layout[1]:
+        cores, processes = layout
+        divisors = [d for d in range(1, cores + 1) if cores % d == 0]
+        yield Finding(("worker", "processes"), f"{processes} processes do not divide {cores} cores: each would get {cores / processes:.2f} threads",
+                      f"Use processes = one of {', '.join(map(str, divisors))}.")
+
+
+@rule("SGE402", Severity.ERROR, "values")
+def more_processes_than_cores(ctx: Context) -> Iterator[Finding]:
+    """More worker processes than cores.
+
+    Why: each process would get zero threads (dask-jobqueue asks for `--nthreads 0`).
+    Example: `cores = 2`, `processes = 4`.
+    Use instead: `processes` at most `cores`.
+    """
+    layout = _layout(ctx)
+    if layout and layout[1] > layout[0]:
+        yield Finding(("worker", "processes"), f"{layout[1]} processes but only {layout[0]} cores: each process would get no thread", f"Use processes = {layout[0]} or fewer, or raise cores.")
+
+
+@rule("SGE403", Severity.ERROR, "plan")
+def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
+    """A `-pe` in `job.directives` whose slots are not `worker.cores` x `worker.task_cores`.
+
+    Why: the reservation and the work disagree: fewer slots oversubscribe the
+    host, more slots hold cores nobody uses.
+    Example: `directives = ["-pe threaded 10"]` with `cores = 1` and `task_cores = 1`.
+    Use instead: set `site.pe` and let the slots be derived, or `task_cores = 10`
+    when each task's program uses 10 threads (`iqtree -nt 10`).
+    """
+    slots = plan.profile.slots
+    for d in plan.profile.job.directives:
+        if d.option == "-pe" and d.args[1] != str(slots):
+            yield Finding(d.origin, f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots}",
+                          f"Set site.pe = \"{d.args[0]}\" and leave -pe out of directives; set worker.task_cores if each task's program runs several threads.")
+
+
+@rule("SGE404", Severity.ERROR, "values")
+def pe_without_range(ctx: Context) -> Iterator[Finding]:
+    """A `-pe` with no slot range, or a range SGE cannot read.
+
+    Why: qsub needs `-pe NAME RANGE` (`4`, `2-8`, `-8`, `2-`).
+    Example: `directives = ["-pe threaded"]`.
+    Use instead: `site.pe = "threaded"`; the slots are derived from cores.
+    """
+    for failure in ctx.failed("pe-range", kind="directive"):
+        yield Finding(failure.key, str(failure.error), "Set site.pe = \"NAME\" and let sgecompile write `-pe NAME <slots>`.")
+    profile = ctx.profile
+    for d in profile.job.directives if profile else ():
+        if d.option == "-pe" and not _RANGE.match(d.args[1]):
+            yield Finding(d.origin, f"`{d.text}`: {d.args[1]!r} is not a slot range", "A range is N, N-M, -M or N-.")
+
+
+@rule("SGE405", Severity.ERROR, "plan")
+def slots_as_resource(plan: Plan) -> Iterator[Finding]:
+    """Slots requested as a resource (`-l slots=N`).
+
+    Why: SGE refuses a `slots` request; slots come from a parallel environment.
+    Example: `resources = { slots = 4 }`.
+    Use instead: `site.pe = "threaded"` (or your site's pe); slots are derived from cores.
+    """
+    for d in plan.requested:
+        if d.option == "-l" and d.args[0].partition("=")[0] == "slots":
+            yield Finding(d.origin, "SGE refuses `-l slots=...`: slots are reserved through a parallel environment", "Set site.pe = \"threaded\" (your site's pe name) and remove the slots request.")
+
+
+@rule("SGE406", Severity.WARNING, "plan")
+def threads_without_pe(plan: Plan) -> Iterator[Finding]:
+    """More than one core of work but no parallel environment to reserve the cores.
+
+    Why: without `-pe`, SGE reserves one slot, so a job running 10 threads
+    shares its host with 9 other jobs' work (qstat shows 1 slot).
+    Example: `cores = 10` with no `site.pe` and no `-pe` directive.
+    Use instead: `site.pe = "threaded"` (your site's pe name).
+    """
+    profile = plan.profile
+    if profile.slots > 1 and not any(d.option == "-pe" for d in plan.directives):
+        yield Finding(("worker", "cores"), f"the job runs {profile.slots} cores of work but reserves 1 slot: no parallel environment is set",
+                      "Set site.pe to your cluster's pe (`qconf -spl` lists them), e.g. pe = \"threaded\".")

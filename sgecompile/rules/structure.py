@@ -1,0 +1,155 @@
+"""SGE0xx: the shape of a profile file: known keys, right types, required values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import schema
+from ..diagnostics import Severity
+from ..loader import Document
+from ..tomlpos import Path as KeyPath
+from . import Context, Finding, loader_code, rule
+
+loader_code("SGE002", """A file that is not valid TOML (or not UTF-8 text).
+
+Why: nothing can be read from it. The location is where the TOML parser stopped.
+Example: `queue = all.q` (a string without quotes).
+Use instead: `queue = "all.q"`.
+""")
+loader_code("SGE003", """A profile or its `extends` base that cannot be read, or an `extends` chain that loops.
+
+Why: the merged profile would be missing values the author meant to inherit.
+Example: `extends = "stie.toml"` where only `site.toml` exists.
+Use instead: a path relative to the profile that names an existing file.
+""")
+loader_code("SGE004", """`--variant NAME` names a variant the profile does not define.
+
+Why: silently rendering the base profile would submit the wrong job.
+Example: `--variant bigg` where the profile has `[variants.big]`.
+Use instead: one of the names the hint lists.
+""")
+
+
+def _where_else(name: str) -> str | None:
+    for section, keys in schema.SECTIONS.items():
+        if any(k.name == name for k in keys):
+            return f"{section}.{name}"
+    return None
+
+
+def _unknown(name: str, known: list[str], at: KeyPath, section: str | None) -> Finding:
+    place = f"[{section}]" if section else "the top level"
+    other = _where_else(name)
+    if other and (section is None or not other.startswith(section + ".")):
+        return Finding(at, f"unknown key {name!r} in {place}", f"`{name}` belongs in [{other.split('.')[0]}]: write it as `{other}`.")
+    close = schema.suggest(name, known)
+    return Finding(at, f"unknown key {name!r} in {place}", f"Did you mean `{close}`?" if close else f"Known keys here: {', '.join(known)}.")
+
+
+@rule("SGE001", Severity.ERROR, "document")
+def unknown_key(doc: Document) -> Iterator[Finding]:
+    """A key the profile format does not know.
+
+    Why: an unknown key would be ignored, so a typo (`walltme`) silently drops a request.
+    Example: `[job]` `walltme = "12:00:00"`.
+    Use instead: the key the hint suggests (`walltime`); `sgecompile schema` lists them all.
+    """
+    for name in doc.data:
+        if name not in schema.TOP_LEVEL and name not in schema.RENAMED:
+            yield _unknown(name, list(schema.TOP_LEVEL), (name,), None)
+    for path, section, table in _sections(doc.data):
+        known = [k.name for k in schema.SECTIONS[section]]
+        for name in table:
+            if name not in known and name not in schema.RENAMED:
+                yield _unknown(name, known, path + (name,), section)
+    variants = doc.data.get("variants")
+    for name, table in variants.items() if isinstance(variants, dict) else ():
+        for key in table if isinstance(table, dict) else ():
+            if key not in schema.SECTIONS:
+                yield Finding(("variants", name, key), f"unknown key {key!r} in [variants.{name}]", "A variant holds `site`, `job` and `worker` tables only.")
+
+
+def _sections(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str, dict[str, Any]]]:
+    """Every site/job/worker table of a document, the variants' included."""
+    for section in schema.SECTIONS:
+        if isinstance(data.get(section), dict):
+            yield (section,), section, data[section]
+    variants = data.get("variants")
+    for name, table in variants.items() if isinstance(variants, dict) else ():
+        for section in schema.SECTIONS:
+            if isinstance(table, dict) and isinstance(table.get(section), dict):
+                yield ("variants", name, section), section, table[section]
+
+
+@rule("SGE005", Severity.ERROR, "document")
+def wrong_type(doc: Document) -> Iterator[Finding]:
+    """A value of the wrong type, out of range, or not one of the allowed choices.
+
+    Why: the compiler cannot guess what `cores = "ten"` or `memory_per = "node"` means.
+    Example: `[worker]` `cores = "10"`.
+    Use instead: `cores = 10` (the hint names the expected type).
+    """
+    for name in ("site", "job", "worker", "variants"):
+        if name in doc.data and not isinstance(doc.data[name], dict):
+            yield Finding((name,), f"`{name}` must be a table", f"Write it as a [{name}] table.")
+    variants = doc.data.get("variants")
+    for name, table in variants.items() if isinstance(variants, dict) else ():
+        if not isinstance(table, dict):
+            yield Finding(("variants", name), f"variant {name!r} must be a table", f"[variants.{name}]")
+    for path, section, table in _sections(doc.data):
+        for k in schema.SECTIONS[section]:
+            if k.name in table:
+                yield from _type_finding(path + (k.name,), section, k, table[k.name])
+
+
+def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Iterator[Finding]:
+    label = f"{section}.{k.name}"
+    if not schema.kind_matches(k.kind, value):
+        yield Finding(at, f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type(value).__name__} {value!r}", f"{k.name} = {_example(k)}")
+    elif k.choices and value not in k.choices:
+        yield Finding(at, f"{label} must be one of {', '.join(map(repr, k.choices))}, not {value!r}", f"{k.name} = \"{k.choices[0]}\"")
+    elif k.minimum is not None and value < k.minimum:
+        yield Finding(at, f"{label} must be at least {k.minimum}, not {value}", f"{k.name} = {k.minimum}")
+
+
+def _example(k: schema.Key) -> str:
+    examples = {"int": "10", "bool": "true", "str": "\"...\"", "memory": "\"64GB\"", "walltime": "\"12:00:00\"", "str-list": "[\"...\"]", "str-table": "{ mem_free = \"8G\" }"}
+    return examples[k.kind]
+
+
+@rule("SGE007", Severity.ERROR, "document")
+def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
+    """A dask-jobqueue keyword argument written into a profile.
+
+    Why: profiles use their own names, grouped by what they configure; the old
+    names (`job_extra`, `env_extra`, `header_skip`, `extra`, and their newer
+    forms) would otherwise be silently ignored.
+    Example: `[job]` `job_extra = ["-V"]`.
+    Use instead: `directives = ["-V"]` (or `export_env = true`).
+    """
+    candidates = [((name,), name) for name in doc.data if name not in schema.TOP_LEVEL]
+    for path, section, table in _sections(doc.data):
+        known = {k.name for k in schema.SECTIONS[section]}
+        candidates += [(path + (name,), name) for name in table if name not in known]
+    for at, name in candidates:
+        if name in schema.RENAMED:
+            new = schema.RENAMED[name]
+            deprecated = " (deprecated in dask-jobqueue too)" if name in schema.DEPRECATED_IN_DASK_JOBQUEUE else ""
+            yield Finding(at, f"{name!r} is dask-jobqueue's name{deprecated}; profiles call it `{new}`", f"Move it to [{new.split('.')[0]}] as `{new.split('.')[1]}`.")
+
+
+@rule("SGE006", Severity.ERROR, "values")
+def required_missing(ctx: Context) -> Iterator[Finding]:
+    """A required key (`worker.cores`, `worker.memory`) set nowhere in the profile or its bases.
+
+    Why: dask-jobqueue refuses to start without them, and there is no safe default for a shared cluster.
+    Example: a profile with `[worker]` `cores = 4` and no `memory`.
+    Use instead: `memory = "16GB"` (the job's total, in dask units).
+    """
+    if ctx.loaded.diagnostics or not ctx.loaded.documents:
+        return
+    for section, keys in schema.SECTIONS.items():
+        for k in keys:
+            if k.required and k.name not in ctx.loaded.values[section]:
+                yield Finding((section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}")

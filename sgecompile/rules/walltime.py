@@ -1,0 +1,67 @@
+"""SGE2xx: walltime (`-l h_rt`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..compiler import Plan
+from ..diagnostics import Severity
+from ..units import format_hms
+from . import Context, Finding, rule
+
+
+@rule("SGE201", Severity.ERROR, "values")
+def two_field_walltime(ctx: Context) -> Iterator[Finding]:
+    """A walltime with two fields, such as `00:30`.
+
+    Why: SGE's time format is `H:M:S`; qsub rejects two fields, and a reader
+    cannot tell 30 minutes from 30 seconds.
+    Example: `walltime = "00:30"`.
+    Use instead: `"0:30:00"` (30 minutes), or `"30m"`.
+    """
+    for failure in ctx.failed("two-fields", kind="walltime"):
+        a, b = failure.error.text.split(":")
+        yield Finding(failure.key, f"walltime {failure.error.text!r} has two fields; SGE wants H:M:S",
+                      f"Write \"{int(a or 0)}:{int(b or 0):02d}:00\" for {a} hours {b} minutes, or \"0:{int(a or 0):02d}:{int(b or 0):02d}\" for {a} minutes {b} seconds." if (a + b).isdigit() else "Write H:M:S, e.g. \"0:30:00\".")
+
+
+@rule("SGE202", Severity.ERROR, "values")
+def not_a_walltime(ctx: Context) -> Iterator[Finding]:
+    """A walltime that is empty, zero, negative or not a time at all.
+
+    Why: qsub rejects it, or the job is killed at once.
+    Example: `walltime = "-1:00:00"`.
+    Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
+    """
+    for failure in ctx.failed("empty", "not-positive", "not-a-time", kind="walltime"):
+        yield Finding(failure.key, f"walltime: {failure.error}", "Write H:M:S (\"12:00:00\"), whole seconds (43200) or a duration (\"12h\", \"1d12h\").")
+
+
+@rule("SGE203", Severity.INFO, "plan")
+def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
+    """A walltime whose minutes or seconds are 60 or more.
+
+    Why: SGE accepts it (`99:99:99` is 101:40:39), but it often is a typo, and
+    the job runs for a different time than it reads. This note shows the
+    normalised value.
+    Example: `walltime = "99:99:99"`.
+    Use instead: the normalised `"101:40:39"`, if that is what you meant.
+    """
+    walltime = plan.profile.job.walltime
+    if walltime and walltime.fields and (walltime.fields[1] >= 60 or walltime.fields[2] >= 60):
+        yield Finding(("job", "walltime"), f"walltime {walltime.text!r} is {format_hms(walltime.seconds)} ({walltime.seconds} s)",
+                      f"Write \"{format_hms(walltime.seconds)}\" to say it as SGE will count it.")
+
+
+@rule("SGE204", Severity.INFO, "plan")
+def no_walltime(plan: Plan) -> Iterator[Finding]:
+    """A profile with no walltime.
+
+    Why: the job then gets the queue's `h_rt` limit (INFINITY on a default queue),
+    not the 30 minutes dask-jobqueue adds silently when `walltime` is left out.
+    Example: a `[job]` table without `walltime`.
+    Use instead: `walltime = "12:00:00"`, so the job's end is known and the scheduler can backfill.
+    """
+    if plan.profile.job.walltime is None and not any(d.option == "-l" and d.args[0].startswith("h_rt=") for d in plan.directives):
+        yield Finding(("job",), "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue); dask-jobqueue would have asked for 00:30:00",
+                      "Set job.walltime, e.g. walltime = \"12:00:00\".")

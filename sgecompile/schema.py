@@ -1,0 +1,132 @@
+"""The profile format as data: every key, its type, default and meaning.
+
+One table drives the unknown-key and type checks, the defaults, ``sgecompile
+schema`` (JSON Schema for editors) and the generated profile reference, so the
+four cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Key:
+    name: str
+    kind: str  # str, int, bool, str-list, str-table, memory, walltime
+    doc: str
+    default: Any = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+
+
+SECTIONS: dict[str, tuple[Key, ...]] = {
+    "site": (
+        Key("pe", "str", "Parallel environment that reserves cores: the job asks `-pe <pe> <slots>`."),
+        Key("memory_resource", "str", "The `-l` resource that reserves memory, e.g. `h_vmem`; derived from `worker.memory` unless the job requests it itself."),
+        Key("memory_per", "str", "Whether SGE multiplies the memory request by the pe slots (`slot`, a consumable YES) or not (`job`, consumable JOB).", "slot", choices=("slot", "job")),
+        Key("shell", "str", "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.", "/bin/bash"),
+    ),
+    "job": (
+        Key("name", "str", "Job name, `-N`.", "dask-worker"),
+        Key("queue", "str", "Queue, `-q`."),
+        Key("project", "str", "Project, `-P`."),
+        Key("walltime", "walltime", "Hard run time, `-l h_rt=<seconds>`: `H:M:S` (fields may exceed 59), integer seconds, or `2h30m`/`1d12h`."),
+        Key("resources", "str-table", "Further `-l` requests, in SGE units, e.g. `{ mem_free = \"8G\" }`.", {}),
+        Key("export_env", "bool", "Export the submitting environment to the job, `-V`.", False),
+        Key("cwd", "bool", "Run in the submission directory, `-cwd`.", True),
+        Key("join_output", "bool", "Merge stderr into stdout, `-j y`.", True),
+        Key("log_directory", "str", "Directory for the job's output, `-o` (and `-e` unless output is joined)."),
+        Key("directives", "str-list", "Any other qsub options, e.g. `\"-m ea\"`; parsed and checked like the rest, never rendered twice.", []),
+        Key("skip", "str-list", "qsub options to leave out, by option name, e.g. `\"-j\"`.", []),
+        Key("prologue", "str-list", "Shell lines run before the worker starts, e.g. `\"module load iqtree\"`.", []),
+    ),
+    "worker": (
+        Key("cores", "int", "Threads across all processes of one job (dask-jobqueue's `cores`).", required=True, minimum=1),
+        Key("processes", "int", "Python processes per job; default: as dask-jobqueue derives it from `cores`.", minimum=1),
+        Key("memory", "memory", "Memory for all processes of one job together, in dask units (GB = 10^9, GiB = 2^30).", required=True),
+        Key("task_cores", "int", "Cores each task's own program uses (e.g. `iqtree -nt 10`); pe slots = cores x task_cores.", 1, minimum=1),
+        Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
+        Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
+        Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
+        Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
+        Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),
+        Key("extra_args", "str-list", "More `dask worker` arguments.", []),
+    ),
+}
+
+TOP_LEVEL: tuple[str, ...] = ("extends", "site", "job", "worker", "variants")
+
+# dask-jobqueue's names, old and new, and where their meaning lives here.
+RENAMED: dict[str, str] = {
+    "job_extra": "job.directives",
+    "job_extra_directives": "job.directives",
+    "env_extra": "job.prologue",
+    "job_script_prologue": "job.prologue",
+    "header_skip": "job.skip",
+    "job_directives_skip": "job.skip",
+    "extra": "worker.extra_args",
+    "worker_extra_args": "worker.extra_args",
+    "resource_spec": "job.resources",
+    "log_directory": "job.log_directory",
+    "walltime": "job.walltime",
+    "queue": "job.queue",
+    "project": "job.project",
+    "death_timeout": "worker.death_timeout",
+    "local_directory": "worker.local_directory",
+}
+
+DEPRECATED_IN_DASK_JOBQUEUE = frozenset({"job_extra", "env_extra", "header_skip", "extra"})
+
+
+def key(section: str, name: str) -> Key:
+    return next(k for k in SECTIONS[section] if k.name == name)
+
+
+def suggest(name: str, candidates: list[str]) -> str | None:
+    """The closest known name, for "did you mean" hints."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    """Every key with a default, as a profile document would hold it."""
+    return {
+        section: {k.name: k.default for k in keys if k.default is not None}
+        for section, keys in SECTIONS.items()
+    }
+
+
+def kind_matches(kind: str, value: Any) -> bool:
+    """Whether a TOML value has the Python type a key of this kind needs."""
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind in ("memory", "walltime"):
+        return isinstance(value, str | int) and not isinstance(value, bool)
+    if kind == "str-list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "str-table":
+        return isinstance(value, Mapping) and all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in value.values()
+        )
+    raise AssertionError(kind)
+
+
+KIND_NAMES = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "str": "a string",
+    "memory": "a memory amount such as \"64GB\"",
+    "walltime": "a walltime such as \"12:00:00\" or 3600",
+    "str-list": "a list of strings",
+    "str-table": "a table of strings, e.g. { mem_free = \"8G\" }",
+}

@@ -1,0 +1,200 @@
+"""Memory and walltime arithmetic: pure functions, exact integers, no I/O.
+
+Two unit systems meet in every SGE + dask profile and disagree on the same
+letters: dask reads ``64G`` and ``64GB`` as 64 * 10**9 bytes, SGE reads ``64G``
+as 64 * 1024**3 and ``64g`` as 64 * 1000**3, and rejects ``64GB`` outright.
+Every amount is therefore kept as an exact byte count *with* the system it was
+written in, and each parser reports *why* a text is not a value (a
+:class:`UnitError` with a stable ``problem``), so that diagnostics can explain
+the trap instead of saying "invalid".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+KIB = 1024
+MIB = 1024**2
+GIB = 1024**3
+
+System = Literal["dask", "sge"]
+
+# dask.utils.parse_bytes: decimal prefixes for k/M/G/T/P (with or without B),
+# binary ones only when spelled with an "i"; case-insensitive.
+_DASK_FACTORS: dict[str, int] = {"": 1, "b": 1}
+for _i, _p in enumerate("kmgtp", start=1):
+    _DASK_FACTORS[_p] = _DASK_FACTORS[_p + "b"] = 1000**_i
+    _DASK_FACTORS[_p + "i"] = _DASK_FACTORS[_p + "ib"] = 1024**_i
+
+# sge_types(1), memory_specifier: lower case is powers of 1000, upper case of 1024.
+SGE_FACTORS: dict[str, int] = {
+    "": 1,
+    "k": 1000,
+    "K": KIB,
+    "m": 1000**2,
+    "M": MIB,
+    "g": 1000**3,
+    "G": GIB,
+}
+
+_DASK_RE = re.compile(r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[A-Za-z]*)\s*$")
+_SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]+|[0-9]+)(?P<unit>[A-Za-z]*)$")
+_DURATION_RE = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+
+
+@attrs.frozen
+class UnitError(ValueError):
+    """A text that is not a value of its kind; ``problem`` says which trap it is."""
+
+    problem: str
+    text: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return self.detail or f"{self.text!r}: {self.problem}"
+
+
+@attrs.frozen
+class Memory:
+    """An exact amount of memory and the unit system its text was written in."""
+
+    bytes: int
+    system: System
+    text: str
+
+
+def parse_dask_memory(text: str | int) -> Memory:
+    """Read memory the way ``dask.utils.parse_bytes`` does, but exactly (no floats)."""
+    if isinstance(text, bool):
+        raise UnitError("not-a-number", str(text), "a memory amount, not true/false")
+    if isinstance(text, int):
+        if text <= 0:
+            raise UnitError("not-positive", str(text), f"{text} bytes is not a usable amount")
+        return Memory(text, "dask", str(text))
+    match = _DASK_RE.match(text)
+    if not match:
+        raise UnitError("not-a-number", text, f"{text!r} is not an amount of memory")
+    unit = match["unit"].lower()
+    if unit not in _DASK_FACTORS:
+        raise UnitError("unknown-unit", text, f"{match['unit']!r} is not a dask memory unit")
+    amount = int(Decimal(match["number"]) * _DASK_FACTORS[unit])
+    if amount <= 0:
+        raise UnitError("not-positive", text, f"{text!r} is no memory at all")
+    return Memory(amount, "dask", text)
+
+
+def parse_sge_memory(text: str | int) -> Memory:
+    """Read an SGE ``memory_specifier`` as qmaster does, octal and hex included."""
+    if isinstance(text, bool):
+        raise UnitError("not-a-number", str(text), "a memory amount, not true/false")
+    if isinstance(text, int):
+        text = str(text)
+    match = _SGE_RE.match(text)
+    if not match:
+        raise UnitError("not-a-number", text, f"{text!r} is not an SGE memory value")
+    unit = match["unit"]
+    if unit not in SGE_FACTORS:
+        problem = "decimal-suffix" if unit.rstrip("bB") in SGE_FACTORS and unit[-1:] in "bB" else "unknown-unit"
+        raise UnitError(problem, text, f"SGE has no memory unit {unit!r}")
+    number = match["number"]
+    if number[:2].lower() == "0x":
+        value = int(number, 16)
+    elif len(number) > 1 and number.startswith("0"):
+        if not set(number) <= set("01234567"):
+            raise UnitError("octal", text, f"{number!r} starts with 0, so SGE reads it as octal, and it is not")
+        value = int(number, 8)
+    else:
+        value = int(number)
+    return Memory(value * SGE_FACTORS[unit], "sge", text)
+
+
+def has_octal_trap(text: str) -> bool:
+    """Whether SGE reads this memory text as octal (a leading zero before other digits)."""
+    match = _SGE_RE.match(text)
+    return bool(match) and len(match["number"]) > 1 and match["number"][0] == "0" and match["number"][1] in "0123456789"
+
+
+def format_sge_memory(amount: int) -> str:
+    """Round up to whole MiB and write it in SGE's binary units: ``G`` when exact, else ``M``."""
+    mib = max(1, math.ceil(amount / MIB))
+    if mib % KIB == 0:
+        return f"{mib // KIB}G"
+    return f"{mib}M"
+
+
+def format_dask_memory(amount: int) -> str:
+    """Write bytes in dask's units as exactly as possible: GiB/MiB when exact, else GB/MB, else bytes."""
+    for suffix, factor in (("TiB", 1024**4), ("GiB", GIB), ("MiB", MIB), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 1000)):
+        if amount % factor == 0 and amount >= factor:
+            return f"{amount // factor}{suffix}"
+    return str(amount)
+
+
+def describe_bytes(amount: int) -> str:
+    """A decimal reading of a byte count for messages, e.g. ``68.7 GB`` or ``953.7 MB``."""
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if amount >= factor:
+            return f"{amount / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{amount} bytes"
+
+
+@attrs.frozen
+class Walltime:
+    """A walltime in whole seconds, with the fields the user wrote (for typo notes)."""
+
+    seconds: int
+    text: str
+    fields: tuple[int, ...] = ()
+
+
+def parse_walltime(text: str | int) -> Walltime:
+    """Read ``H:M:S`` (fields may exceed 59), integer seconds, or ``1d12h30m10s``."""
+    if isinstance(text, bool):
+        raise UnitError("not-a-time", str(text), "a walltime, not true/false")
+    if isinstance(text, int):
+        if text <= 0:
+            raise UnitError("not-positive", str(text), f"{text} seconds is no time at all")
+        return Walltime(text, str(text))
+    stripped = text.strip()
+    if not stripped:
+        raise UnitError("empty", text, "the walltime is empty")
+    if stripped.startswith("-"):
+        raise UnitError("not-positive", text, f"{text!r} is negative")
+    if ":" in stripped:
+        return _parse_hms(text, stripped.split(":"))
+    if stripped.isdigit():
+        return parse_walltime(int(stripped))
+    match = _DURATION_RE.match(stripped)
+    if not match or not any(match.groupdict().values()):
+        raise UnitError("not-a-time", text, f"{text!r} is not a walltime")
+    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
+    seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+    if seconds <= 0:
+        raise UnitError("not-positive", text, f"{text!r} is no time at all")
+    return Walltime(seconds, text)
+
+
+def _parse_hms(text: str, fields: list[str]) -> Walltime:
+    if len(fields) != 3:
+        raise UnitError("two-fields" if len(fields) == 2 else "not-a-time", text, f"{text!r} has {len(fields)} fields; SGE wants H:M:S")
+    if not all(f.strip().isdigit() for f in fields):
+        raise UnitError("not-a-time", text, f"{text!r} is not H:M:S with whole numbers")
+    h, m, s = (int(f) for f in fields)
+    seconds = h * 3600 + m * 60 + s
+    if seconds <= 0:
+        raise UnitError("not-positive", text, f"{text!r} is no time at all")
+    return Walltime(seconds, text, (h, m, s))
+
+
+def format_hms(seconds: int) -> str:
+    """Normalised ``H:MM:SS`` (hours unbounded), the form ``qstat`` shows."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
