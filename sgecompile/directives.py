@@ -103,6 +103,8 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
         args = []
         while words and len(args) < spec.max_args and not (words[0] in OPTIONS and len(args) >= spec.min_args):
             args.append(words.pop(0))
+        if option == "-pe" and len(args) < 2:
+            raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < spec.min_args:
             raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
         if option in ("-hard", "-soft"):

@@ -69,6 +69,9 @@ class Loaded:
         for end in range(len(key), 0, -1):
             if key[:end] in self.origins:
                 return self.origins[key[:end]].location
+        for doc in reversed(self.documents):  # a table header, e.g. for a missing key
+            if doc.positions.of(key):
+                return doc.locate(key)
         return Location(self.file)
 
     def variant_names(self) -> list[str]:

@@ -41,11 +41,11 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
 def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
     """A walltime whose minutes or seconds are 60 or more.
 
-    Why: SGE accepts it (`99:99:99` is 101:40:39), but it often is a typo, and
+    Why: SGE accepts it (`99:99:99` is 100:40:39), but it often is a typo, and
     the job runs for a different time than it reads. This note shows the
     normalised value.
     Example: `walltime = "99:99:99"`.
-    Use instead: the normalised `"101:40:39"`, if that is what you meant.
+    Use instead: the normalised `"100:40:39"`, if that is what you meant.
     """
     walltime = plan.profile.job.walltime
     if walltime and walltime.fields and (walltime.fields[1] >= 60 or walltime.fields[2] >= 60):

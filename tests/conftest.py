@@ -1,0 +1,55 @@
+"""Shared helpers: profiles written to a temporary folder, and the CLI called in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sgecompile.cli import main
+from sgecompile.pipeline import Result, compile_file
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "profiles"
+
+BASE = """
+[worker]
+cores = 2
+memory = "4GB"
+"""
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write a profile (dedented) into the test's folder and return its path."""
+
+    def _write(text: str, name: str = "profile.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def compiled(write: Callable[..., Path]) -> Callable[..., Result]:
+    """Compile profile text; ``variant`` picks a variant."""
+
+    def _compiled(text: str, variant: str | None = None) -> Result:
+        return compile_file(write(text), variant)
+
+    return _compiled
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``sgecompile ARGS`` in-process; returns (exit code, stdout, stderr)."""
+
+    def _cli(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _cli
