@@ -42,9 +42,11 @@ SGE_FACTORS: dict[str, int] = {
     "G": GIB,
 }
 
-_DASK_RE = re.compile(r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[A-Za-z]*)\s*$")
-_SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]+|[0-9]+)(?P<unit>[A-Za-z]*)$")
-_DURATION_RE = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+# Numbers are limited to 24 digits: larger amounts are typos, and unbounded ones cost unbounded time.
+_DASK_RE = re.compile(r"^\s*(?P<number>[0-9]{0,24}\.?[0-9]{1,24}(?:[eE][+-]?[0-9]{1,2})?)\s*(?P<unit>[A-Za-z]*)\s*$")
+_SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]{1,20}|[0-9]{1,24})(?P<unit>[A-Za-z]*)$")
+_DURATION_RE = re.compile(r"^(?:(?P<d>[0-9]{1,9})d)?(?:(?P<h>[0-9]{1,9})h)?(?:(?P<m>[0-9]{1,9})m)?(?:(?P<s>[0-9]{1,9})s)?$")
+_FIELD_RE = re.compile(r"\s*[0-9]{1,12}\s*")
 
 
 @attrs.frozen
@@ -167,7 +169,7 @@ def parse_walltime(text: str | int) -> Walltime:
         raise UnitError("not-positive", text, f"{text!r} is negative")
     if ":" in stripped:
         return _parse_hms(text, stripped.split(":"))
-    if stripped.isdigit():
+    if re.fullmatch(r"[0-9]{1,15}", stripped):
         return parse_walltime(int(stripped))
     match = _DURATION_RE.match(stripped)
     if not match or not any(match.groupdict().values()):
@@ -182,7 +184,7 @@ def parse_walltime(text: str | int) -> Walltime:
 def _parse_hms(text: str, fields: list[str]) -> Walltime:
     if len(fields) != 3:
         raise UnitError("two-fields" if len(fields) == 2 else "not-a-time", text, f"{text!r} has {len(fields)} fields; SGE wants H:M:S")
-    if not all(f.strip().isdigit() for f in fields):
+    if not all(_FIELD_RE.fullmatch(f) for f in fields):
         raise UnitError("not-a-time", text, f"{text!r} is not H:M:S with whole numbers")
     h, m, s = (int(f) for f in fields)
     seconds = h * 3600 + m * 60 + s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..compiler import Plan
@@ -20,9 +21,11 @@ def two_field_walltime(ctx: Context) -> Iterator[Finding]:
     Use instead: `"0:30:00"` (30 minutes), or `"30m"`.
     """
     for failure in ctx.failed("two-fields", kind="walltime"):
-        a, b = failure.error.text.split(":")
-        yield Finding(failure.key, f"walltime {failure.error.text!r} has two fields; SGE wants H:M:S",
-                      f"Write \"{int(a or 0)}:{int(b or 0):02d}:00\" for {a} hours {b} minutes, or \"0:{int(a or 0):02d}:{int(b or 0):02d}\" for {a} minutes {b} seconds." if (a + b).isdigit() else "Write H:M:S, e.g. \"0:30:00\".")
+        a, b = (f.strip() for f in failure.error.text.split(":"))
+        hint = "Write H:M:S, e.g. \"0:30:00\"."
+        if re.fullmatch(r"[0-9]{1,6}", a) and re.fullmatch(r"[0-9]{1,6}", b):
+            hint = f"Write \"{int(a)}:{int(b):02d}:00\" for {a} hours {b} minutes, or \"0:{int(a):02d}:{int(b):02d}\" for {a} minutes {b} seconds."
+        yield Finding(failure.key, f"walltime {failure.error.text!r} has two fields; SGE wants H:M:S", hint)
 
 
 @rule("SGE202", Severity.ERROR, "values")

@@ -1,0 +1,25 @@
+"""The README's promises: its test command is what CI runs, its example output is real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """The command in .ci/run is word for word the test command the README gives."""
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    command = next(line for line in ci if line.startswith("python3 -m venv"))
+    assert f"```sh\n{command}\n```" in (ROOT / "README.md").read_text()
+
+
+def test_readme_perun_example_is_what_render_prints(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The rendered Perun script in the README matches `sgecompile render`, but for the interpreter path."""
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("`sgecompile render profiles/perun.toml` prints:\n\n```sh\n")[1].split("```")[0]
+    code, out, _err = cli("render", ROOT / "profiles" / "perun.toml")
+    assert code == 0
+    python = out.splitlines()[-1].split()[0]
+    assert out.replace(python, "/usr/bin/python3", 1) == shown
+    assert Path(python).name.startswith("python")
