@@ -127,10 +127,11 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnostic:
 def read_document(path: Path, referrer: Location | None = None) -> Document:
     """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
     where = referrer or Location(display_path(path))
+    hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
     try:
         stat = path.stat()
     except OSError as exc:
-        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)) from None
+        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where, hint)) from None
     if not path.is_file():
         raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"{display_path(path)} is not a file", where))
     try:

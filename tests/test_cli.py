@@ -1,0 +1,99 @@
+"""The command line: exit codes, stderr/stdout split, refusal to render errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import PROFILES, ROOT
+
+Cli = Callable[..., tuple[int, str, str]]
+GOOD = '[job]\nwalltime = "1:00:00"\n[worker]\ncores = 1\nmemory = "1GB"\n'
+
+
+def test_render_prints_script_and_warnings_to_stderr(cli: Cli) -> None:
+    """Perun renders with exit 0; its per-slot memory warning goes to stderr only."""
+    code, out, err = cli("render", PROFILES / "perun.toml")
+    assert code == 0 and out.startswith("#!/bin/bash\n")
+    assert "warning[SGE302]" in err and "h_vmem=96M per slot" in err
+    assert "SGE" not in out
+
+
+def test_render_refuses_while_errors_remain(cli: Cli, write: Callable[..., Path]) -> None:
+    """An error means no script, exit 1, and a message that says why."""
+    code, out, err = cli("render", write('[worker]\ncores = 1\nmemory = "1GB"\n[job]\nresources = { h_vmem = "64GB" }\n'))
+    assert code == 1 and out == ""
+    assert "error[SGE101]" in err and "not rendering" in err
+
+
+def test_render_output_file_is_written_whole(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:
+    """-o FILE writes the script there, executable, and leaves no temporary file."""
+    target = tmp_path / "job.sh"
+    code, out, _ = cli("render", write(GOOD), "-o", target, "--scheduler", "tcp://10.0.0.1:8786")
+    assert code == 0 and out == ""
+    assert "tcp://10.0.0.1:8786" in target.read_text() and target.stat().st_mode & 0o111
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.sh", "profile.toml"]
+
+
+def test_usage_errors_exit_2_without_traceback(cli: Cli, tmp_path: Path) -> None:
+    """Unknown subcommands, missing files and bad options exit 2 with one clear line."""
+    assert cli("frobnicate")[0] == 2
+    code, _, err = cli("check", tmp_path / "missing.toml")
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+    code, _, err = cli("render", tmp_path / "missing.toml")
+    assert code == 1 and "SGE003" in err and "Traceback" not in err
+
+
+def test_check_exit_codes_and_strict(cli: Cli, write: Callable[..., Path]) -> None:
+    """0 when clean, 0 with warnings, 1 with warnings under --strict, 1 with errors."""
+    assert cli("check", write(GOOD, "good.toml"))[0] == 0
+    warned = write('[job]\nwalltime = "1:00:00"\n[worker]\ncores = 2\nmemory = "1GB"\n', "warned.toml")
+    assert cli("check", warned)[0] == 0
+    assert cli("check", "--strict", warned)[0] == 1
+    assert cli("check", write('[worker]\ncores = 1\n', "bad.toml"))[0] == 1
+
+
+def test_check_directory_treats_extended_files_as_bases(cli: Cli) -> None:
+    """profiles/ checks clean: the example site.toml is a base, not a profile missing [worker]."""
+    code, out, _ = cli("check", PROFILES)
+    assert code == 0, out
+    assert "SGE006" not in out and "5 profiles checked" in out
+
+
+def test_check_json_is_the_documented_records(cli: Cli) -> None:
+    """--format json is one array of objects with exactly the documented keys."""
+    code, out, _ = cli("check", PROFILES / "perun.toml", "--format", "json")
+    records = json.loads(out)
+    assert code == 0 and records
+    assert all(set(r) == {"code", "severity", "message", "file", "line", "column", "hint"} for r in records)
+    (slot,) = [r for r in records if r["code"] == "SGE302"]
+    assert slot["severity"] == "warning" and slot["line"] == 16 and slot["file"].endswith("perun.toml")
+
+
+def test_check_all_variants_finds_a_variant_only_mistake(cli: Cli, write: Callable[..., Path]) -> None:
+    """A mistake that only a variant makes is found with --all-variants."""
+    path = write(GOOD + '[variants.odd]\nworker = { cores = 3, processes = 2 }\n')
+    assert cli("check", path)[0] == 0
+    code, out, _ = cli("check", path, "--all-variants")
+    assert code == 1 and "SGE401" in out
+
+
+def test_python_dash_m_works() -> None:
+    """`python -m sgecompile` is the same program."""
+    proc = subprocess.run([sys.executable, "-m", "sgecompile", "render", str(PROFILES / "minimal.toml")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "#$ -l h_rt=3600" in proc.stdout
+
+
+def test_render_and_check_do_not_import_dask() -> None:
+    """render and check stay fast: neither imports dask, distributed or dask_jobqueue."""
+    probe = (
+        "import sys\nfrom sgecompile.cli import main\n"
+        f"main(['render', {str(PROFILES / 'perun.toml')!r}])\nmain(['check', {str(PROFILES)!r}])\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'dask_jobqueue')]\n"
+        "assert not bad, bad\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,89 @@
+"""extends chains, variants, file problems, and where every effective value came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sgecompile.loader import load
+from sgecompile.pipeline import compile_file
+
+
+def test_extends_merges_table_by_table_and_the_child_wins(write: Callable[..., Path]) -> None:
+    """A child overrides single keys of its base's tables and keeps the rest; tables merge deeply."""
+    write('[job]\nqueue = "all.q"\nresources = { mem_free = "1G", h_vmem = "2G" }\n[worker]\ncores = 2\nmemory = "4GB"\n', "site.toml")
+    child = write('extends = "site.toml"\n[job]\nresources = { h_vmem = "3G" }\n[worker]\ncores = 4\n')
+    loaded = load(child)
+    assert loaded.values["job"] == {"queue": "all.q", "resources": {"mem_free": "1G", "h_vmem": "3G"}}
+    assert loaded.values["worker"] == {"cores": 4, "memory": "4GB"}
+    assert loaded.origins[("job", "queue")].location.file.endswith("site.toml")
+    assert loaded.origins[("job", "queue")].layer == "base"
+    assert loaded.origins[("job", "resources", "h_vmem")].location.line == 3
+    assert loaded.origins[("worker", "cores")].layer == "profile"
+
+
+def test_a_variant_is_laid_on_top_and_remembered_as_the_origin(write: Callable[..., Path]) -> None:
+    """--variant NAME overrides the merged profile and records the variant as the layer."""
+    path = write('[worker]\ncores = 2\nmemory = "4GB"\n[variants.big]\nworker = { cores = 8 }\n')
+    loaded = load(path, "big")
+    assert loaded.values["worker"]["cores"] == 8
+    origin = loaded.origins[("worker", "cores")]
+    assert origin.layer == "variant big" and (origin.location.line, origin.location.column) == (5, 20)
+
+
+def test_findings_point_at_the_file_that_set_the_value(write: Callable[..., Path]) -> None:
+    """A mistake inherited from a base file is reported in the base file, on its line."""
+    write('[job]\nresources = { h_vmem = "64GB" }\n', "site.toml")
+    child = write('extends = "site.toml"\n[worker]\ncores = 2\nmemory = "4GB"\n')
+    hits = [d for d in compile_file(child).diagnostics if d.code == "SGE101"]
+    assert hits and hits[0].location.file.endswith("site.toml") and hits[0].location.line == 2
+
+
+def test_missing_base_is_reported_at_the_extends_line(write: Callable[..., Path]) -> None:
+    """A missing base names the file, at the `extends` value of the referring profile."""
+    path = write('# a team profile\nextends = "nope.toml"\n')
+    (d,) = compile_file(path).diagnostics
+    assert d.code == "SGE003" and "nope.toml" in d.message and d.location.line == 2
+
+
+def test_extends_cycle_is_reported_not_followed(write: Callable[..., Path]) -> None:
+    """a extends b extends a: one error naming the circle."""
+    write('extends = "b.toml"\n', "a.toml")
+    b = write('extends = "a.toml"\n', "b.toml")
+    (d,) = compile_file(b).diagnostics
+    assert d.code == "SGE003" and "circle" in d.message
+
+
+def test_syntax_errors_carry_line_and_column(write: Callable[..., Path]) -> None:
+    """tomllib's position reaches the diagnostic."""
+    (d,) = compile_file(write('[job]\nqueue = all.q\n')).diagnostics
+    assert (d.code, d.location.line, d.location.column) == ("SGE002", 2, 9)
+
+
+def test_unknown_variant_lists_the_known_ones(write: Callable[..., Path]) -> None:
+    """A misspelt variant is an error whose hint lists the variants there are."""
+    path = write('[worker]\ncores = 2\nmemory = "4GB"\n[variants.big]\nworker = { cores = 8 }\n')
+    (d,) = [d for d in compile_file(path, "bigg").diagnostics if d.code == "SGE004"]
+    assert "big" in (d.hint or "")
+
+
+def test_not_utf8_is_a_diagnostic(write: Callable[..., Path], tmp_path: Path) -> None:
+    """Binary junk is reported, not raised."""
+    path = tmp_path / "bin.toml"
+    path.write_bytes(b"\xff\xfe[job]")
+    (d,) = compile_file(path).diagnostics
+    assert d.code == "SGE002"
+
+
+def test_each_file_is_parsed_once(write: Callable[..., Path]) -> None:
+    """Two profiles extending one base parse the base once (the parse cache)."""
+    from sgecompile import loader
+
+    write('[worker]\ncores = 2\nmemory = "4GB"\n', "shared.toml")
+    a = write('extends = "shared.toml"\n', "a.toml")
+    b = write('extends = "shared.toml"\n', "b.toml")
+    loader._parse.cache_clear()
+    load(a)
+    load(b)
+    info = loader._parse.cache_info()
+    assert (info.misses, info.hits) == (3, 1)

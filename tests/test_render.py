@@ -1,0 +1,99 @@
+"""The rendered script: the Perun example, quoting, templates, and bash's own syntax check."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sgecompile.pipeline import Result, compile_file
+from sgecompile.render import render, shell_word
+from tests.conftest import PROFILES
+
+
+def _script(result: Result, **kwargs: object) -> str:
+    assert result.plan is not None, result.diagnostics
+    return render(result.plan, **kwargs)  # type: ignore[arg-type]
+
+
+def test_perun_renders_as_the_issue_demands() -> None:
+    """One -cwd, h_rt in seconds, -pe threaded 10 and one thread per worker."""
+    script = _script(compile_file(PROFILES / "perun.toml"))
+    assert script.count("#$ -cwd") == 1
+    assert "#$ -l h_rt=362439\n" in script
+    assert "#$ -pe threaded 10\n" in script
+    assert "--nthreads 1 " in script
+    assert "GB" not in "".join(line for line in script.splitlines() if line.startswith("#$"))
+
+
+def test_memory_request_is_derived_per_slot(compiled: Callable[..., Result]) -> None:
+    """64 GB over 10 slots asks -l h_vmem=6104M: rounded up to whole MiB, binary units, never GB."""
+    result = compiled('[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 10\nprocesses = 2\nmemory = "64GB"\n')
+    script = _script(result)
+    assert "#$ -l h_vmem=6104M\n" in script and "#$ -pe smp 10\n" in script
+    assert "--nthreads 5 --memory-limit 32000000000 --nworkers 2" in script
+
+
+def test_memory_request_per_job(compiled: Callable[..., Result]) -> None:
+    """memory_per = "job" asks the whole amount once."""
+    result = compiled('[site]\npe = "smp"\nmemory_resource = "mem_req"\nmemory_per = "job"\n[worker]\ncores = 4\nmemory = "16GiB"\n')
+    assert "#$ -l mem_req=16G\n" in _script(result)
+
+
+def test_skip_removes_by_option_name_not_substring(compiled: Callable[..., Result]) -> None:
+    """skip = ["-j"] drops -j y but keeps -N job-name that merely contains "-j"."""
+    script = _script(compiled('[job]\nname = "x-j"\nskip = ["-j"]\n[worker]\ncores = 1\nmemory = "1GB"\n'))
+    assert "#$ -j" not in script and "#$ -N x-j\n" in script
+
+
+def test_duplicates_are_rendered_once(compiled: Callable[..., Result]) -> None:
+    """-cwd asked by the key and by directives appears once."""
+    script = _script(compiled('[job]\ndirectives = ["-cwd", "-m ea", "-m ea"]\n[worker]\ncores = 1\nmemory = "1GB"\n'))
+    assert script.count("#$ -cwd") == 1 and script.count("#$ -m ea") == 1
+
+
+def test_worker_words_keep_env_vars_and_nothing_else(compiled: Callable[..., Result]) -> None:
+    """$TMPDIR expands on the compute host; spaces and other shell syntax stay literal."""
+    result = compiled('[worker]\ncores = 1\nmemory = "1GB"\nlocal_directory = "$TMPDIR/dask space"\nextra_args = ["--resources", "a=1;b"]\n')
+    script = _script(result)
+    assert '--local-directory "$TMPDIR/dask space"' in script
+    assert '"a=1;b"' in script
+
+
+@given(st.text(max_size=40))
+def test_shell_word_is_one_word_meaning_the_text(text: str) -> None:
+    """bash reads each word back as exactly the text, with $VAR/${VAR} expanded (to nothing: none is set)."""
+    if "\x00" in text:
+        return
+    word = shell_word(text)
+    out = subprocess.run(["bash", "-c", f"printf '%s' {word}"], capture_output=True, env={}, check=True).stdout
+    expected = re.sub(r"\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}", "", text)  # no variables are set
+    assert out.decode("utf-8", "surrogateescape") == expected
+
+
+def test_shell_word_expands_only_plain_variables() -> None:
+    """$HOME and ${HOME} expand; $(...) and backticks do not run."""
+    out = subprocess.run(["bash", "-c", "printf '%s|' " + " ".join(shell_word(t) for t in ["$HOME/x", "${HOME}", "$(echo no)", "`echo no`"])],
+                         capture_output=True, env={"HOME": "/h"}, text=True, check=True).stdout
+    assert out == "/h/x|/h|$(echo no)|`echo no`|"
+
+
+def test_every_shipped_profile_passes_bash_syntax_check() -> None:
+    """Each example profile renders to a script `bash -n` accepts."""
+    for path in [*PROFILES.glob("*.toml"), PROFILES / "example" / "analysis.toml"]:
+        script = _script(compile_file(path))
+        subprocess.run(["bash", "-n"], input=script, text=True, check=True)
+
+
+def test_user_templates_come_first(compiled: Callable[..., Result], tmp_path: Path) -> None:
+    """--templates DIR overrides the shipped job.sh.j2."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "job.sh.j2").write_text("#!{{ shell }}\n# site banner\n{{ command | map('shell_word') | join(' ') }}\n")
+    script = _script(compiled('[worker]\ncores = 1\nmemory = "1GB"\n'), templates=str(tmp_path / "mine"))
+    assert script.splitlines()[1] == "# site banner"
+    assert shutil.which("bash")
