@@ -1,0 +1,96 @@
+"""No input ever crashes: random profiles (valid and broken) give diagnostics or a script bash accepts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sgecompile import schema
+from sgecompile.cli import main
+from sgecompile.diagnostics import Severity
+from sgecompile.pipeline import compile_file
+from sgecompile.render import render
+
+EXAMPLES = int(os.environ.get("SGECOMPILE_FUZZ_EXAMPLES", "300"))
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
+memoryish = st.from_regex(r"0?[0-9]{1,4}(\.[0-9])? ?([kKmMgGtT]i?[bB]?)?", fullmatch=True)
+timeish = st.from_regex(r"-?[0-9]{1,3}(:[0-9]{1,3}){0,3}|[0-9]{1,3}[dhms]", fullmatch=True)
+scalars = st.one_of(st.integers(-(2**64), 2**64), st.booleans(), texts, memoryish, timeish, st.floats(allow_nan=False))
+directive = st.one_of(st.sampled_from(["-cwd", "-m ea", "-pe smp 4", "-pe smp", "-l h_vmem=4G", "-q a.q", "-wd /x", "-e e/", "-b y", "-N x#y", "-soft -l a=1", "-hard"]), texts)
+values = st.one_of(scalars, st.lists(st.one_of(directive, scalars), max_size=4), st.dictionaries(st.sampled_from(["h_vmem", "mem_free", "slots", "x"]), st.one_of(memoryish, scalars), max_size=3))
+
+
+@st.composite
+def profile_tables(draw: st.DrawFn) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for section, keys in schema.SECTIONS.items():
+        names = [k.name for k in keys] + ["typo", "job_extra"]
+        doc[section] = draw(st.dictionaries(st.sampled_from(names), values, max_size=6))
+    if draw(st.booleans()):
+        doc["variants"] = {"v": {"worker": draw(st.dictionaries(st.sampled_from(["cores", "memory", "processes"]), scalars, max_size=3))}}
+    return doc
+
+
+def to_toml(doc: dict[str, Any]) -> str:
+    lines = []
+    for section, table in doc.items():
+        if section == "variants":
+            for name, v in table.items():
+                lines.append(f"[variants.{name}.worker]")
+                lines += [f"{k} = {_value(x)}" for k, x in v["worker"].items()]
+            continue
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_value(x)}" for k, x in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return str(v) if abs(v) < 2**63 else json.dumps(str(v))
+    if isinstance(v, float):
+        return repr(v) if v == v and abs(v) != float("inf") else "0.0"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(v, list):
+        return "[" + ", ".join(map(_value, v)) + "]"
+    return "{ " + ", ".join(f"{json.dumps(k)} = {_value(x)}" for k, x in v.items()) + " }"
+
+
+def _invariants(path: Path, variant: str | None) -> None:
+    result = compile_file(path, variant)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    for d in result.diagnostics:
+        assert d.location.file and d.message and d.code.startswith("SGE")
+    if result.ok:
+        assert result.plan is not None
+        subprocess.run(["bash", "-n"], input=render(result.plan), text=True, check=True)
+    else:
+        assert errors, "a profile that did not compile must say why"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(doc=profile_tables(), variant=st.sampled_from([None, "v", "missing"]))
+def test_random_profiles_never_crash(doc: dict[str, Any], variant: str | None, tmp_path: Path) -> None:
+    """Any profile of known sections with random keys and values: diagnostics or a bash-valid script."""
+    path = tmp_path / "p.toml"
+    path.write_text(to_toml(doc), encoding="utf-8")
+    _invariants(path, variant)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_random_bytes_never_crash(raw: bytes, tmp_path: Path) -> None:
+    """Arbitrary bytes as a profile file: diagnostics, never an exception, and check exits 0, 1 or 2."""
+    path = tmp_path / "p.toml"
+    path.write_bytes(raw)
+    _invariants(path, None)
+    assert main(["check", str(path), "--format", "json"]) in (0, 1)
