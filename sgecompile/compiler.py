@@ -14,10 +14,25 @@ import attrs
 
 from . import directives as dirs
 from .models import Profile
-from .units import format_sge_memory
+from .units import format_sge_memory, parse_sge_memory
 
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
 WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
+
+
+@attrs.frozen
+class Reservation:
+    """The memory SGE sets aside for the job through ``site.memory_resource``."""
+
+    resource: str
+    text: str  # the amount as written in the -l request, e.g. "64G"
+    per_request: int  # bytes
+    multiplier: int  # pe slots when SGE multiplies the request per slot, else 1
+    derived: bool  # computed from worker.memory rather than written in job.resources
+
+    @property
+    def per_job(self) -> int:
+        return self.per_request * self.multiplier
 
 
 @attrs.frozen
@@ -38,14 +53,40 @@ class Plan:
         return dirs.effective(self.requested)
 
     @property
+    def per_slot(self) -> bool:
+        """Whether SGE multiplies the memory request by the pe slots."""
+        site = self.profile.site
+        return site.memory_per == "slot" and bool(site.pe)
+
+    @property
+    def matching_share(self) -> int:
+        """Bytes to request for ``site.memory_resource`` so the job gets exactly ``worker.memory``."""
+        total = self.profile.worker.memory.bytes
+        return -(-total // self.profile.slots) if self.per_slot else total
+
+    @property
     def derived_memory(self) -> str | None:
         """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, if derived."""
         site, job = self.profile.site, self.profile.job
         if not site.memory_resource or any(r.name == site.memory_resource for r in job.resources):
             return None
-        total = self.profile.worker.memory.bytes
-        share = -(-total // self.profile.slots) if site.memory_per == "slot" and site.pe else total
-        return format_sge_memory(share)
+        return format_sge_memory(self.matching_share)
+
+    @property
+    def reservation(self) -> Reservation | None:
+        """What SGE reserves for the site's memory resource, requested or derived."""
+        site = self.profile.site
+        if not site.memory_resource:
+            return None
+        multiplier = self.profile.slots if self.per_slot else 1
+        if self.derived_memory:
+            return Reservation(
+                site.memory_resource, self.derived_memory, parse_sge_memory(self.derived_memory).bytes, multiplier, True
+            )
+        requested = next(r for r in self.profile.job.resources if r.name == site.memory_resource)
+        if requested.memory is None:
+            return None
+        return Reservation(site.memory_resource, requested.value, requested.memory.bytes, multiplier, False)
 
     def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
         """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""

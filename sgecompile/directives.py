@@ -100,7 +100,7 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
         spec = OPTIONS.get(option)
         if spec is None:
             raise DirectiveError("unknown-option", text, f"{option!r} is not a qsub option")
-        args = []
+        args: list[str] = []
         while words and len(args) < spec.max_args and not (words[0] in OPTIONS and len(args) >= spec.min_args):
             args.append(words.pop(0))
         if option == "-pe" and len(args) < 2:
@@ -149,6 +149,4 @@ def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directi
 
 
 # Options that contradict each other; render refuses a profile that has both.
-CONFLICTS: tuple[tuple[str, str, str], ...] = (
-    ("-cwd", "-wd", "both set the working directory"),
-)
+CONFLICTS: tuple[tuple[str, str, str], ...] = (("-cwd", "-wd", "both set the working directory"),)

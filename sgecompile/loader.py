@@ -103,7 +103,9 @@ def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _FileProblem(Diagnostic("SGE002", Severity.ERROR, f"not UTF-8 text: {exc.reason} at byte {exc.start}", where)) from None
+        raise _FileProblem(
+            Diagnostic("SGE002", Severity.ERROR, f"not UTF-8 text: {exc.reason} at byte {exc.start}", where)
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -119,8 +121,11 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnostic:
     if text.endswith("(at end of document)"):
         message = text.removesuffix("(at end of document)").strip()
     return Diagnostic(
-        "SGE002", Severity.ERROR, f"TOML syntax: {message}", Location(where.file, line, column),
-        "Fix the TOML syntax; strings need quotes, e.g. queue = \"all.q\".",
+        "SGE002",
+        Severity.ERROR,
+        f"TOML syntax: {message}",
+        Location(where.file, line, column),
+        'Fix the TOML syntax; strings need quotes, e.g. queue = "all.q".',
     )
 
 
@@ -131,13 +136,17 @@ def read_document(path: Path, referrer: Location | None = None) -> Document:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where, hint)) from None
+        raise _FileProblem(
+            Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where, hint)
+        ) from None
     if not path.is_file():
         raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"{display_path(path)} is not a file", where))
     try:
         return _parse(path.resolve(), (stat.st_mtime_ns, stat.st_size))
     except OSError as exc:
-        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)) from None
+        raise _FileProblem(
+            Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)
+        ) from None
 
 
 def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
@@ -150,7 +159,15 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
         resolved = current.resolve()
         if resolved in seen:
             cycle = " -> ".join(display_path(p) for p in [*seen, resolved])
-            return chain[::-1], [Diagnostic("SGE003", Severity.ERROR, f"`extends` goes round in a circle: {cycle}", referrer or Location(None), "Remove one `extends` so the chain ends.")]
+            return chain[::-1], [
+                Diagnostic(
+                    "SGE003",
+                    Severity.ERROR,
+                    f"`extends` goes round in a circle: {cycle}",
+                    referrer or Location(None),
+                    "Remove one `extends` so the chain ends.",
+                )
+            ]
         seen.append(resolved)
         try:
             doc = read_document(current, referrer)
@@ -162,12 +179,28 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
             break
         referrer = doc.locate(("extends",))
         if not isinstance(base, str) or not base:
-            return chain[::-1], [Diagnostic("SGE003", Severity.ERROR, "`extends` must name a file, as a string", referrer, "extends = \"site.toml\"")]
-        current = (doc.path.parent / os.path.expanduser(base))
+            return chain[::-1], [
+                Diagnostic(
+                    "SGE003",
+                    Severity.ERROR,
+                    "`extends` must name a file, as a string",
+                    referrer,
+                    'extends = "site.toml"',
+                )
+            ]
+        current = doc.path.parent / os.path.expanduser(base)
     return chain[::-1], []
 
 
-def _lay(values: dict[str, Any], origins: dict[KeyPath, Origin], table: dict[str, Any], prefix: KeyPath, doc: Document, source: KeyPath, layer: str) -> None:
+def _lay(
+    values: dict[str, Any],
+    origins: dict[KeyPath, Origin],
+    table: dict[str, Any],
+    prefix: KeyPath,
+    doc: Document,
+    source: KeyPath,
+    layer: str,
+) -> None:
     """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
     for key, value in table.items():
         here = prefix + (key,)
@@ -217,10 +250,20 @@ def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
         found = True
         for section in SECTIONS:
             if isinstance(table.get(section), dict):
-                _lay(values[section], origins, table[section], (section,), doc, ("variants", variant, section), f"variant {variant}")
+                _lay(
+                    values[section],
+                    origins,
+                    table[section],
+                    (section,),
+                    doc,
+                    ("variants", variant, section),
+                    f"variant {variant}",
+                )
     if found:
         return attrs.evolve(loaded, values=values, origins=origins)
     names = loaded.variant_names()
-    hint = f"Variants in this profile: {', '.join(names)}." if names else "This profile defines no [variants.NAME] tables."
+    hint = (
+        f"Variants in this profile: {', '.join(names)}." if names else "This profile defines no [variants.NAME] tables."
+    )
     missing = Diagnostic("SGE004", Severity.ERROR, f"no variant named {variant!r}", Location(loaded.file), hint)
     return attrs.evolve(loaded, diagnostics=(*loaded.diagnostics, missing))

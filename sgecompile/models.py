@@ -22,8 +22,10 @@ from .units import Memory, UnitError, Walltime, parse_dask_memory, parse_sge_mem
 
 # Built-in SGE complexes of type MEMORY (complex(5)); the site's memory_resource is added.
 MEMORY_COMPLEXES = frozenset(
-    "h_vmem s_vmem h_rss s_rss h_data s_data h_stack s_stack h_core s_core h_fsize s_fsize "
-    "mem_free mem_total mem_used swap_free swap_total swap_used virtual_free virtual_total virtual_used".split()
+    (
+        "h_vmem s_vmem h_rss s_rss h_data s_data h_stack s_stack h_core s_core h_fsize s_fsize "
+        "mem_free mem_total mem_used swap_free swap_total swap_used virtual_free virtual_total virtual_used"
+    ).split()
 )
 
 

@@ -58,12 +58,21 @@ def environment(extra: str | None = None) -> jinja2.Environment:
     return env
 
 
-def render(plan: Plan, scheduler: Sequence[str] = (SCHEDULER_PLACEHOLDER,), worker_name: str = WORKER_NAME_DEFAULT, templates: str | None = None) -> str:
+def render(
+    plan: Plan,
+    scheduler: Sequence[str] = (SCHEDULER_PLACEHOLDER,),
+    worker_name: str = WORKER_NAME_DEFAULT,
+    templates: str | None = None,
+) -> str:
     """The job script for ``plan``: shebang, ``#$`` header, prologue, worker command."""
     profile = plan.profile
-    return environment(templates).get_template("job.sh.j2").render(
-        shell=profile.site.shell,
-        directives=[d.text for d in plan.directives],
-        prologue=profile.job.prologue,
-        command=plan.worker_command(scheduler, worker_name),
+    return (
+        environment(templates)
+        .get_template("job.sh.j2")
+        .render(
+            shell=profile.site.shell,
+            directives=[d.text for d in plan.directives],
+            prologue=profile.job.prologue,
+            command=plan.worker_command(scheduler, worker_name),
+        )
     )

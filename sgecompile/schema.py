@@ -28,29 +28,75 @@ class Key:
 SECTIONS: dict[str, tuple[Key, ...]] = {
     "site": (
         Key("pe", "str", "Parallel environment that reserves cores: the job asks `-pe <pe> <slots>`."),
-        Key("memory_resource", "str", "The `-l` resource that reserves memory, e.g. `h_vmem`; derived from `worker.memory` unless the job requests it itself."),
-        Key("memory_per", "str", "Whether SGE multiplies the memory request by the pe slots (`slot`, a consumable YES) or not (`job`, consumable JOB).", "slot", choices=("slot", "job")),
-        Key("shell", "str", "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.", "/bin/bash"),
+        Key(
+            "memory_resource",
+            "str",
+            "The `-l` resource that reserves memory, e.g. `h_vmem`; derived from `worker.memory` unless the job requests it itself.",
+        ),
+        Key(
+            "memory_per",
+            "str",
+            "Whether SGE multiplies the memory request by the pe slots (`slot`, a consumable YES) or not (`job`, consumable JOB).",
+            "slot",
+            choices=("slot", "job"),
+        ),
+        Key(
+            "shell",
+            "str",
+            "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
+            "/bin/bash",
+        ),
     ),
     "job": (
         Key("name", "str", "Job name, `-N`.", "dask-worker"),
         Key("queue", "str", "Queue, `-q`."),
         Key("project", "str", "Project, `-P`."),
-        Key("walltime", "walltime", "Hard run time, `-l h_rt=<seconds>`: `H:M:S` (fields may exceed 59), integer seconds, or `2h30m`/`1d12h`."),
-        Key("resources", "str-table", "Further `-l` requests, in SGE units, e.g. `{ mem_free = \"8G\" }`.", {}),
+        Key(
+            "walltime",
+            "walltime",
+            "Hard run time, `-l h_rt=<seconds>`: `H:M:S` (fields may exceed 59), integer seconds, or `2h30m`/`1d12h`.",
+        ),
+        Key("resources", "str-table", 'Further `-l` requests, in SGE units, e.g. `{ mem_free = "8G" }`.', {}),
         Key("export_env", "bool", "Export the submitting environment to the job, `-V`.", False),
         Key("cwd", "bool", "Run in the submission directory, `-cwd`.", True),
         Key("join_output", "bool", "Merge stderr into stdout, `-j y`.", True),
         Key("log_directory", "str", "Directory for the job's output, `-o` (and `-e` unless output is joined)."),
-        Key("directives", "str-list", "Any other qsub options, e.g. `\"-m ea\"`; parsed and checked like the rest, never rendered twice.", []),
-        Key("skip", "str-list", "qsub options to leave out, by option name, e.g. `\"-j\"`.", []),
-        Key("prologue", "str-list", "Shell lines run before the worker starts, e.g. `\"module load iqtree\"`.", []),
+        Key(
+            "directives",
+            "str-list",
+            'Any other qsub options, e.g. `"-m ea"`; parsed and checked like the rest, never rendered twice.',
+            [],
+        ),
+        Key("skip", "str-list", 'qsub options to leave out, by option name, e.g. `"-j"`.', []),
+        Key("prologue", "str-list", 'Shell lines run before the worker starts, e.g. `"module load iqtree"`.', []),
     ),
     "worker": (
-        Key("cores", "int", "Threads across all processes of one job (dask-jobqueue's `cores`).", required=True, minimum=1),
-        Key("processes", "int", "Python processes per job; default: as dask-jobqueue derives it from `cores`.", minimum=1),
-        Key("memory", "memory", "Memory for all processes of one job together, in dask units (GB = 10^9, GiB = 2^30).", required=True),
-        Key("task_cores", "int", "Cores each task's own program uses (e.g. `iqtree -nt 10`); pe slots = cores x task_cores.", 1, minimum=1),
+        Key(
+            "cores",
+            "int",
+            "Threads across all processes of one job (dask-jobqueue's `cores`).",
+            required=True,
+            minimum=1,
+        ),
+        Key(
+            "processes",
+            "int",
+            "Python processes per job; default: as dask-jobqueue derives it from `cores`.",
+            minimum=1,
+        ),
+        Key(
+            "memory",
+            "memory",
+            "Memory for all processes of one job together, in dask units (GB = 10^9, GiB = 2^30).",
+            required=True,
+        ),
+        Key(
+            "task_cores",
+            "int",
+            "Cores each task's own program uses (e.g. `iqtree -nt 10`); pe slots = cores x task_cores.",
+            1,
+            minimum=1,
+        ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
@@ -96,10 +142,7 @@ def suggest(name: str, candidates: list[str]) -> str | None:
 
 def defaults() -> dict[str, dict[str, Any]]:
     """Every key with a default, as a profile document would hold it."""
-    return {
-        section: {k.name: k.default for k in keys if k.default is not None}
-        for section, keys in SECTIONS.items()
-    }
+    return {section: {k.name: k.default for k in keys if k.default is not None} for section, keys in SECTIONS.items()}
 
 
 def kind_matches(kind: str, value: Any) -> bool:
@@ -125,8 +168,8 @@ KIND_NAMES = {
     "bool": "true or false",
     "int": "a whole number",
     "str": "a string",
-    "memory": "a memory amount such as \"64GB\"",
-    "walltime": "a walltime such as \"12:00:00\" or 3600",
+    "memory": 'a memory amount such as "64GB"',
+    "walltime": 'a walltime such as "12:00:00" or 3600',
     "str-list": "a list of strings",
-    "str-table": "a table of strings, e.g. { mem_free = \"8G\" }",
+    "str-table": 'a table of strings, e.g. { mem_free = "8G" }',
 }

@@ -66,14 +66,14 @@ def _string_end(text: str, i: int) -> int:
     quote = text[i]
     if text.startswith(quote * 3, i):
         end = text.index(quote * 3, i + 3)
-        while end < len(text) and quote == "\"" and _escaped(text, end):
+        while end < len(text) and quote == '"' and _escaped(text, end):
             end = text.index(quote * 3, end + 1)
         end += 3
         while end < len(text) and text[end] == quote:  # up to two quotes may close the content
             end += 1
         return end
     j = i + 1
-    while text[j] != quote or (quote == "\"" and _escaped(text, j)):
+    while text[j] != quote or (quote == '"' and _escaped(text, j)):
         j += 1
     return j + 1
 

@@ -45,7 +45,9 @@ SGE_FACTORS: dict[str, int] = {
 # Numbers are limited to 24 digits: larger amounts are typos, and unbounded ones cost unbounded time.
 _DASK_RE = re.compile(r"^\s*(?P<number>[0-9]{0,24}\.?[0-9]{1,24}(?:[eE][+-]?[0-9]{1,2})?)\s*(?P<unit>[A-Za-z]*)\s*$")
 _SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]{1,20}|[0-9]{1,24})(?P<unit>[A-Za-z]*)$")
-_DURATION_RE = re.compile(r"^(?:(?P<d>[0-9]{1,9})d)?(?:(?P<h>[0-9]{1,9})h)?(?:(?P<m>[0-9]{1,9})m)?(?:(?P<s>[0-9]{1,9})s)?$")
+_DURATION_RE = re.compile(
+    r"^(?:(?P<d>[0-9]{1,9})d)?(?:(?P<h>[0-9]{1,9})h)?(?:(?P<m>[0-9]{1,9})m)?(?:(?P<s>[0-9]{1,9})s)?$"
+)
 _FIELD_RE = re.compile(r"\s*[0-9]{1,12}\s*")
 
 
@@ -118,7 +120,8 @@ def parse_sge_memory(text: str | int) -> Memory:
 def has_octal_trap(text: str) -> bool:
     """Whether SGE reads this memory text as octal (a leading zero before other digits)."""
     match = _SGE_RE.match(text)
-    return bool(match) and len(match["number"]) > 1 and match["number"][0] == "0" and match["number"][1] in "0123456789"
+    number = match["number"] if match else ""
+    return len(number) > 1 and number[0] == "0" and number[1] in "0123456789"
 
 
 def format_sge_memory(amount: int) -> str:
@@ -131,7 +134,15 @@ def format_sge_memory(amount: int) -> str:
 
 def format_dask_memory(amount: int) -> str:
     """Write bytes in dask's units as exactly as possible: GiB/MiB when exact, else GB/MB, else bytes."""
-    for suffix, factor in (("TiB", 1024**4), ("GiB", GIB), ("MiB", MIB), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 1000)):
+    for suffix, factor in (
+        ("TiB", 1024**4),
+        ("GiB", GIB),
+        ("MiB", MIB),
+        ("TB", 10**12),
+        ("GB", 10**9),
+        ("MB", 10**6),
+        ("kB", 1000),
+    ):
         if amount % factor == 0 and amount >= factor:
             return f"{amount // factor}{suffix}"
     return str(amount)
@@ -183,7 +194,11 @@ def parse_walltime(text: str | int) -> Walltime:
 
 def _parse_hms(text: str, fields: list[str]) -> Walltime:
     if len(fields) != 3:
-        raise UnitError("two-fields" if len(fields) == 2 else "not-a-time", text, f"{text!r} has {len(fields)} fields; SGE wants H:M:S")
+        raise UnitError(
+            "two-fields" if len(fields) == 2 else "not-a-time",
+            text,
+            f"{text!r} has {len(fields)} fields; SGE wants H:M:S",
+        )
     if not all(_FIELD_RE.fullmatch(f) for f in fields):
         raise UnitError("not-a-time", text, f"{text!r} is not H:M:S with whole numbers")
     h, m, s = (int(f) for f in fields)
@@ -198,5 +213,3 @@ def format_hms(seconds: int) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}"
-
-

@@ -24,7 +24,9 @@ def test_render_prints_script_and_warnings_to_stderr(cli: Cli) -> None:
 
 def test_render_refuses_while_errors_remain(cli: Cli, write: Callable[..., Path]) -> None:
     """An error means no script, exit 1, and a message that says why."""
-    code, out, err = cli("render", write('[worker]\ncores = 1\nmemory = "1GB"\n[job]\nresources = { h_vmem = "64GB" }\n'))
+    code, out, err = cli(
+        "render", write('[worker]\ncores = 1\nmemory = "1GB"\n[job]\nresources = { h_vmem = "64GB" }\n')
+    )
     assert code == 1 and out == ""
     assert "error[SGE101]" in err and "not rendering" in err
 
@@ -53,7 +55,7 @@ def test_check_exit_codes_and_strict(cli: Cli, write: Callable[..., Path]) -> No
     warned = write('[job]\nwalltime = "1:00:00"\n[worker]\ncores = 2\nmemory = "1GB"\n', "warned.toml")
     assert cli("check", warned)[0] == 0
     assert cli("check", "--strict", warned)[0] == 1
-    assert cli("check", write('[worker]\ncores = 1\n', "bad.toml"))[0] == 1
+    assert cli("check", write("[worker]\ncores = 1\n", "bad.toml"))[0] == 1
 
 
 def test_check_directory_treats_extended_files_as_bases(cli: Cli) -> None:
@@ -75,7 +77,7 @@ def test_check_json_is_the_documented_records(cli: Cli) -> None:
 
 def test_check_all_variants_finds_a_variant_only_mistake(cli: Cli, write: Callable[..., Path]) -> None:
     """A mistake that only a variant makes is found with --all-variants."""
-    path = write(GOOD + '[variants.odd]\nworker = { cores = 3, processes = 2 }\n')
+    path = write(GOOD + "[variants.odd]\nworker = { cores = 3, processes = 2 }\n")
     assert cli("check", path)[0] == 0
     code, out, _ = cli("check", path, "--all-variants")
     assert code == 1 and "SGE401" in out
@@ -83,7 +85,12 @@ def test_check_all_variants_finds_a_variant_only_mistake(cli: Cli, write: Callab
 
 def test_python_dash_m_works() -> None:
     """`python -m sgecompile` is the same program."""
-    proc = subprocess.run([sys.executable, "-m", "sgecompile", "render", str(PROFILES / "minimal.toml")], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sgecompile", "render", str(PROFILES / "minimal.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0 and "#$ -l h_rt=3600" in proc.stdout
 
 

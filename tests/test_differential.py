@@ -41,11 +41,19 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "queue": draw(st.one_of(st.none(), WORD.map(lambda w: w + ".q"))),
         "project": draw(st.one_of(st.none(), WORD)),
         "walltime": draw(st.one_of(st.none(), st.tuples(st.integers(0, 200), st.integers(0, 99), st.integers(1, 99)))),
-        "resources": draw(st.dictionaries(st.sampled_from(["mem_free", "h_vmem", "scratch"]), st.integers(1, 64).map(lambda n: f"{n}G"), max_size=2)),
+        "resources": draw(
+            st.dictionaries(
+                st.sampled_from(["mem_free", "h_vmem", "scratch"]),
+                st.integers(1, 64).map(lambda n: f"{n}G"),
+                max_size=2,
+            )
+        ),
         "log_directory": draw(st.one_of(st.none(), st.just("logs"))),
         "export_env": draw(st.booleans()),
         "cwd": draw(st.booleans()),
-        "prologue": draw(st.lists(st.sampled_from(["module load iqtree", "export OMP_NUM_THREADS=1", "source ~/env"]), max_size=2)),
+        "prologue": draw(
+            st.lists(st.sampled_from(["module load iqtree", "export OMP_NUM_THREADS=1", "source ~/env"]), max_size=2)
+        ),
         "directives": draw(st.lists(st.sampled_from(["-m ea", "-r y", "-p -5"]), max_size=2, unique=True)),
         "death_timeout": draw(st.integers(1, 300)),
         "local_directory": draw(st.one_of(st.none(), st.just("/scratch/dask"))),
@@ -69,10 +77,36 @@ def _toml_value(value: Any) -> str:
 
 def to_toml(p: dict[str, Any]) -> str:
     site = {"pe": p["pe"]}
-    job = {k: p[k] for k in ("name", "queue", "project", "resources", "log_directory", "export_env", "cwd", "prologue", "directives")}
+    job = {
+        k: p[k]
+        for k in (
+            "name",
+            "queue",
+            "project",
+            "resources",
+            "log_directory",
+            "export_env",
+            "cwd",
+            "prologue",
+            "directives",
+        )
+    }
     if p["walltime"]:
-        job["walltime"] = "%d:%02d:%02d" % p["walltime"]
-    worker = {k: p[k] for k in ("cores", "processes", "memory", "task_cores", "death_timeout", "local_directory", "interface", "nanny", "extra_args")}
+        job["walltime"] = "{}:{:02d}:{:02d}".format(*p["walltime"])
+    worker = {
+        k: p[k]
+        for k in (
+            "cores",
+            "processes",
+            "memory",
+            "task_cores",
+            "death_timeout",
+            "local_directory",
+            "interface",
+            "nanny",
+            "extra_args",
+        )
+    }
     worker["python"] = "/opt/python/bin/python3"
     out = []
     for title, table in (("site", site), ("job", job), ("worker", worker)):
@@ -90,20 +124,34 @@ def to_kwargs(p: dict[str, Any]) -> dict[str, Any]:
         extra.append("-V")
     extra += p["directives"]
     return {
-        "cores": p["cores"], "processes": p["processes"], "memory": p["memory"],
-        "job_name": p["name"] or "dask-worker", "queue": p["queue"], "project": p["project"],
+        "cores": p["cores"],
+        "processes": p["processes"],
+        "memory": p["memory"],
+        "job_name": p["name"] or "dask-worker",
+        "queue": p["queue"],
+        "project": p["project"],
         "resource_spec": ",".join(f"{k}={v}" for k, v in p["resources"].items()) or None,
-        "walltime": "%d:%02d:%02d" % p["walltime"] if p["walltime"] else None,
-        "log_directory": p["log_directory"], "job_script_prologue": p["prologue"],
-        "job_extra_directives": extra, "job_directives_skip": [] if p["cwd"] else ["-cwd"],
-        "death_timeout": p["death_timeout"], "local_directory": p["local_directory"], "interface": p["interface"],
-        "nanny": p["nanny"], "worker_extra_args": p["extra_args"], "python": "/opt/python/bin/python3",
+        "walltime": "{}:{:02d}:{:02d}".format(*p["walltime"]) if p["walltime"] else None,
+        "log_directory": p["log_directory"],
+        "job_script_prologue": p["prologue"],
+        "job_extra_directives": extra,
+        "job_directives_skip": [] if p["cwd"] else ["-cwd"],
+        "death_timeout": p["death_timeout"],
+        "local_directory": p["local_directory"],
+        "interface": p["interface"],
+        "nanny": p["nanny"],
+        "worker_extra_args": p["extra_args"],
+        "python": "/opt/python/bin/python3",
     }
 
 
 def theirs(kwargs: dict[str, Any], tmp: Path) -> str:
     with dask.config.set({"jobqueue.sge.walltime": None}):
-        job = dask_jobqueue.sge.SGEJob(scheduler=SCHEDULER, name="dummy-name", **{k: v for k, v in kwargs.items() if v is not None or k == "walltime"})
+        job = dask_jobqueue.sge.SGEJob(
+            scheduler=SCHEDULER,
+            name="dummy-name",
+            **{k: v for k, v in kwargs.items() if v is not None or k == "walltime"},
+        )
     return str(job.job_script())
 
 
@@ -139,7 +187,9 @@ def _memory_limits(lines: list[str]) -> tuple[list[str], str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(p=profiles())
-def test_agrees_with_dask_jobqueue_but_for_documented_differences(p: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agrees_with_dask_jobqueue_but_for_documented_differences(
+    p: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Line by line the same job as SGEJob(...).job_script(), except the README's list of differences."""
     monkeypatch.chdir(tmp_path)  # dask-jobqueue creates log_directory in the working directory
     path = tmp_path / "p.toml"

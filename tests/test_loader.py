@@ -11,7 +11,10 @@ from sgecompile.pipeline import compile_file
 
 def test_extends_merges_table_by_table_and_the_child_wins(write: Callable[..., Path]) -> None:
     """A child overrides single keys of its base's tables and keeps the rest; tables merge deeply."""
-    write('[job]\nqueue = "all.q"\nresources = { mem_free = "1G", h_vmem = "2G" }\n[worker]\ncores = 2\nmemory = "4GB"\n', "site.toml")
+    write(
+        '[job]\nqueue = "all.q"\nresources = { mem_free = "1G", h_vmem = "2G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
+        "site.toml",
+    )
     child = write('extends = "site.toml"\n[job]\nresources = { h_vmem = "3G" }\n[worker]\ncores = 4\n')
     loaded = load(child)
     assert loaded.values["job"] == {"queue": "all.q", "resources": {"mem_free": "1G", "h_vmem": "3G"}}
@@ -56,7 +59,7 @@ def test_extends_cycle_is_reported_not_followed(write: Callable[..., Path]) -> N
 
 def test_syntax_errors_carry_line_and_column(write: Callable[..., Path]) -> None:
     """tomllib's position reaches the diagnostic."""
-    (d,) = compile_file(write('[job]\nqueue = all.q\n')).diagnostics
+    (d,) = compile_file(write("[job]\nqueue = all.q\n")).diagnostics
     assert (d.code, d.location.line, d.location.column) == ("SGE002", 2, 9)
 
 

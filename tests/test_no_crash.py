@@ -23,8 +23,30 @@ texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
 memoryish = st.from_regex(r"0?[0-9]{1,4}(\.[0-9])? ?([kKmMgGtT]i?[bB]?)?", fullmatch=True)
 timeish = st.from_regex(r"-?[0-9]{1,3}(:[0-9]{1,3}){0,3}|[0-9]{1,3}[dhms]", fullmatch=True)
 scalars = st.one_of(st.integers(-(2**64), 2**64), st.booleans(), texts, memoryish, timeish, st.floats(allow_nan=False))
-directive = st.one_of(st.sampled_from(["-cwd", "-m ea", "-pe smp 4", "-pe smp", "-l h_vmem=4G", "-q a.q", "-wd /x", "-e e/", "-b y", "-N x#y", "-soft -l a=1", "-hard"]), texts)
-values = st.one_of(scalars, st.lists(st.one_of(directive, scalars), max_size=4), st.dictionaries(st.sampled_from(["h_vmem", "mem_free", "slots", "x"]), st.one_of(memoryish, scalars), max_size=3))
+directive = st.one_of(
+    st.sampled_from(
+        [
+            "-cwd",
+            "-m ea",
+            "-pe smp 4",
+            "-pe smp",
+            "-l h_vmem=4G",
+            "-q a.q",
+            "-wd /x",
+            "-e e/",
+            "-b y",
+            "-N x#y",
+            "-soft -l a=1",
+            "-hard",
+        ]
+    ),
+    texts,
+)
+values = st.one_of(
+    scalars,
+    st.lists(st.one_of(directive, scalars), max_size=4),
+    st.dictionaries(st.sampled_from(["h_vmem", "mem_free", "slots", "x"]), st.one_of(memoryish, scalars), max_size=3),
+)
 
 
 @st.composite
@@ -34,7 +56,11 @@ def profile_tables(draw: st.DrawFn) -> dict[str, Any]:
         names = [k.name for k in keys] + ["typo", "job_extra"]
         doc[section] = draw(st.dictionaries(st.sampled_from(names), values, max_size=6))
     if draw(st.booleans()):
-        doc["variants"] = {"v": {"worker": draw(st.dictionaries(st.sampled_from(["cores", "memory", "processes"]), scalars, max_size=3))}}
+        doc["variants"] = {
+            "v": {
+                "worker": draw(st.dictionaries(st.sampled_from(["cores", "memory", "processes"]), scalars, max_size=3))
+            }
+        }
     return doc
 
 
@@ -77,7 +103,11 @@ def _invariants(path: Path, variant: str | None) -> None:
         assert errors, "a profile that did not compile must say why"
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(doc=profile_tables(), variant=st.sampled_from([None, "v", "missing"]))
 def test_random_profiles_never_crash(doc: dict[str, Any], variant: str | None, tmp_path: Path) -> None:
     """Any profile of known sections with random keys and values: diagnostics or a bash-valid script."""

@@ -33,7 +33,9 @@ def test_perun_renders_as_the_issue_demands() -> None:
 
 def test_memory_request_is_derived_per_slot(compiled: Callable[..., Result]) -> None:
     """64 GB over 10 slots asks -l h_vmem=6104M: rounded up to whole MiB, binary units, never GB."""
-    result = compiled('[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 10\nprocesses = 2\nmemory = "64GB"\n')
+    result = compiled(
+        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 10\nprocesses = 2\nmemory = "64GB"\n'
+    )
     script = _script(result)
     assert "#$ -l h_vmem=6104M\n" in script and "#$ -pe smp 10\n" in script
     assert "--nthreads 5 --memory-limit 32000000000 --nworkers 2" in script
@@ -41,7 +43,9 @@ def test_memory_request_is_derived_per_slot(compiled: Callable[..., Result]) -> 
 
 def test_memory_request_per_job(compiled: Callable[..., Result]) -> None:
     """memory_per = "job" asks the whole amount once."""
-    result = compiled('[site]\npe = "smp"\nmemory_resource = "mem_req"\nmemory_per = "job"\n[worker]\ncores = 4\nmemory = "16GiB"\n')
+    result = compiled(
+        '[site]\npe = "smp"\nmemory_resource = "mem_req"\nmemory_per = "job"\n[worker]\ncores = 4\nmemory = "16GiB"\n'
+    )
     assert "#$ -l mem_req=16G\n" in _script(result)
 
 
@@ -59,7 +63,9 @@ def test_duplicates_are_rendered_once(compiled: Callable[..., Result]) -> None:
 
 def test_worker_words_keep_env_vars_and_nothing_else(compiled: Callable[..., Result]) -> None:
     """$TMPDIR expands on the compute host; spaces and other shell syntax stay literal."""
-    result = compiled('[worker]\ncores = 1\nmemory = "1GB"\nlocal_directory = "$TMPDIR/dask space"\nextra_args = ["--resources", "a=1;b"]\n')
+    result = compiled(
+        '[worker]\ncores = 1\nmemory = "1GB"\nlocal_directory = "$TMPDIR/dask space"\nextra_args = ["--resources", "a=1;b"]\n'
+    )
     script = _script(result)
     assert '--local-directory "$TMPDIR/dask space"' in script
     assert '"a=1;b"' in script
@@ -78,8 +84,17 @@ def test_shell_word_is_one_word_meaning_the_text(text: str) -> None:
 
 def test_shell_word_expands_only_plain_variables() -> None:
     """$HOME and ${HOME} expand; $(...) and backticks do not run."""
-    out = subprocess.run(["bash", "-c", "printf '%s|' " + " ".join(shell_word(t) for t in ["$HOME/x", "${HOME}", "$(echo no)", "`echo no`"])],
-                         capture_output=True, env={"HOME": "/h"}, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "bash",
+            "-c",
+            "printf '%s|' " + " ".join(shell_word(t) for t in ["$HOME/x", "${HOME}", "$(echo no)", "`echo no`"]),
+        ],
+        capture_output=True,
+        env={"HOME": "/h"},
+        text=True,
+        check=True,
+    ).stdout
     assert out == "/h/x|/h|$(echo no)|`echo no`|"
 
 
@@ -93,7 +108,9 @@ def test_every_shipped_profile_passes_bash_syntax_check() -> None:
 def test_user_templates_come_first(compiled: Callable[..., Result], tmp_path: Path) -> None:
     """--templates DIR overrides the shipped job.sh.j2."""
     (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "job.sh.j2").write_text("#!{{ shell }}\n# site banner\n{{ command | map('shell_word') | join(' ') }}\n")
+    (tmp_path / "mine" / "job.sh.j2").write_text(
+        "#!{{ shell }}\n# site banner\n{{ command | map('shell_word') | join(' ') }}\n"
+    )
     script = _script(compiled('[worker]\ncores = 1\nmemory = "1GB"\n'), templates=str(tmp_path / "mine"))
     assert script.splitlines()[1] == "# site banner"
     assert shutil.which("bash")

@@ -49,10 +49,19 @@ def test_of_falls_back_to_the_nearest_parent() -> None:
 
 
 keys = st.from_regex(r"[a-z_][a-z0-9_-]{0,6}", fullmatch=True)
-scalars = st.one_of(st.integers(-(10**6), 10**6), st.booleans(), st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=8), st.floats(allow_nan=False, allow_infinity=False))
+scalars = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=8),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
 
 
-@given(st.dictionaries(keys, st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(keys, scalars, max_size=3)), max_size=6))
+@given(
+    st.dictionaries(
+        keys, st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(keys, scalars, max_size=3)), max_size=6
+    )
+)
 def test_every_key_of_any_document_is_found_on_its_line(table: dict[str, object]) -> None:
     """For generated documents, each key's recorded line is the line that holds it."""
     lines = []

@@ -13,19 +13,37 @@ from tests.conftest import PROFILES, ROOT
 def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path) -> None:
     """Build the wheel, install it in a new venv, render Perun from another folder: same script as the checkout."""
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True
+    )
     (wheel,) = dist.glob("sgecompile-*.whl")
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)
     subprocess.run([env / "bin" / "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    installed = subprocess.run([env / "bin" / "sgecompile", "render", str(PROFILES / "perun.toml")], cwd=elsewhere, capture_output=True, text=True)
+    installed = subprocess.run(
+        [env / "bin" / "sgecompile", "render", str(PROFILES / "perun.toml")],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
     assert installed.returncode == 0, installed.stderr
-    here = subprocess.run([sys.executable, "-m", "sgecompile", "render", str(PROFILES / "perun.toml")], cwd=elsewhere, capture_output=True, text=True)
+    here = subprocess.run(
+        [sys.executable, "-m", "sgecompile", "render", str(PROFILES / "perun.toml")],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+
     def interpreter_free(script: str) -> str:
         return script.replace(script.splitlines()[-1].split()[0], "PYTHON")
 
     assert interpreter_free(installed.stdout) == interpreter_free(here.stdout)
-    found = subprocess.run([env / "bin" / "python", "-c", "from sgecompile.render import template_dirs; print(template_dirs()[0])"], capture_output=True, text=True, cwd=elsewhere)
+    found = subprocess.run(
+        [env / "bin" / "python", "-c", "from sgecompile.render import template_dirs; print(template_dirs()[0])"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
     assert str(env) in found.stdout

@@ -19,7 +19,9 @@ def run(args: argparse.Namespace) -> int:
     sys.stderr.write(text.report(shown))
     if not result.ok or result.plan is None:
         errors = sum(1 for d in shown if d.severity is Severity.ERROR)
-        sys.stderr.write(f"sgecompile: not rendering {args.profile}: {errors} error{'s' if errors != 1 else ''} (run `sgecompile check {args.profile}` for details)\n")
+        sys.stderr.write(
+            f"sgecompile: not rendering {args.profile}: {errors} error{'s' if errors != 1 else ''} (run `sgecompile check {args.profile}` for details)\n"
+        )
         return 1
     script = render(result.plan, scheduler=(args.scheduler or SCHEDULER_PLACEHOLDER,), templates=args.templates)
     if args.output:

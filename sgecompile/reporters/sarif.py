@@ -17,7 +17,12 @@ def _result(d: Diagnostic) -> dict[str, Any]:
     if region:
         physical["region"] = region
     text = d.message + (f" Hint: {d.hint}" if d.hint else "")
-    return {"ruleId": d.code, "level": _LEVEL[d.severity], "message": {"text": text}, "locations": [{"physicalLocation": physical}]}
+    return {
+        "ruleId": d.code,
+        "level": _LEVEL[d.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": physical}],
+    }
 
 
 def report(diagnostics: Sequence[Diagnostic]) -> str:
@@ -25,6 +30,9 @@ def report(diagnostics: Sequence[Diagnostic]) -> str:
     from ..rules import CATALOGUE
 
     rules = [{"id": r.code, "shortDescription": {"text": r.summary}} for r in CATALOGUE.values()]
-    run = {"tool": {"driver": {"name": "sgecompile", "version": __version__, "rules": rules}}, "results": [_result(d) for d in diagnostics]}
+    run = {
+        "tool": {"driver": {"name": "sgecompile", "version": __version__, "rules": rules}},
+        "results": [_result(d) for d in diagnostics],
+    }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"

@@ -66,7 +66,9 @@ class Rule:
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, kind: str) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
+def rule(
+    code: str, severity: Severity, kind: str
+) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
     """Register a rule function under a stable code."""
 
     def register(func: Callable[[Any], Iterable[Finding]]) -> Callable[[Any], Iterable[Finding]]:
@@ -82,7 +84,9 @@ def loader_code(code: str, doc: str) -> None:
     CATALOGUE[code] = Rule(code, Severity.ERROR, "loader", None, doc)
 
 
-def _diagnostics(rule_: Rule, findings: Iterable[Finding], locate: Callable[[KeyPath], Location]) -> Iterator[Diagnostic]:
+def _diagnostics(
+    rule_: Rule, findings: Iterable[Finding], locate: Callable[[KeyPath], Location]
+) -> Iterator[Diagnostic]:
     for f in findings:
         where = f.at if isinstance(f.at, Location) else locate(f.at)
         yield Diagnostic(rule_.code, rule_.severity, f.message, where, f.hint)

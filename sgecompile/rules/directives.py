@@ -11,8 +11,16 @@ from ..schema import suggest
 from . import Context, Finding, rule
 
 _STRUCTURED = {
-    "-N": "job.name", "-q": "job.queue", "-P": "job.project", "-cwd": "job.cwd", "-j": "job.join_output",
-    "-V": "job.export_env", "-o": "job.log_directory", "-e": "job.log_directory", "-pe": "site.pe", "-S": "site.shell",
+    "-N": "job.name",
+    "-q": "job.queue",
+    "-P": "job.project",
+    "-cwd": "job.cwd",
+    "-j": "job.join_output",
+    "-V": "job.export_env",
+    "-o": "job.log_directory",
+    "-e": "job.log_directory",
+    "-pe": "site.pe",
+    "-S": "site.shell",
 }
 
 
@@ -31,8 +39,12 @@ def duplicate_directive(plan: Plan) -> Iterator[Finding]:
     """
     for first, later in dirs.duplicates(plan.requested):
         if first.args == later.args:
-            yield Finding(later.origin, f"`{later.text}` is asked for twice (also by {_said(first)}); it is rendered once",
-                          f"Remove it from {_said(later)}." + (f" It is set by {_STRUCTURED[later.option]}." if later.option in _STRUCTURED else ""))
+            yield Finding(
+                later.origin,
+                f"`{later.text}` is asked for twice (also by {_said(first)}); it is rendered once",
+                f"Remove it from {_said(later)}."
+                + (f" It is set by {_STRUCTURED[later.option]}." if later.option in _STRUCTURED else ""),
+            )
 
 
 @rule("SGE502", Severity.ERROR, "plan")
@@ -46,8 +58,11 @@ def contradicting_directive(plan: Plan) -> Iterator[Finding]:
     for first, later in dirs.duplicates(plan.requested):
         if first.args != later.args:
             where = _STRUCTURED.get(later.option, "job.resources" if later.option == "-l" else _said(first))
-            yield Finding(later.origin, f"`{later.text}` contradicts `{first.text}` (from {_said(first)}); SGE would silently keep the last",
-                          f"Keep one value, in {where}.")
+            yield Finding(
+                later.origin,
+                f"`{later.text}` contradicts `{first.text}` (from {_said(first)}); SGE would silently keep the last",
+                f"Keep one value, in {where}.",
+            )
 
 
 @rule("SGE503", Severity.ERROR, "plan")
@@ -61,7 +76,11 @@ def conflicting_options(plan: Plan) -> Iterator[Finding]:
     options = {d.option: d for d in plan.directives}
     for a, b, why in dirs.CONFLICTS:
         if a in options and b in options:
-            yield Finding(options[b].origin, f"`{options[a].text}` and `{options[b].text}` {why}", f"Keep one; set job.cwd = false to use `{b}`." if a == "-cwd" else "Keep one of them.")
+            yield Finding(
+                options[b].origin,
+                f"`{options[a].text}` and `{options[b].text}` {why}",
+                f"Keep one; set job.cwd = false to use `{b}`." if a == "-cwd" else "Keep one of them.",
+            )
 
 
 @rule("SGE504", Severity.WARNING, "plan")
@@ -75,7 +94,11 @@ def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
     joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in plan.requested)
     for d in plan.requested:
         if joined and d.option == "-e":
-            yield Finding(d.origin, f"`{d.text}` does nothing: output is joined (`-j y`), so it is left out", "Remove -e, or set job.join_output = false.")
+            yield Finding(
+                d.origin,
+                f"`{d.text}` does nothing: output is joined (`-j y`), so it is left out",
+                "Remove -e, or set job.join_output = false.",
+            )
 
 
 @rule("SGE505", Severity.ERROR, "values")
@@ -89,7 +112,9 @@ def unknown_option(ctx: Context) -> Iterator[Finding]:
     for failure in ctx.failed("unknown-option", kind="directive"):
         option = failure.error.text.split()[0] if failure.error.text.split() else ""
         close = suggest(option, list(dirs.OPTIONS))
-        yield Finding(failure.key, str(failure.error), f"Did you mean `{close}`?" if close else "qsub(1) lists the options.")
+        yield Finding(
+            failure.key, str(failure.error), f"Did you mean `{close}`?" if close else "qsub(1) lists the options."
+        )
 
 
 @rule("SGE506", Severity.ERROR, "values")
@@ -101,7 +126,7 @@ def malformed_directive(ctx: Context) -> Iterator[Finding]:
     Use instead: `directives = ["-m ea"]`.
     """
     for failure in ctx.failed("arguments", "syntax", "empty", kind="directive"):
-        yield Finding(failure.key, str(failure.error), "Write the option and its arguments, e.g. \"-m ea\".")
+        yield Finding(failure.key, str(failure.error), 'Write the option and its arguments, e.g. "-m ea".')
 
 
 @rule("SGE507", Severity.ERROR, "plan")
@@ -115,7 +140,11 @@ def option_not_for_scripts(plan: Plan) -> Iterator[Finding]:
     """
     for d in plan.requested:
         if not dirs.OPTIONS[d.option].in_script:
-            yield Finding(d.origin, f"`{d.text}` has no effect inside a job script", "Remove it; qsub's command line is where it belongs.")
+            yield Finding(
+                d.origin,
+                f"`{d.text}` has no effect inside a job script",
+                "Remove it; qsub's command line is where it belongs.",
+            )
 
 
 @rule("SGE508", Severity.ERROR, "plan")
@@ -128,7 +157,11 @@ def hash_in_directive(plan: Plan) -> Iterator[Finding]:
     """
     for d in plan.requested:
         if any("#" in a for a in d.args):
-            yield Finding(d.origin, f"`{d.text}`: SGE cuts a directive at `#`, so this reads `{d.text.split('#')[0].rstrip()}`", "Use another character than # (e.g. -).")
+            yield Finding(
+                d.origin,
+                f"`{d.text}`: SGE cuts a directive at `#`, so this reads `{d.text.split('#')[0].rstrip()}`",
+                "Use another character than # (e.g. -).",
+            )
 
 
 @rule("SGE509", Severity.WARNING, "plan")
@@ -143,4 +176,8 @@ def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
     for i, name in enumerate(plan.profile.job.skip):
         if name not in asked:
             close = suggest(name, sorted(asked))
-            yield Finding(("job", "skip", i), f"skip {name!r} removes nothing: no directive has that option", f"Did you mean {close!r}?" if close else "Remove it.")
+            yield Finding(
+                ("job", "skip", i),
+                f"skip {name!r} removes nothing: no directive has that option",
+                f"Did you mean {close!r}?" if close else "Remove it.",
+            )

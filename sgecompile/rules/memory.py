@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..compiler import Plan
+from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
 from ..units import GIB, MIB, describe_bytes, format_sge_memory, has_octal_trap, parse_dask_memory
 from . import Context, Finding, rule
@@ -43,7 +43,11 @@ def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
         exact = [f"`{text[: len(number.group()) + 1].lower()}`"] if number else []
         exact.append(f"`{format_sge_memory(amount)}`")
         readings.append(f"exactly {describe_bytes(amount).split(' (')[0]}: {' or '.join(exact)}")
-        yield Finding(failure.key, f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`", "Write one of: " + "; ".join(readings) + ".")
+        yield Finding(
+            failure.key,
+            f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`",
+            "Write one of: " + "; ".join(readings) + ".",
+        )
 
 
 @rule("SGE102", Severity.ERROR, "values")
@@ -59,7 +63,11 @@ def octal_memory(ctx: Context) -> Iterator[Finding]:
     for r in resources:
         if r.memory and has_octal_trap(r.value):
             plain = r.value.lstrip("0") or "0"
-            yield Finding(("job", "resources", r.name), f"SGE reads {r.value!r} as octal: {describe_bytes(r.memory.bytes)}", f"Write `{plain}` if you meant {plain}.")
+            yield Finding(
+                ("job", "resources", r.name),
+                f"SGE reads {r.value!r} as octal: {describe_bytes(r.memory.bytes)}",
+                f"Write `{plain}` if you meant {plain}.",
+            )
     for failure in ctx.failed("octal", kind="sge-memory"):
         yield Finding(failure.key, str(failure.error), "Leave out the leading zero.")
 
@@ -73,7 +81,11 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
     Use instead: `resources = { h_vmem = "4G" }`.
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="sge-memory"):
-        yield Finding(failure.key, str(failure.error), "SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. \"4G\".")
+        yield Finding(
+            failure.key,
+            str(failure.error),
+            'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".',
+        )
 
 
 @rule("SGE104", Severity.ERROR, "values")
@@ -85,7 +97,7 @@ def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="memory"):
-        yield Finding(failure.key, f"worker.memory: {failure.error}", "Write it in dask units, e.g. \"64GB\" or \"64GiB\".")
+        yield Finding(failure.key, f"worker.memory: {failure.error}", 'Write it in dask units, e.g. "64GB" or "64GiB".')
 
 
 @rule("SGE105", Severity.WARNING, "values")
@@ -100,20 +112,11 @@ def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
     value = ctx.loaded.values["worker"].get("memory")
     if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*[kKmMgGtT]\s*", value):
         number, unit = value.strip()[:-1], value.strip()[-1]
-        yield Finding(("worker", "memory"), f"worker.memory {value!r} is read by dask as {number} {unit.upper()}B ({unit} = 10^{3 * ' kmgt'.index(unit.lower())}); SGE would read {number}{unit.upper()} as {number} {unit.upper()}iB",
-                      f"Write \"{number}{unit.upper()}B\" or \"{number}{unit.upper()}iB\" to say which you mean.")
-
-
-def reservation(plan: Plan) -> tuple[int, int, str] | None:
-    """What SGE reserves for the site's memory resource: (per request, per job, the text)."""
-    site, job = plan.profile.site, plan.profile.job
-    if not site.memory_resource:
-        return None
-    requested = next((r for r in job.resources if r.name == site.memory_resource), None)
-    if requested is None or requested.memory is None:
-        return None
-    multiplier = plan.profile.slots if site.memory_per == "slot" and site.pe else 1
-    return requested.memory.bytes, requested.memory.bytes * multiplier, requested.value
+        yield Finding(
+            ("worker", "memory"),
+            f"worker.memory {value!r} is read by dask as {number} {unit.upper()}B ({unit} = 10^{3 * ' kmgt'.index(unit.lower())}); SGE would read {number}{unit.upper()} as {number} {unit.upper()}iB",
+            f'Write "{number}{unit.upper()}B" or "{number}{unit.upper()}iB" to say which you mean.',
+        )
 
 
 @rule("SGE301", Severity.ERROR, "plan")
@@ -126,15 +129,14 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     Example: `memory = "64GB"` with `h_vmem = "4G"` and 10 slots per slot (40 GiB).
     Use instead: a per-slot amount of at least `worker.memory` / slots (the hint computes it).
     """
-    found = reservation(plan)
-    if found is None:
-        return
-    per, total, text = found
+    found = plan.reservation
     dask = plan.profile.worker.memory
-    if total < dask.bytes:
-        yield Finding(("job", "resources", plan.profile.site.memory_resource or ""),
-                      f"SGE reserves {_reserved(plan, text, total)}, less than worker.memory {dask.text!r} ({describe_bytes(dask.bytes)}): SGE kills the job before dask can spill or pause",
-                      _matching(plan))
+    if found and not found.derived and found.per_job < dask.bytes:
+        yield Finding(
+            ("job", "resources", plan.profile.site.memory_resource or ""),
+            f"SGE reserves {_reserved(plan, found)}, less than worker.memory {dask.text!r} ({describe_bytes(dask.bytes)}): SGE kills the job before dask can spill or pause",
+            _matching(plan),
+        )
 
 
 @rule("SGE302", Severity.WARNING, "plan")
@@ -149,27 +151,24 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived from `worker.memory`.
     """
-    found = reservation(plan)
-    if found is None:
-        return
-    per, total, text = found
+    found = plan.reservation
     dask = plan.profile.worker.memory
-    if total > 2 * dask.bytes:
-        yield Finding(("job", "resources", plan.profile.site.memory_resource or ""),
-                      f"SGE reserves {_reserved(plan, text, total)}, {total / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
-                      _matching(plan))
+    if found and not found.derived and found.per_job > 2 * dask.bytes:
+        yield Finding(
+            ("job", "resources", plan.profile.site.memory_resource or ""),
+            f"SGE reserves {_reserved(plan, found)}, {found.per_job / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
+            _matching(plan),
+        )
 
 
-def _reserved(plan: Plan, text: str, total: int) -> str:
-    site = plan.profile.site
-    if site.memory_per == "slot" and site.pe:
-        return f"{site.memory_resource}={text} per slot x {plan.profile.slots} slots = {format_sge_memory(total)} ({describe_bytes(total)})"
-    return f"{site.memory_resource}={text} ({describe_bytes(total)})"
+def _reserved(plan: Plan, found: Reservation) -> str:
+    total = f"{format_sge_memory(found.per_job)} ({describe_bytes(found.per_job)})"
+    if found.multiplier > 1:
+        return f"{found.resource}={found.text} per slot x {found.multiplier} slots = {total}"
+    return f"{found.resource}={found.text} ({describe_bytes(found.per_job)})"
 
 
 def _matching(plan: Plan) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
-    per_slot = site.memory_per == "slot" and site.pe
-    share = -(-dask.bytes // plan.profile.slots) if per_slot else dask.bytes
-    unit = "per slot " if per_slot else ""
-    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(share)} {unit}(or remove it from job.resources and it is derived)."
+    unit = "per slot " if plan.per_slot else ""
+    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from job.resources and it is derived)."

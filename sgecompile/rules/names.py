@@ -13,7 +13,13 @@ from . import Context, Finding, rule
 
 _RESERVED_NAMES = {"NONE", "ALL", "TEMPLATE"}
 _NAME_FORBIDDEN = re.compile(r"[/:@\\*?\s]")
-_ESCAPES = (("\n", "a line break"), ("\r", "a carriage return"), ("$(", "command substitution `$(`"), ("`", "a backtick"), ("\x00", "a NUL byte"))
+_ESCAPES = (
+    ("\n", "a line break"),
+    ("\r", "a carriage return"),
+    ("$(", "command substitution `$(`"),
+    ("`", "a backtick"),
+    ("\x00", "a NUL byte"),
+)
 
 
 @rule("SGE601", Severity.ERROR, "plan")
@@ -32,7 +38,11 @@ def bad_job_name(plan: Plan) -> Iterator[Finding]:
         name = d.args[0]
         problem = _name_problem(name)
         if problem:
-            yield Finding(d.origin, f"job name {name!r} {problem}", f"Use letters, digits, _ - and ., starting with a letter, e.g. {_fixed(name)!r}.")
+            yield Finding(
+                d.origin,
+                f"job name {name!r} {problem}",
+                f"Use letters, digits, _ - and ., starting with a letter, e.g. {_fixed(name)!r}.",
+            )
 
 
 def _name_problem(name: str) -> str | None:
@@ -85,7 +95,11 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
                 continue
             for needle, what in _ESCAPES:
                 if needle in text:
-                    yield Finding(key, f"{'.'.join(map(str, key))} contains {what}, which could run or inject shell code", "Remove it; shell code belongs in job.prologue.")
+                    yield Finding(
+                        key,
+                        f"{'.'.join(map(str, key))} contains {what}, which could run or inject shell code",
+                        "Remove it; shell code belongs in job.prologue.",
+                    )
                     break
 
 
@@ -101,5 +115,8 @@ def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
     """
     job = plan.profile.job
     if job.prologue and "-S" in job.skip:
-        yield Finding(("job", "skip"), "`-S` is skipped, so queues in posix_compliant mode run the prologue with their own shell (often /bin/csh)",
-                      f"Remove \"-S\" from job.skip; sgecompile then writes `-S {plan.profile.site.shell}`.")
+        yield Finding(
+            ("job", "skip"),
+            "`-S` is skipped, so queues in posix_compliant mode run the prologue with their own shell (often /bin/csh)",
+            f'Remove "-S" from job.skip; sgecompile then writes `-S {plan.profile.site.shell}`.',
+        )

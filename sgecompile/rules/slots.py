@@ -33,8 +33,11 @@ def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
     if layout and layout[1] <= layout[0] and layout[0] % layout[1]:
         cores, processes = layout
         divisors = [d for d in range(1, cores + 1) if cores % d == 0]
-        yield Finding(("worker", "processes"), f"{processes} processes do not divide {cores} cores: each would get {cores / processes:.2f} threads",
-                      f"Use processes = one of {', '.join(map(str, divisors))}.")
+        yield Finding(
+            ("worker", "processes"),
+            f"{processes} processes do not divide {cores} cores: each would get {cores / processes:.2f} threads",
+            f"Use processes = one of {', '.join(map(str, divisors))}.",
+        )
 
 
 @rule("SGE402", Severity.ERROR, "values")
@@ -47,7 +50,11 @@ def more_processes_than_cores(ctx: Context) -> Iterator[Finding]:
     """
     layout = _layout(ctx)
     if layout and layout[1] > layout[0]:
-        yield Finding(("worker", "processes"), f"{layout[1]} processes but only {layout[0]} cores: each process would get no thread", f"Use processes = {layout[0]} or fewer, or raise cores.")
+        yield Finding(
+            ("worker", "processes"),
+            f"{layout[1]} processes but only {layout[0]} cores: each process would get no thread",
+            f"Use processes = {layout[0]} or fewer, or raise cores.",
+        )
 
 
 @rule("SGE403", Severity.ERROR, "plan")
@@ -63,8 +70,11 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
     slots = plan.profile.slots
     for d in plan.profile.job.directives:
         if d.option == "-pe" and d.args[1] != str(slots):
-            yield Finding(d.origin, f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots}",
-                          f"Set site.pe = \"{d.args[0]}\" and leave -pe out of directives; set worker.task_cores if each task's program runs several threads.")
+            yield Finding(
+                d.origin,
+                f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots}",
+                f'Set site.pe = "{d.args[0]}" and leave -pe out of directives; set worker.task_cores if each task\'s program runs several threads.',
+            )
 
 
 @rule("SGE404", Severity.ERROR, "values")
@@ -76,7 +86,9 @@ def pe_without_range(ctx: Context) -> Iterator[Finding]:
     Use instead: `site.pe = "threaded"`; the slots are derived from cores.
     """
     for failure in ctx.failed("pe-range", kind="directive"):
-        yield Finding(failure.key, str(failure.error), "Set site.pe = \"NAME\" and let sgecompile write `-pe NAME <slots>`.")
+        yield Finding(
+            failure.key, str(failure.error), 'Set site.pe = "NAME" and let sgecompile write `-pe NAME <slots>`.'
+        )
     profile = ctx.profile
     for d in profile.job.directives if profile else ():
         if d.option == "-pe" and not _RANGE.match(d.args[1]):
@@ -93,7 +105,11 @@ def slots_as_resource(plan: Plan) -> Iterator[Finding]:
     """
     for d in plan.requested:
         if d.option == "-l" and d.args[0].partition("=")[0] == "slots":
-            yield Finding(d.origin, "SGE refuses `-l slots=...`: slots are reserved through a parallel environment", "Set site.pe = \"threaded\" (your site's pe name) and remove the slots request.")
+            yield Finding(
+                d.origin,
+                "SGE refuses `-l slots=...`: slots are reserved through a parallel environment",
+                'Set site.pe = "threaded" (your site\'s pe name) and remove the slots request.',
+            )
 
 
 @rule("SGE406", Severity.WARNING, "plan")
@@ -107,5 +123,8 @@ def threads_without_pe(plan: Plan) -> Iterator[Finding]:
     """
     profile = plan.profile
     if profile.slots > 1 and not any(d.option == "-pe" for d in plan.directives):
-        yield Finding(("worker", "cores"), f"the job runs {profile.slots} cores of work but reserves 1 slot: no parallel environment is set",
-                      "Set site.pe to your cluster's pe (`qconf -spl` lists them), e.g. pe = \"threaded\".")
+        yield Finding(
+            ("worker", "cores"),
+            f"the job runs {profile.slots} cores of work but reserves 1 slot: no parallel environment is set",
+            'Set site.pe to your cluster\'s pe (`qconf -spl` lists them), e.g. pe = "threaded".',
+        )

@@ -11,24 +11,33 @@ from ..loader import Document
 from ..tomlpos import Path as KeyPath
 from . import Context, Finding, loader_code, rule
 
-loader_code("SGE002", """A file that is not valid TOML (or not UTF-8 text).
+loader_code(
+    "SGE002",
+    """A file that is not valid TOML (or not UTF-8 text).
 
 Why: nothing can be read from it. The location is where the TOML parser stopped.
 Example: `queue = all.q` (a string without quotes).
 Use instead: `queue = "all.q"`.
-""")
-loader_code("SGE003", """A profile or its `extends` base that cannot be read, or an `extends` chain that loops.
+""",
+)
+loader_code(
+    "SGE003",
+    """A profile or its `extends` base that cannot be read, or an `extends` chain that loops.
 
 Why: the merged profile would be missing values the author meant to inherit.
 Example: `extends = "stie.toml"` where only `site.toml` exists.
 Use instead: a path relative to the profile that names an existing file.
-""")
-loader_code("SGE004", """`--variant NAME` names a variant the profile does not define.
+""",
+)
+loader_code(
+    "SGE004",
+    """`--variant NAME` names a variant the profile does not define.
 
 Why: silently rendering the base profile would submit the wrong job.
 Example: `--variant bigg` where the profile has `[variants.big]`.
 Use instead: one of the names the hint lists.
-""")
+""",
+)
 
 
 def _where_else(name: str) -> str | None:
@@ -42,9 +51,17 @@ def _unknown(name: str, known: list[str], at: KeyPath, section: str | None) -> F
     place = f"[{section}]" if section else "the top level"
     other = _where_else(name)
     if other and (section is None or not other.startswith(section + ".")):
-        return Finding(at, f"unknown key {name!r} in {place}", f"`{name}` belongs in [{other.split('.')[0]}]: write it as `{other}`.")
+        return Finding(
+            at,
+            f"unknown key {name!r} in {place}",
+            f"`{name}` belongs in [{other.split('.')[0]}]: write it as `{other}`.",
+        )
     close = schema.suggest(name, known)
-    return Finding(at, f"unknown key {name!r} in {place}", f"Did you mean `{close}`?" if close else f"Known keys here: {', '.join(known)}.")
+    return Finding(
+        at,
+        f"unknown key {name!r} in {place}",
+        f"Did you mean `{close}`?" if close else f"Known keys here: {', '.join(known)}.",
+    )
 
 
 @rule("SGE001", Severity.ERROR, "document")
@@ -67,7 +84,11 @@ def unknown_key(doc: Document) -> Iterator[Finding]:
     for name, table in variants.items() if isinstance(variants, dict) else ():
         for key in table if isinstance(table, dict) else ():
             if key not in schema.SECTIONS:
-                yield Finding(("variants", name, key), f"unknown key {key!r} in [variants.{name}]", "A variant holds `site`, `job` and `worker` tables only.")
+                yield Finding(
+                    ("variants", name, key),
+                    f"unknown key {key!r} in [variants.{name}]",
+                    "A variant holds `site`, `job` and `worker` tables only.",
+                )
 
 
 def _sections(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str, dict[str, Any]]]:
@@ -106,15 +127,31 @@ def wrong_type(doc: Document) -> Iterator[Finding]:
 def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Iterator[Finding]:
     label = f"{section}.{k.name}"
     if not schema.kind_matches(k.kind, value):
-        yield Finding(at, f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type(value).__name__} {value!r}", f"{k.name} = {_example(k)}")
+        yield Finding(
+            at,
+            f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type(value).__name__} {value!r}",
+            f"{k.name} = {_example(k)}",
+        )
     elif k.choices and value not in k.choices:
-        yield Finding(at, f"{label} must be one of {', '.join(map(repr, k.choices))}, not {value!r}", f"{k.name} = \"{k.choices[0]}\"")
+        yield Finding(
+            at,
+            f"{label} must be one of {', '.join(map(repr, k.choices))}, not {value!r}",
+            f'{k.name} = "{k.choices[0]}"',
+        )
     elif k.minimum is not None and value < k.minimum:
         yield Finding(at, f"{label} must be at least {k.minimum}, not {value}", f"{k.name} = {k.minimum}")
 
 
 def _example(k: schema.Key) -> str:
-    examples = {"int": "10", "bool": "true", "str": "\"...\"", "memory": "\"64GB\"", "walltime": "\"12:00:00\"", "str-list": "[\"...\"]", "str-table": "{ mem_free = \"8G\" }"}
+    examples = {
+        "int": "10",
+        "bool": "true",
+        "str": '"..."',
+        "memory": '"64GB"',
+        "walltime": '"12:00:00"',
+        "str-list": '["..."]',
+        "str-table": '{ mem_free = "8G" }',
+    }
     return examples[k.kind]
 
 
@@ -128,7 +165,7 @@ def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
     Example: `[job]` `job_extra = ["-V"]`.
     Use instead: `directives = ["-V"]` (or `export_env = true`).
     """
-    candidates = [((name,), name) for name in doc.data if name not in schema.TOP_LEVEL]
+    candidates: list[tuple[KeyPath, str]] = [((name,), name) for name in doc.data if name not in schema.TOP_LEVEL]
     for path, section, table in _sections(doc.data):
         known = {k.name for k in schema.SECTIONS[section]}
         candidates += [(path + (name,), name) for name in table if name not in known]
@@ -136,7 +173,11 @@ def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
         if name in schema.RENAMED:
             new = schema.RENAMED[name]
             deprecated = " (deprecated in dask-jobqueue too)" if name in schema.DEPRECATED_IN_DASK_JOBQUEUE else ""
-            yield Finding(at, f"{name!r} is dask-jobqueue's name{deprecated}; profiles call it `{new}`", f"Move it to [{new.split('.')[0]}] as `{new.split('.')[1]}`.")
+            yield Finding(
+                at,
+                f"{name!r} is dask-jobqueue's name{deprecated}; profiles call it `{new}`",
+                f"Move it to [{new.split('.')[0]}] as `{new.split('.')[1]}`.",
+            )
 
 
 @rule("SGE006", Severity.ERROR, "values")
@@ -152,4 +193,6 @@ def required_missing(ctx: Context) -> Iterator[Finding]:
     for section, keys in schema.SECTIONS.items():
         for k in keys:
             if k.required and k.name not in ctx.loaded.values[section]:
-                yield Finding((section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}")
+                yield Finding(
+                    (section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}"
+                )

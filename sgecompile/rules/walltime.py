@@ -22,9 +22,9 @@ def two_field_walltime(ctx: Context) -> Iterator[Finding]:
     """
     for failure in ctx.failed("two-fields", kind="walltime"):
         a, b = (f.strip() for f in failure.error.text.split(":"))
-        hint = "Write H:M:S, e.g. \"0:30:00\"."
+        hint = 'Write H:M:S, e.g. "0:30:00".'
         if re.fullmatch(r"[0-9]{1,6}", a) and re.fullmatch(r"[0-9]{1,6}", b):
-            hint = f"Write \"{int(a)}:{int(b):02d}:00\" for {a} hours {b} minutes, or \"0:{int(a):02d}:{int(b):02d}\" for {a} minutes {b} seconds."
+            hint = f'Write "{int(a)}:{int(b):02d}:00" for {a} hours {b} minutes, or "0:{int(a):02d}:{int(b):02d}" for {a} minutes {b} seconds.'
         yield Finding(failure.key, f"walltime {failure.error.text!r} has two fields; SGE wants H:M:S", hint)
 
 
@@ -37,7 +37,11 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", kind="walltime"):
-        yield Finding(failure.key, f"walltime: {failure.error}", "Write H:M:S (\"12:00:00\"), whole seconds (43200) or a duration (\"12h\", \"1d12h\").")
+        yield Finding(
+            failure.key,
+            f"walltime: {failure.error}",
+            'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").',
+        )
 
 
 @rule("SGE203", Severity.INFO, "plan")
@@ -52,8 +56,11 @@ def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
     """
     walltime = plan.profile.job.walltime
     if walltime and walltime.fields and (walltime.fields[1] >= 60 or walltime.fields[2] >= 60):
-        yield Finding(("job", "walltime"), f"walltime {walltime.text!r} is {format_hms(walltime.seconds)} ({walltime.seconds} s)",
-                      f"Write \"{format_hms(walltime.seconds)}\" to say it as SGE will count it.")
+        yield Finding(
+            ("job", "walltime"),
+            f"walltime {walltime.text!r} is {format_hms(walltime.seconds)} ({walltime.seconds} s)",
+            f'Write "{format_hms(walltime.seconds)}" to say it as SGE will count it.',
+        )
 
 
 @rule("SGE204", Severity.INFO, "plan")
@@ -65,6 +72,11 @@ def no_walltime(plan: Plan) -> Iterator[Finding]:
     Example: a `[job]` table without `walltime`.
     Use instead: `walltime = "12:00:00"`, so the job's end is known and the scheduler can backfill.
     """
-    if plan.profile.job.walltime is None and not any(d.option == "-l" and d.args[0].startswith("h_rt=") for d in plan.directives):
-        yield Finding(("job",), "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue); dask-jobqueue would have asked for 00:30:00",
-                      "Set job.walltime, e.g. walltime = \"12:00:00\".")
+    if plan.profile.job.walltime is None and not any(
+        d.option == "-l" and d.args[0].startswith("h_rt=") for d in plan.directives
+    ):
+        yield Finding(
+            ("job",),
+            "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue); dask-jobqueue would have asked for 00:30:00",
+            'Set job.walltime, e.g. walltime = "12:00:00".',
+        )
