@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, check, render
+from .commands import UsageError, check, explain, render, schema
 from .reporters import FORMATS
 
 
@@ -44,6 +44,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.set_defaults(run=check.run)
+
+    p = sub.add_parser("explain", help="show what a profile asks for and where each value came from")
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    p.set_defaults(run=explain.run)
+
+    p = sub.add_parser("schema", help="print the profile format as JSON Schema (for editors)")
+    p.set_defaults(run=schema.run)
     return top
 
 

@@ -29,6 +29,11 @@ MEMORY_COMPLEXES = frozenset(
 )
 
 
+def memory_complexes(memory_resource: object) -> frozenset[str]:
+    """The resources whose values are SGE memory amounts: the built-in ones and the site's."""
+    return MEMORY_COMPLEXES | {memory_resource} if isinstance(memory_resource, str) else MEMORY_COMPLEXES
+
+
 @attrs.frozen
 class Failure:
     """A value that could not be typed: where it is, what kind it should be, and why not."""
@@ -73,6 +78,7 @@ class Job:
 
 @attrs.frozen
 class Worker:
+    jobs: int
     cores: int
     processes: int
     memory: Memory
@@ -163,7 +169,7 @@ class _Typer:
         return Job(**get)
 
     def resources(self, table: dict[str, Any], site: Site) -> tuple[Resource, ...]:
-        memory_names = MEMORY_COMPLEXES | {site.memory_resource} if site.memory_resource else MEMORY_COMPLEXES
+        memory_names = memory_complexes(site.memory_resource)
         out = []
         for name, value in table.items():
             memory = None

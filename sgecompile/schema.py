@@ -72,6 +72,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
     ),
     "worker": (
         Key(
+            "jobs",
+            "int",
+            "How many jobs `launch`, `up` and `emit` start, each one group of `processes` workers; `--jobs` overrides.",
+            1,
+            minimum=1,
+        ),
+        Key(
             "cores",
             "int",
             "Threads across all processes of one job (dask-jobqueue's `cores`).",
@@ -173,3 +180,52 @@ KIND_NAMES = {
     "str-list": "a list of strings",
     "str-table": 'a table of strings, e.g. { mem_free = "8G" }',
 }
+
+
+_JSON_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "bool": {"type": "boolean"},
+    "memory": {"type": ["string", "integer"]},
+    "walltime": {"type": ["string", "integer"]},
+    "str-list": {"type": "array", "items": {"type": "string"}},
+    "str-table": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The profile format as JSON Schema (draft 2020-12), for editors that complete and check TOML.
+
+    Nothing is ``required`` here: a profile may get ``worker.cores`` from the
+    file it extends, which an editor looking at one file cannot know.
+    """
+
+    def section(name: str) -> dict[str, Any]:
+        properties = {}
+        for k in SECTIONS[name]:
+            prop: dict[str, Any] = {**_JSON_TYPES[k.kind], "description": k.doc + (" Required." if k.required else "")}
+            if k.choices:
+                prop["enum"] = list(k.choices)
+            if k.minimum is not None:
+                prop["minimum"] = k.minimum
+            if k.default not in (None, [], {}):
+                prop["default"] = k.default
+            properties[k.name] = prop
+        return {"type": "object", "properties": properties, "additionalProperties": False}
+
+    sections = {name: section(name) for name in SECTIONS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sgecompile cluster profile",
+        "type": "object",
+        "properties": {
+            "extends": {"type": "string", "description": "A base profile, relative to this file; this file wins."},
+            **sections,
+            "variants": {
+                "type": "object",
+                "description": "Named overrides, chosen with --variant NAME.",
+                "additionalProperties": {"type": "object", "properties": sections, "additionalProperties": False},
+            },
+        },
+        "additionalProperties": False,
+    }

@@ -7,7 +7,17 @@ from collections.abc import Iterator
 
 from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
-from ..units import GIB, MIB, describe_bytes, format_sge_memory, has_octal_trap, parse_dask_memory
+from ..models import memory_complexes
+from ..units import (
+    GIB,
+    MIB,
+    UnitError,
+    describe_bytes,
+    format_sge_memory,
+    has_octal_trap,
+    parse_dask_memory,
+    parse_sge_memory,
+)
 from . import Context, Finding, rule
 
 
@@ -58,16 +68,21 @@ def octal_memory(ctx: Context) -> Iterator[Finding]:
     Example: `resources = { h_vmem = "010G" }`.
     Use instead: `10G`.
     """
-    profile = ctx.profile
-    resources = profile.job.resources if profile else ()
-    for r in resources:
-        if r.memory and has_octal_trap(r.value):
-            plain = r.value.lstrip("0") or "0"
-            yield Finding(
-                ("job", "resources", r.name),
-                f"SGE reads {r.value!r} as octal: {describe_bytes(r.memory.bytes)}",
-                f"Write `{plain}` if you meant {plain}.",
-            )
+    resources = ctx.loaded.values["job"].get("resources")
+    names = memory_complexes(ctx.loaded.values["site"].get("memory_resource"))
+    for name, value in resources.items() if isinstance(resources, dict) else ():
+        if name not in names or not isinstance(value, str) or not has_octal_trap(value):
+            continue
+        try:
+            amount = parse_sge_memory(value).bytes
+        except UnitError:
+            continue
+        plain = value.strip().lstrip("0") or "0"
+        yield Finding(
+            ("job", "resources", name),
+            f"SGE reads {value!r} as octal: {format_sge_memory(amount)} ({describe_bytes(amount)})",
+            f"Write `{plain}` if you meant {plain}.",
+        )
     for failure in ctx.failed("octal", kind="sge-memory"):
         yield Finding(failure.key, str(failure.error), "Leave out the leading zero.")
 

@@ -1,0 +1,90 @@
+"""The reference pages in ``docs/``, generated from the rule catalogue and the schema.
+
+``python -m sgecompile.reference docs`` rewrites them; a test fails when the
+committed pages differ from what this module generates, so they cannot drift
+from the code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from pathlib import Path
+
+from . import schema
+from .files import write_atomic
+from .rules import CATALOGUE, Rule
+
+_PARTS = ("Why", "Example", "Use instead")
+
+
+def _parts(rule: Rule) -> dict[str, str]:
+    """A rule docstring's summary and its ``Why:``/``Example:``/``Use instead:`` paragraphs."""
+    text = inspect.cleandoc(rule.doc)
+    summary, _, rest = text.partition("\n\n")
+    found = {"summary": " ".join(summary.split())}
+    pattern = rf"^({'|'.join(_PARTS)}):\s*(.*?)(?=^(?:{'|'.join(_PARTS)}):|\Z)"
+    for name, body in re.findall(pattern, rest, flags=re.S | re.M):
+        found[name] = " ".join(body.split())
+    return found
+
+
+def rules_page() -> str:
+    lines = [
+        "# Rules",
+        "",
+        "Every finding of `sgecompile check` has a stable code. This page is generated from the",
+        "rules' own docstrings (`python -m sgecompile.reference docs`); do not edit it by hand.",
+        "",
+        "| code | severity | catches |",
+        "|------|----------|---------|",
+    ]
+    ordered = sorted(CATALOGUE.values(), key=lambda r: r.code)
+    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.severity.value} | {_parts(r)['summary']} |" for r in ordered]
+    for r in ordered:
+        parts = _parts(r)
+        lines += ["", f"## {r.code}", "", f"**{r.severity.value}**: {parts['summary']}", ""]
+        lines += [f"- **{name}:** {parts[name]}" for name in _PARTS if name in parts]
+    return "\n".join(lines) + "\n"
+
+
+def profile_page() -> str:
+    lines = [
+        "# Profile reference",
+        "",
+        "Every key of a profile, generated from the schema that `check` uses",
+        "(`python -m sgecompile.reference docs`); do not edit it by hand. `sgecompile schema`",
+        "prints the same as JSON Schema for editors.",
+        "",
+        'A profile may start with `extends = "base.toml"` (relative to itself) and may hold',
+        "`[variants.NAME]` tables with `site`, `job` and `worker` overrides, chosen with `--variant NAME`.",
+    ]
+    for section, keys in schema.SECTIONS.items():
+        lines += ["", f"## [{section}]", "", "| key | type | default | meaning |", "|-----|------|---------|---------|"]
+        for k in keys:
+            default = "required" if k.required else _default(k)
+            lines.append(f"| `{k.name}` | {schema.KIND_NAMES[k.kind]} | {default} | {k.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+def _default(k: schema.Key) -> str:
+    if k.default is None:
+        return "none"
+    if isinstance(k.default, bool):
+        return f"`{str(k.default).lower()}`"
+    if isinstance(k.default, str):
+        return f'`"{k.default}"`'
+    return f"`{k.default}`"
+
+
+PAGES = {"rules.md": rules_page, "profile.md": profile_page}
+
+
+def main(folder: str) -> None:
+    for name, page in PAGES.items():
+        write_atomic(Path(folder) / name, page())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "docs")

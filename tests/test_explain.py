@@ -1,0 +1,71 @@
+"""`sgecompile explain`: the quantities a profile implies, and where each came from."""
+
+import pytest
+
+from sgecompile.explain import explain
+from sgecompile.pipeline import compile_file
+
+from .conftest import PROFILES, ROOT
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)  # locations are shown relative to the working directory
+
+
+def rows(path, variant=None):
+    return {r.what: (r.value, r.source) for r in explain(compile_file(path, variant).plan)}
+
+
+def test_perun_numbers_and_origins():
+    got = rows(PROFILES / "perun.toml")
+    assert got["pe slots"] == ("10 (-pe threaded 10)", "cores x task_cores")
+    assert got["SGE h_vmem per slot"] == ("64G = 68,719,476,736 bytes (68.7 GB)", "profiles/perun.toml:16:24")
+    assert got["SGE h_vmem per job"][0] == "640G = 687,194,767,360 bytes (687.2 GB)"
+    assert got["walltime"] == ("362439 s = 100:40:39", "profiles/perun.toml:15:12")
+    assert got["jobs"] == ("1", "default")
+    assert got["threads per process"] == ("1", "cores / processes")
+
+
+def test_variant_values_name_the_variant_and_derived_memory():
+    got = rows(PROFILES / "example" / "analysis.toml", "big")
+    assert got["threads per process"][0] == "4"
+    assert got["memory per process"][0] == "32GB = 32,000,000,000 bytes"
+    assert got["processes per job"][1].endswith("(variant big)")
+    assert got["SGE h_vmem per slot"] == ("7630M = 8,000,634,880 bytes (8 GB)", "derived from worker.memory")
+
+
+def test_base_file_values_point_into_the_base():
+    got = rows(PROFILES / "example" / "analysis.toml")
+    assert got["queue"] == ("all.q", "profiles/example/site.toml:10:9")
+    assert got["parallel environment"] == ("smp", "profiles/example/site.toml:5:6")
+    assert got["walltime"] == ("43200 s = 12:00:00", "profiles/example/analysis.toml:8:12")
+
+
+def test_memory_per_job_has_one_row(write):
+    path = write('''
+        [site]
+        pe = "smp"
+        memory_resource = "mem_free"
+        memory_per = "job"
+        [worker]
+        cores = 4
+        memory = "8GiB"
+    ''')
+    got = rows(path)
+    assert got["SGE mem_free per job"] == ("8G = 8,589,934,592 bytes (8.6 GB)", "derived from worker.memory")
+    assert "SGE mem_free per slot" not in got
+    assert got["processes per job"] == ("4", "derived from cores, as dask-jobqueue does")
+
+
+def test_cli_explain_refuses_a_broken_profile(write, cli):
+    path = write("[worker]\ncores = 0\n")
+    code, out, err = cli("explain", str(path))
+    assert code == 1 and out == ""
+    assert "cannot explain" in err
+
+
+def test_cli_explain_prints_the_table(cli):
+    code, out, _ = cli("explain", str(PROFILES / "minimal.toml"))
+    assert code == 0
+    assert out.splitlines()[0].split() == ["what", "value", "from"]
