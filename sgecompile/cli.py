@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, check, explain, render, schema
+from .commands import UsageError, check, explain, render, schema, up
 from .reporters import FORMATS
 
 
@@ -43,12 +43,23 @@ def parser() -> argparse.ArgumentParser:
     group.add_argument("--all-variants", action="store_true")
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.add_argument("--live", action="store_true", help="also ask the running cluster (read-only) and `qsub -w v`")
     p.set_defaults(run=check.run)
 
     p = sub.add_parser("explain", help="show what a profile asks for and where each value came from")
     p.add_argument("profile")
     p.add_argument("--variant", metavar="NAME")
     p.set_defaults(run=explain.run)
+
+    p = sub.add_parser("up", help="start a scheduler and the profile's workers until Ctrl-C or SIGTERM")
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--jobs", type=int, metavar="N", help="jobs to start (default: worker.jobs)")
+    size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
+    p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
+    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="how long to wait for workers")
+    p.set_defaults(run=up.run)
 
     p = sub.add_parser("schema", help="print the profile format as JSON Schema (for editors)")
     p.set_defaults(run=schema.run)

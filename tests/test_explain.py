@@ -43,7 +43,7 @@ def test_base_file_values_point_into_the_base():
 
 
 def test_memory_per_job_has_one_row(write):
-    path = write('''
+    path = write("""
         [site]
         pe = "smp"
         memory_resource = "mem_free"
@@ -51,7 +51,7 @@ def test_memory_per_job_has_one_row(write):
         [worker]
         cores = 4
         memory = "8GiB"
-    ''')
+    """)
     got = rows(path)
     assert got["SGE mem_free per job"] == ("8G = 8,589,934,592 bytes (8.6 GB)", "derived from worker.memory")
     assert "SGE mem_free per slot" not in got

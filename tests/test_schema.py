@@ -1,11 +1,11 @@
 """`sgecompile schema`: the JSON Schema editors use agrees with what `check` accepts."""
 
 import json
+import tomllib
 from pathlib import Path
 
 import jsonschema
 import pytest
-import tomllib
 from hypothesis import given
 from hypothesis import strategies as st
 

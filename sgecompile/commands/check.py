@@ -9,9 +9,13 @@ from pathlib import Path
 
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
+from ..facts import Facts
+from ..facts import read as read_facts
+from ..livecheck import check_live
 from ..loader import _FileProblem, read_document
 from ..pipeline import compile_file
 from ..reporters import FORMATS, text
+from ..sge import SGEError
 from . import UsageError
 
 
@@ -50,7 +54,10 @@ def check_base(path: Path) -> list[Diagnostic]:
         return [problem.diagnostic]
 
 
-def check_paths(paths: list[Path], variant: str | None = None, all_variants: bool = False) -> list[Diagnostic]:
+def check_paths(
+    paths: list[Path], variant: str | None = None, all_variants: bool = False, facts: Facts | None = None
+) -> list[Diagnostic]:
+    """Every finding for these files; with ``facts``, also against that live cluster."""
     found: set[Diagnostic] = set()
     bases = bases_of(paths)
     for path in paths:
@@ -58,15 +65,21 @@ def check_paths(paths: list[Path], variant: str | None = None, all_variants: boo
             found.update(check_base(path))
             continue
         first = compile_file(path, variant)
-        found.update(first.diagnostics)
-        for name in first.loaded.variant_names() if all_variants else ():
-            found.update(compile_file(path, name).diagnostics)
+        results = [first] + [
+            compile_file(path, name) for name in (first.loaded.variant_names() if all_variants else ())
+        ]
+        for result in results:
+            found.update(check_live(result, facts) if facts else result.diagnostics)
     return sorted(found, key=sort_key)
 
 
 def run(args: argparse.Namespace) -> int:
     paths = expand(args.profiles)
-    diagnostics = check_paths(paths, args.variant, args.all_variants)
+    try:
+        facts = read_facts() if args.live else None
+    except SGEError as error:
+        raise UsageError(f"--live cannot ask the cluster: {error}") from None
+    diagnostics = check_paths(paths, args.variant, args.all_variants, facts)
     sys.stdout.write(FORMATS[args.format](diagnostics))
     if args.format == "text":
         sys.stdout.write(text.summary(diagnostics, len(paths)) + "\n")

@@ -5,7 +5,8 @@ them). Rules come in three kinds, by what they read:
 
 - ``document``: one parsed file (structure: unknown keys, types);
 - ``values``: the merged profile, typed or not (values that failed typing);
-- ``plan``: the compiled job, only when every value could be typed.
+- ``plan``: the compiled job, only when every value could be typed;
+- ``cluster``: the compiled job against what a live cluster says (``check --live``).
 
 Codes the loader reports itself (syntax, files, variants) are registered with
 ``check=None`` so that they are documented in the same place.
@@ -20,6 +21,7 @@ import attrs
 
 from ..compiler import Plan
 from ..diagnostics import Diagnostic, Location, Severity
+from ..facts import Facts
 from ..loader import Document, Loaded
 from ..models import Failure, Profile
 from ..tomlpos import Path as KeyPath
@@ -42,6 +44,8 @@ class Context:
     failures: tuple[Failure, ...]
     profile: Profile | None = None
     plan: Plan | None = None
+    facts: Facts | None = None  # the live cluster, for ``cluster`` rules
+    verification: str | None = None  # what `qsub -w v` said when it refused the script
 
     def failed(self, *problems: str, kind: str | None = None) -> Iterator[Failure]:
         """The values that could not be typed for one of these reasons."""
@@ -54,7 +58,7 @@ class Context:
 class Rule:
     code: str
     severity: Severity
-    kind: str  # "document", "values", "plan", or "loader"
+    kind: str  # "document", "values", "plan", "cluster", or "loader"
     check: Callable[[Any], Iterable[Finding]] | None
     doc: str
 
@@ -106,4 +110,4 @@ def run(kind: str, subject: Document | Context) -> list[Diagnostic]:
     return out
 
 
-from . import directives, memory, names, slots, structure, walltime  # noqa: E402,F401  (registers the rules)
+from . import cluster, directives, memory, names, slots, structure, walltime  # noqa: E402,F401  (registers the rules)

@@ -111,7 +111,8 @@ def test_fixed_profile_passes_that_rule(code: str, compiled: Callable[..., Resul
 
 def test_every_rule_has_a_case_and_a_reference_entry() -> None:
     """No rule is without a failing fixture or without its documentation."""
-    testable = {c for c in CATALOGUE if c != "SGE003"}  # files and extends: tests/test_loader.py
+    # files and extends: tests/test_loader.py; live rules (SGE8xx): tests/rules/test_cluster.py
+    testable = {c for c in CATALOGUE if c != "SGE003" and not c.startswith("SGE8")}
     assert testable <= set(CASES), testable - set(CASES)
     for rule in CATALOGUE.values():
         assert rule.summary and "Why:" in rule.doc and "Example:" in rule.doc and "Use instead:" in rule.doc, rule.code

@@ -1,0 +1,42 @@
+"""``sgecompile up PROFILE``: a scheduler and the profile's workers, until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from . import UsageError
+
+
+def adapt_range(text: str) -> tuple[int, int]:
+    """``MIN:MAX`` jobs for adaptive scaling."""
+    low, sep, high = text.partition(":")
+    if not (sep and low.isdigit() and high.isdigit()) or int(low) > int(high):
+        raise UsageError(f"--adapt wants MIN:MAX jobs with MIN <= MAX, e.g. 1:10, not {text!r}")
+    return int(low), int(high)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import live, sge  # the only commands that need dask
+
+    adapt = adapt_range(args.adapt) if args.adapt else None
+    scheduler = {"scheduler_file": args.scheduler_file} if args.scheduler_file else {}
+    try:
+        with live.launch(
+            args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=scheduler
+        ) as client:
+            workers = len(client.scheduler_info(n_workers=-1)["workers"])
+            print(f"scheduler: {client.scheduler_info()['address']}", flush=True)
+            print(f"dashboard: {client.dashboard_link}", flush=True)
+            if args.scheduler_file:
+                print(f"scheduler file: {args.scheduler_file}  (Client(scheduler_file=...) connects)", flush=True)
+            print(f"{workers} workers connected; Ctrl-C or SIGTERM stops them and removes their jobs", flush=True)
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        print("sgecompile: stopped; every job of this cluster was removed", file=sys.stderr)
+        return 0
+    except (live.ProfileError, live.LaunchTimeout, sge.SGEError) as error:
+        sys.stderr.write(f"sgecompile: {error}\n")
+        return 1
+    return 0

@@ -1,0 +1,146 @@
+"""What a live cluster says about itself, read-only through ``qconf``: queues, pes, complexes, hosts.
+
+The live rules compare a compiled plan with these facts. Reading them is the
+only I/O; parsing ``qconf`` output is kept to the few fields the rules need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import attrs
+
+from . import sge
+from .units import UnitError, parse_walltime
+
+
+@attrs.frozen
+class Queue:
+    name: str
+    hosts: tuple[str, ...]
+    slots: int  # the most slots any of its hosts offers
+    pes: tuple[str, ...]
+    h_rt: int | None  # seconds; None when INFINITY
+
+
+@attrs.frozen
+class Complex:
+    name: str
+    shortcut: str
+    type: str  # INT, MEMORY, TIME, ...
+    requestable: bool
+    consumable: str  # YES (per slot), JOB (per job), NO
+
+
+@attrs.frozen
+class Host:
+    name: str
+    processors: int
+    memory: int | None  # mem_total in bytes
+    capacities: dict[str, str]  # complex_values, e.g. {"h_vmem": "24105M"}
+
+
+@attrs.frozen
+class Pe:
+    name: str
+    slots: int
+    per_host: bool  # allocation_rule $pe_slots: every slot on one host
+
+
+@attrs.frozen
+class Facts:
+    queues: dict[str, Queue]
+    pes: dict[str, Pe]
+    complexes: dict[str, Complex]
+    hosts: dict[str, Host]
+
+
+def configuration(text: str) -> dict[str, str]:
+    """``qconf -s*`` output as key -> value, joining ``\\``-continued lines."""
+    joined = re.sub(r"\s*\\\n\s*", "", text)
+    found = {}
+    for line in joined.splitlines():
+        key, _, value = line.strip().partition(" ")
+        if key and not key.startswith("#"):
+            found[key] = value.strip()
+    return found
+
+
+def _per_host(value: str) -> list[str]:
+    """A queue value with host overrides, ``1,[vm=16]``, as every value it takes."""
+    default = value.split(",[", 1)[0]
+    overrides = re.findall(r"\[[^=\]]+=([^\]]+)\]", value)
+    return [default, *overrides]
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (line.strip() for line in text.splitlines() if line.strip())
+
+
+def _queue(name: str, hostgroups: dict[str, list[str]]) -> Queue:
+    conf = configuration(sge.run(["qconf", "-sq", name]))
+    hosts: list[str] = []
+    for entry in conf.get("hostlist", "").replace(",", " ").split():
+        hosts += hostgroups.get(entry, [entry] if entry != "NONE" else [])
+    slots = max(int(v) for v in _per_host(conf.get("slots", "0")) if v.isdigit())
+    pes = [p for p in re.split(r"[\s,]+", conf.get("pe_list", "")) if p and p != "NONE" and "[" not in p]
+    limits = [v for v in _per_host(conf.get("h_rt", "INFINITY")) if v.upper() != "INFINITY"]
+    try:
+        h_rt = (
+            None
+            if len(limits) < len(_per_host(conf.get("h_rt", "")))
+            else max(parse_walltime(v).seconds for v in limits)
+        )
+    except UnitError:
+        h_rt = None
+    return Queue(name, tuple(hosts), slots, tuple(pes), h_rt)
+
+
+def _hostgroups() -> dict[str, list[str]]:
+    groups = {}
+    for name in _lines(sge.run(["qconf", "-shgrpl"])):
+        conf = configuration(sge.run(["qconf", "-shgrp", name]))
+        groups[name] = conf.get("hostlist", "").split()
+    for name, members in groups.items():  # groups may hold groups
+        groups[name] = [h for m in members for h in (groups.get(m, [m]))]
+    return groups
+
+
+def _host(name: str) -> Host:
+    conf = configuration(sge.run(["qconf", "-se", name]))
+    capacities = dict(item.split("=", 1) for item in conf.get("complex_values", "NONE").split(",") if "=" in item)
+    loads = dict(item.split("=", 1) for item in conf.get("load_values", "").split(",") if "=" in item)
+    processors = int(conf["processors"]) if conf.get("processors", "").isdigit() else 0
+    return Host(name, processors, _load_memory(loads.get("mem_total", "")), capacities)
+
+
+def _load_memory(text: str) -> int | None:
+    """A load value such as ``24105.132812M`` in bytes (load values may have decimals)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)", text)
+    if not match:
+        return None
+    return int(float(match[1]) * 1024 ** " KMGT".index(match[2] or " "))
+
+
+def _complexes() -> dict[str, Complex]:
+    found = {}
+    for line in _lines(sge.run(["qconf", "-sc"])):
+        fields = line.split()
+        if line.startswith("#") or len(fields) < 6:
+            continue
+        found[fields[0]] = Complex(fields[0], fields[1], fields[2], fields[4] in ("YES", "FORCED"), fields[5])
+    return found
+
+
+def read() -> Facts:
+    """Ask the cluster; raises :class:`sge.SGEError` when it cannot be asked."""
+    groups = _hostgroups()
+    queues = {name: _queue(name, groups) for name in _lines(sge.run(["qconf", "-sql"]))}
+    pes = {}
+    for name in _lines(sge.run(["qconf", "-spl"])):
+        conf = configuration(sge.run(["qconf", "-sp", name]))
+        slots = conf.get("slots", "0")
+        pes[name] = Pe(name, int(slots) if slots.isdigit() else 0, conf.get("allocation_rule") == "$pe_slots")
+    hosts = {name: _host(name) for name in _lines(sge.run(["qconf", "-sel"]))}
+    return Facts(queues, pes, _complexes(), hosts)

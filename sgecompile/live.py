@@ -1,0 +1,242 @@
+"""Live clusters: a dask-jobqueue ``SGECluster`` whose jobs submit exactly the compiled script.
+
+The only module that imports dask, distributed and dask-jobqueue, and only
+when a cluster is asked for. Each job's script is ``render(plan)`` with the
+real scheduler address and worker name filled in, so what runs is what
+``sgecompile render`` printed. Every job submitted is remembered, and
+:func:`launch` removes all of them on a normal exit, on an exception, on
+Ctrl-C and on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import sge
+from .compiler import Plan
+from .diagnostics import Severity
+from .pipeline import compile_file
+from .render import render
+from .reporters import text
+
+if TYPE_CHECKING:
+    from dask_jobqueue.sge import SGECluster
+    from distributed import Client
+
+
+class ProfileError(Exception):
+    """The profile has errors, so nothing was submitted; the message lists them as ``check`` does."""
+
+
+class LaunchTimeout(TimeoutError):
+    """Workers did not connect in time; the message says what qstat shows for the jobs."""
+
+
+def compile_or_raise(profile: str | os.PathLike[str], variant: str | None = None) -> Plan:
+    result = compile_file(profile, variant)
+    if not result.ok or result.plan is None:
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        raise ProfileError(f"{os.fspath(profile)} has errors; nothing was submitted\n{text.report(errors)}")
+    return result.plan
+
+
+@cache
+def _classes() -> tuple[type, type]:
+    """The job and cluster classes, built on first use so that importing sgecompile stays light."""
+    from dask_jobqueue.sge import SGECluster, SGEJob
+    from distributed.core import Status
+
+    class CompiledJob(SGEJob):
+        """One SGE job running the compiled script; its id goes into the cluster's ledger."""
+
+        def __init__(self, *args: Any, plan: Plan, ledger: Ledger, **kwargs: Any) -> None:
+            self.plan, self.ledger = plan, ledger  # before super(): SGEJob logs job_script()
+            super().__init__(*args, **kwargs)
+
+        def job_script(self) -> str:
+            return render(self.plan, scheduler=(self.scheduler,), worker_name=str(self.name))
+
+        async def _submit_job(self, script_filename: str) -> str:
+            try:
+                job = await asyncio.to_thread(sge.submit, script_filename)
+            except sge.SGEError as error:
+                failure = sge.SGEError(f"{self.plan.profile.source.file}: {error}")
+                self.ledger.failures.append(failure)  # dask only logs it; launch() raises it
+                self.status = Status.failed  # lets the cluster close without waiting for this job
+                raise failure from None
+            self.ledger.jobs.add(job)
+            return job
+
+        def _job_id_from_submit_output(self, out: str) -> str:
+            return out  # _submit_job already read the id from `qsub -terse`
+
+    class CompiledCluster(SGECluster):
+        """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
+
+        def __init__(self, plan: Plan, **options: Any) -> None:
+            self.compiled, self.ledger = plan, Ledger()
+            worker = plan.profile.worker
+            options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
+            super().__init__(
+                job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
+                plan=plan,
+                ledger=self.ledger,
+                cores=worker.cores,
+                processes=worker.processes,
+                memory=str(worker.memory.bytes),
+                interface=worker.interface,
+                **options,
+            )
+
+        def close(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().close(*args, **kwargs)
+            finally:
+                self.ledger.remove_all()
+
+    return CompiledJob, CompiledCluster
+
+
+@attrs.define
+class Ledger:
+    """Every job a cluster submitted, and the submissions that failed."""
+
+    jobs: set[str] = attrs.Factory(set)
+    failures: list[sge.SGEError] = attrs.Factory(list)
+
+    def remove_all(self) -> None:
+        """qdel every job of this cluster that qstat still lists."""
+        if self.jobs and sge.available():
+            listed = {job.id for job in sge.queued()}
+            sge.delete(sorted(self.jobs & listed))
+
+
+def cluster(profile: str | os.PathLike[str], variant: str | None = None, **options: Any) -> SGECluster:
+    """An ``SGECluster`` for a profile, not yet scaled; ``options`` go to ``SGECluster`` (e.g. ``scheduler_options``).
+
+    Scale it as in dask-jobqueue: ``scale(n=WORKERS)``, ``scale(jobs=N)``,
+    ``adapt(minimum_jobs=..., maximum_jobs=...)``. Close it to remove its jobs.
+    """
+    plan = compile_or_raise(profile, variant)
+    if not sge.available():
+        raise sge.SGEError(f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sge.SETTINGS}`)")
+    if plan.profile.job.log_directory:
+        Path(plan.profile.job.log_directory).mkdir(parents=True, exist_ok=True)  # SGE cannot create it
+    return _classes()[1](plan, **options)
+
+
+@contextmanager
+def launch(
+    profile: str | os.PathLike[str],
+    variant: str | None = None,
+    jobs: int | None = None,
+    workers: int | None = None,
+    adapt: tuple[int, int] | None = None,
+    wait: bool = True,
+    timeout: float = 300,
+    **options: Any,
+) -> Iterator[Client]:
+    """Start the profile's workers and yield a connected ``distributed.Client``.
+
+    ``jobs`` (default ``worker.jobs``) or ``workers`` sets a fixed size;
+    ``adapt=(minimum_jobs, maximum_jobs)`` lets dask scale between the two.
+    With ``wait``, blocks until the workers of the fixed size (or of the
+    minimum) are connected, or raises :class:`LaunchTimeout` saying what
+    qstat shows. Every job is removed on the way out, whatever happened.
+    """
+    from distributed import Client
+
+    live = cluster(profile, variant, **options)
+    try:
+        with _sigterm_as_interrupt():
+            expected = _scale(live, jobs, workers, adapt)
+            with Client(live) as client:
+                if wait and expected:
+                    wait_for_workers(client, live, expected, timeout)
+                yield client
+    finally:
+        live.close()
+
+
+def _scale(live: Any, jobs: int | None, workers: int | None, adapt: tuple[int, int] | None) -> int:
+    """Apply the size asked for; return how many workers to wait for."""
+    processes = live.compiled.profile.worker.processes
+    if adapt is not None:
+        live.adapt(minimum_jobs=adapt[0], maximum_jobs=adapt[1])
+        return int(adapt[0] * processes)
+    if workers is not None:
+        live.scale(n=workers)
+        return -(-workers // processes) * processes
+    count = live.compiled.profile.worker.jobs if jobs is None else jobs
+    live.scale(jobs=count)
+    return int(count * processes)
+
+
+def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -> None:
+    """Block until ``expected`` workers are connected, showing progress on a terminal."""
+    deadline = time.monotonic() + timeout
+    show = sys.stderr.isatty()
+    while True:
+        if live.ledger.failures:
+            raise live.ledger.failures[0]
+        have = len(client.scheduler_info(n_workers=-1)["workers"])
+        if show:
+            sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_job_states(live)}\x1b[K")
+        if have >= expected:
+            break
+        if time.monotonic() > deadline:
+            if show:
+                sys.stderr.write("\n")
+            raise LaunchTimeout(_timeout_message(live, have, expected, timeout))
+        time.sleep(0.5)
+    if show:
+        sys.stderr.write("\n")
+
+
+def _job_states(live: Any) -> str:
+    mine = [job for job in sge.queued() if job.id in live.ledger.jobs]
+    counts: dict[str, int] = {}
+    for job in mine:
+        counts[job.state] = counts.get(job.state, 0) + 1
+    return (
+        ", ".join(f"{n} job{'s' if n != 1 else ''} {state}" for state, n in sorted(counts.items())) or "no jobs queued"
+    )
+
+
+def _timeout_message(live: Any, have: int, expected: int, timeout: float) -> str:
+    lines = [f"{have} of {expected} workers connected after {timeout:.0f} s; qstat shows: {_job_states(live)}"]
+    for job in sge.queued():
+        if job.id in live.ledger.jobs and (job.pending or job.failed):
+            why = "; ".join(sge.reasons(job.id)) or "no reason given (scheduler job info may be off)"
+            lines.append(f"  job {job.id} ({job.state}): {why}")
+    lines.append("Every job of this launch is being removed.")
+    return "\n".join(lines)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt while jobs exist, so the cleanup runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

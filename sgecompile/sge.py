@@ -1,0 +1,119 @@
+"""Grid Engine's own commands (qsub, qdel, qstat, qconf, qhost), called and read in one place.
+
+Everything that talks to a cluster goes through here, so that a missing SGE,
+a refused submission or an unreadable answer becomes one clear error that
+names the command and carries SGE's own message.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+SETTINGS = "/var/lib/gridengine/default/common/settings.sh"
+_JOB_ID = re.compile(r"(\d+)(?:\.\d+-\d+:\d+)?")
+
+
+class SGEError(Exception):
+    """A Grid Engine command failed or is missing; the message says which and why."""
+
+
+def available() -> bool:
+    return shutil.which("qsub") is not None
+
+
+def run(argv: Sequence[str], input: str | None = None, timeout: float = 60) -> str:
+    """Run one SGE command and return its stdout; a failure raises :class:`SGEError` with its stderr."""
+    if shutil.which(argv[0]) is None:
+        raise SGEError(
+            f"`{argv[0]}` is not on PATH: this machine has no Grid Engine client, or its settings are not loaded "
+            f"(on the test SGE: `. {SETTINGS}`)"
+        )
+    try:
+        done = subprocess.run(list(argv), input=input, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise SGEError(f"`{' '.join(argv)}` did not answer in {timeout:.0f} s: is sge_qmaster running?") from None
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()
+        raise SGEError(f"`{' '.join(argv)}` failed: {' / '.join(said)}")
+    return done.stdout
+
+
+def job_id(terse_output: str) -> str:
+    """The job id that ``qsub -terse`` printed (``123``, or ``123.1-4:1`` for an array job).
+
+    Only a line that is exactly an id counts: a warning such as ``3 queues
+    disabled`` on another line cannot be mistaken for it.
+    """
+    for line in terse_output.splitlines():
+        match = _JOB_ID.fullmatch(line.strip())
+        if match:
+            return match[1]
+    raise SGEError(f"qsub printed no job id: {terse_output.strip()!r}")
+
+
+def submit(script: str, options: Sequence[str] = ()) -> str:
+    """Submit a job script file and return its job id."""
+    return job_id(run(["qsub", "-terse", *options, script]))
+
+
+def delete(ids: Iterable[str]) -> None:
+    """Remove jobs (or array tasks, ``ID.TASK``); those already gone are not an error."""
+    wanted = list(ids)
+    if not wanted:
+        return
+    try:
+        run(["qdel", *wanted])
+    except SGEError as error:
+        if "does not exist" not in str(error):
+            raise
+
+
+@attrs.frozen
+class QueuedJob:
+    id: str
+    name: str
+    state: str  # qstat's letters: qw pending, r running, Eqw error, dr being deleted, ...
+    task: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return "q" in self.state and "E" not in self.state
+
+    @property
+    def failed(self) -> bool:
+        return "E" in self.state
+
+
+def queued(user: str | None = None) -> list[QueuedJob]:
+    """Every job qstat lists (pending and running), for one user or all."""
+    root = ET.fromstring(run(["qstat", "-xml", "-u", user or "*"]))
+    jobs = []
+    for element in root.iter("job_list"):
+        jobs.append(
+            QueuedJob(
+                element.findtext("JB_job_number", ""),
+                element.findtext("JB_name", ""),
+                element.findtext("state", ""),
+                element.findtext("tasks"),
+            )
+        )
+    return jobs
+
+
+def reasons(job: str) -> list[str]:
+    """Why a job is not running, as ``qstat -j`` explains it: error reasons and scheduling info."""
+    try:
+        text = run(["qstat", "-j", job])
+    except SGEError:
+        return []
+    found: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(("error reason", "scheduling info")) or line.startswith(" " * 16) and found:
+            found.append(line.split(":", 1)[-1].strip())
+    return [r for r in found if r]

@@ -1,0 +1,69 @@
+"""A real single-host Son of Grid Engine for the live tests, started when missing.
+
+The session fixture runs ``tests/sge/start-sge`` (installs and starts SGE
+when the user is root), loads its settings into the environment, and at the
+end asserts that no job is left in qstat. Under ``CI=true`` a live test that
+cannot run is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sgecompile import sge
+
+from ..conftest import ROOT
+
+START = ROOT / "tests" / "sge" / "start-sge"
+
+
+def _load_settings() -> None:
+    text = Path(sge.SETTINGS).read_text()
+    for name, value in re.findall(r"^(\w+)=([^;\s]+);", text, flags=re.M):
+        os.environ[name] = value
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the live tests must run in CI, but: {reason}")
+    pytest.skip(reason)
+
+
+def wait_until_gone(jobs: set[str], timeout: float = 60) -> set[str]:
+    """Poll qstat until none of ``jobs`` is listed; return those still there after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = {j.id for j in sge.queued()} & jobs
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def sge_cluster() -> Iterator[None]:
+    done = subprocess.run([str(START)], capture_output=True, text=True)
+    if done.returncode == 77:
+        _unavailable(done.stderr.strip())
+    if done.returncode != 0:
+        pytest.fail(f"tests/sge/start-sge failed: {done.stderr.strip()}")
+    _load_settings()
+    before = {j.id for j in sge.queued()}
+    yield
+    left = wait_until_gone({j.id for j in sge.queued()} - before)
+    if left:
+        sge.delete(sorted(left))
+        pytest.fail(f"the live tests left jobs in qstat: {sorted(left)}")
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sge_cluster: None) -> Path:
+    """Work in a fresh folder: jobs run with -cwd, so their logs land here."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

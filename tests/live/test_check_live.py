@@ -1,0 +1,88 @@
+"""`check --live` asks the real SGE (read-only) and `qsub -w v`; the findings are check's records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sgecompile import facts
+
+from ..conftest import PROFILES
+
+pytestmark = pytest.mark.sge
+
+
+def findings(cli, path: Path) -> tuple[int, dict[str, dict]]:
+    code, out, _ = cli("check", "--live", "--format", "json", str(path))
+    return code, {d["code"]: d for d in json.loads(out)}
+
+
+def site_profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.toml"
+    path.write_text(f'extends = "{PROFILES / "testsge.toml"}"\n{text}')
+    return path
+
+
+def test_the_test_sites_own_profile_passes(cli, sge_cluster) -> None:
+    code, out, _ = cli("check", "--live", str(PROFILES / "testsge.toml"))
+    assert (code, out) == (0, "1 profile checked: no findings\n")
+
+
+def test_unknown_queue(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, '[job]\nqueue = "256G-batch"\n'))
+    assert code == 1
+    assert found["SGE801"]["line"] == 3 and "all.q" in found["SGE801"]["hint"]
+    assert 'unknown queue "256G-batch"' in found["SGE807"]["message"]
+
+
+def test_unknown_pe(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, '[site]\npe = "smp"\n'))
+    assert code == 1 and found["SGE802"]["line"] == 3
+    assert "threaded" in found["SGE802"]["hint"]
+    assert '"smp" does not exist' in found["SGE807"]["message"]
+
+
+def test_job_larger_than_the_host(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, '[worker]\ncores = 20\nmemory = "100GiB"\n'))
+    assert code == 1
+    assert "more than any host offers" in found["SGE805"]["message"]
+    assert "SGE807" in found  # and SGE itself agrees
+
+
+def test_slots_beyond_the_queue(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, "[worker]\ncores = 1\ntask_cores = 40\n"))
+    assert code == 1 and "offers at most 16" in found["SGE805"]["message"]
+
+
+def test_walltime_beyond_the_queue(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, '[job]\nwalltime = "99:99:99"\n'))
+    assert code == 1
+    assert found["SGE806"]["hint"] == 'walltime = "48:00:00"'
+
+
+def test_memory_per_job_is_overridden_by_the_consumable(cli, sge_cluster, tmp_path: Path) -> None:
+    """h_vmem is consumable YES here: per slot, whatever the profile says, and the check says so."""
+    text = '[site]\nmemory_per = "job"\n[job]\nresources = { h_vmem = "2G" }\n[worker]\ncores = 4\nmemory = "2GiB"\n'
+    code, found = findings(cli, site_profile(tmp_path, text))
+    assert found["SGE804"]["hint"] == 'memory_per = "slot"'
+    assert "x 4 slots = 8G" in found["SGE302"]["message"]  # counted per slot after all
+
+
+def test_unknown_resource(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, '[job]\nresources = { mem_req = "2G" }\n'))
+    assert code == 1 and found["SGE803"]["line"] == 3
+
+
+def test_facts_of_the_test_site(sge_cluster) -> None:
+    read = facts.read()
+    assert read.queues["all.q"].h_rt == 48 * 3600 and "threaded" in read.queues["all.q"].pes
+    assert read.pes["threaded"].per_host and read.complexes["h_vmem"].consumable == "YES"
+
+
+def test_without_sge_commands_a_clear_error(cli, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, _, err = cli("check", "--live", str(PROFILES / "testsge.toml"))
+    assert code == 2
+    assert "--live cannot ask the cluster" in err and "not on PATH" in err

@@ -1,0 +1,122 @@
+"""launch() on the real SGE: the user notes' workflow, exactly the rendered script, and no job left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dask
+import pytest
+
+from sgecompile import live, sge
+from sgecompile.render import render
+
+from ..conftest import PROFILES
+from .conftest import wait_until_gone
+
+pytestmark = pytest.mark.sge
+PROFILE = PROFILES / "testsge.toml"
+FAST = {"scheduler_options": {"dashboard_address": ":0"}}
+
+
+def profile_in(folder: Path, name: str, job: str = "", worker: str = "") -> Path:
+    """The test site's profile under another job name (so a test can find its own jobs), plus lines."""
+    path = folder / f"{name}.toml"
+    path.write_text(f'extends = "{PROFILE}"\n[job]\nname = "{name}"\n{job}\n[worker]\n{worker}\n')
+    return path
+
+
+def test_workflow_of_the_user_notes(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """map/gather, delayed(subprocess.run) of a program found through PATH (-V), compute, scale, close."""
+    tools = in_tmp / "bin"
+    tools.mkdir()
+    (tools / "shout").write_text('#!/bin/sh\necho "$1" | tr a-z A-Z\n')
+    (tools / "shout").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+
+    with live.launch(PROFILE, jobs=2, timeout=120, **FAST) as client:
+        assert len(client.scheduler_info(n_workers=-1)["workers"]) == 2
+        assert client.gather(client.map(lambda x: x * x, range(50))) == [x * x for x in range(50)]
+
+        def shout(word: str) -> str:
+            return subprocess.run(["shout", word], capture_output=True, text=True, check=True).stdout.strip()
+
+        runs = [dask.delayed(shout)(w) for w in ["aln1", "aln2", "aln3"]]
+        futures = client.compute(runs)
+        assert client.gather(futures) == ["ALN1", "ALN2", "ALN3"]
+
+        client.cluster.scale(jobs=3)
+        client.wait_for_workers(3, timeout=120)
+        jobs = set(client.cluster.ledger.jobs)
+        assert len(jobs) == 3
+    assert not wait_until_gone(jobs)
+
+
+def test_the_job_runs_the_rendered_script(in_tmp: Path, cli) -> None:
+    """What SGE ran ($JOB_SCRIPT) is `sgecompile render`'s output with the address and worker name filled in."""
+    code, printed, _ = cli("render", PROFILE)
+    assert code == 0
+    with live.launch(PROFILE, jobs=1, timeout=120, **FAST) as client:
+        ran = client.run(lambda: Path(os.environ["JOB_SCRIPT"]).read_text())
+        ((worker, script),) = ran.items()
+        name = client.scheduler_info(n_workers=-1)["workers"][worker]["name"]
+        address = client.scheduler_info()["address"]
+        assert script == render(client.cluster.compiled, scheduler=(address,), worker_name=name)
+        expected = printed.replace("tcp://SCHEDULER-ADDRESS:8786", address).replace('"$JOB_NAME-$JOB_ID"', name)
+        assert script == expected
+
+
+def test_an_exception_inside_the_block_removes_every_job(in_tmp: Path) -> None:
+    with pytest.raises(ZeroDivisionError), live.launch(PROFILE, jobs=2, timeout=120, **FAST) as client:
+        jobs = set(client.cluster.ledger.jobs)
+        raise ZeroDivisionError
+    assert len(jobs) == 2 and not wait_until_gone(jobs)
+
+
+def test_sigterm_to_up_removes_its_jobs(in_tmp: Path) -> None:
+    profile = profile_in(in_tmp, "up-sigterm")
+    up = subprocess.Popen(
+        [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", "--scheduler-file", "s.json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [up.stdout.readline() for _ in range(4)]
+        assert lines[-1].startswith("2 workers connected"), lines
+        jobs = {j.id for j in sge.queued() if j.name == "up-sigterm"}
+        assert len(jobs) == 2
+        up.terminate()
+        assert up.wait(timeout=60) == 0
+    finally:
+        up.kill()
+    assert not wait_until_gone(jobs)
+
+
+def test_timeout_says_what_qstat_shows(in_tmp: Path) -> None:
+    """A job no host can hold waits in qw; launch gives up with SGE's reason and removes it."""
+    profile = profile_in(in_tmp, "too-big", worker='memory = "100GiB"')
+    started = time.monotonic()
+    with pytest.raises(live.LaunchTimeout) as raised, live.launch(profile, jobs=1, timeout=10, **FAST):
+        pass
+    message = str(raised.value)
+    assert "0 of 1 workers connected after 10 s" in message
+    assert "qw" in message and "h_vmem" in message, message
+    assert time.monotonic() - started < 60
+    assert not wait_until_gone({j.id for j in sge.queued() if j.name == "too-big"})
+
+
+def test_a_refused_submission_raises_sges_message(in_tmp: Path) -> None:
+    profile = profile_in(in_tmp, "no-queue", job='queue = "nosuch.q"')
+    with pytest.raises(sge.SGEError) as raised, live.launch(profile, jobs=1, timeout=30, **FAST):
+        pass
+    assert "no-queue.toml" in str(raised.value) and 'unknown queue "nosuch.q"' in str(raised.value)
+
+
+def test_a_profile_with_errors_submits_nothing(in_tmp: Path) -> None:
+    profile = profile_in(in_tmp, "broken", job='walltime = "00:30"')
+    with pytest.raises(live.ProfileError, match="SGE201"):
+        live.cluster(profile)

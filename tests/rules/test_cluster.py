@@ -1,0 +1,74 @@
+"""The live rules (SGE8xx) on made-up cluster facts: each fires on its trap and not on the fix.
+
+The same rules against the real test SGE are in tests/live/test_check_live.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from sgecompile import rules
+from sgecompile.facts import Complex, Facts, Host, Pe, Queue
+from sgecompile.livecheck import as_cluster_counts
+from sgecompile.pipeline import Result
+
+FACTS = Facts(
+    queues={"all.q": Queue("all.q", ("node1",), 16, ("threaded",), 48 * 3600)},
+    pes={"threaded": Pe("threaded", 999, True), "mpi": Pe("mpi", 999, False)},
+    complexes={
+        "h_vmem": Complex("h_vmem", "h_vmem", "MEMORY", True, "YES"),
+        "mem_free": Complex("mem_free", "mf", "MEMORY", True, "NO"),
+        "h_rt": Complex("h_rt", "h_rt", "TIME", True, "NO"),
+        "arch": Complex("arch", "a", "RESTRING", False, "NO"),
+    },
+    hosts={"node1": Host("node1", 16, 64 * 2**30, {"h_vmem": "64G"})},
+)
+SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
+GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
+
+CASES = {
+    "SGE801": (GOOD.replace('"all.q"', '"long.q"'), 5),
+    "SGE802": (GOOD.replace('"threaded"', '"smp"'), 2),
+    "SGE803": (GOOD + '[job.resources]\nmem_req = "1G"\n', 11),
+    "SGE804": (GOOD.replace("[job]", 'memory_per = "job"\n[job]'), 4),
+    "SGE805": (GOOD.replace("cores = 4", "cores = 32"), 8),
+    "SGE806": (GOOD.replace('"1:00:00"', '"72:00:00"'), 6),
+}
+
+
+def live_findings(result: Result, verification: str | None = None) -> dict[str, int | None]:
+    assert result.plan is not None, result.diagnostics
+    plan = as_cluster_counts(result.plan, FACTS)
+    context = rules.Context(result.loaded, (), plan.profile, plan, FACTS, verification)
+    return {d.code: d.location.line for d in rules.run("cluster", context)}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fires_on_its_trap(code: str, compiled: Callable[..., Result]) -> None:
+    text, line = CASES[code]
+    assert live_findings(compiled(text)).get(code, "absent") == line
+
+
+def test_a_fitting_profile_has_no_live_findings(compiled: Callable[..., Result]) -> None:
+    assert live_findings(compiled(GOOD)) == {}
+
+
+def test_qsub_verification_is_quoted(compiled: Callable[..., Result]) -> None:
+    assert "SGE807" in live_findings(compiled(GOOD), 'unknown resource "foo"')
+
+
+def test_memory_larger_than_every_host(compiled: Callable[..., Result]) -> None:
+    found = live_findings(compiled(GOOD.replace('"8GiB"', '"100GiB"')))
+    assert found.get("SGE805") == 9
+
+
+def test_not_requestable_and_shortcuts(compiled: Callable[..., Result]) -> None:
+    assert "SGE803" in live_findings(compiled(GOOD + '[job.resources]\narch = "lx-amd64"\n'))
+    assert "SGE803" not in live_findings(compiled(GOOD + '[job.resources]\nmf = "1G"\n'))
+
+
+def test_a_non_consumable_memory_resource_is_named(compiled: Callable[..., Result]) -> None:
+    found = live_findings(compiled(GOOD.replace('"h_vmem"', '"mem_free"')))
+    assert found.get("SGE804") == 3
