@@ -95,10 +95,11 @@ def test_python_dash_m_works() -> None:
 
 
 def test_render_and_check_do_not_import_dask() -> None:
-    """render and check stay fast: neither imports dask, distributed or dask_jobqueue."""
+    """import sgecompile, render, check and explain stay fast: none imports dask, distributed or dask_jobqueue."""
     probe = (
-        "import sys\nfrom sgecompile.cli import main\n"
+        "import sys\nimport sgecompile\nfrom sgecompile.cli import main\n"
         f"main(['render', {str(PROFILES / 'perun.toml')!r}])\nmain(['check', {str(PROFILES)!r}])\n"
+        f"main(['explain', {str(PROFILES / 'perun.toml')!r}])\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'dask_jobqueue')]\n"
         "assert not bad, bad\n"
     )
