@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, check, explain, render, schema, up
+from .commands import UsageError, check, emit, explain, render, schema, tasks, up
 from .reporters import FORMATS
 
 
@@ -60,6 +60,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
     p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="how long to wait for workers")
     p.set_defaults(run=up.run)
+
+    p = sub.add_parser("emit", help="write standalone job scripts: a dask cluster, or --tasks as an array job")
+    p.add_argument("profile")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the scripts into")
+    p.add_argument("--variant", metavar="NAME")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker jobs (default: worker.jobs)")
+    p.add_argument("--tasks", metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)")
+    p.add_argument("--concurrent", type=int, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
+    p.set_defaults(run=emit.run)
+
+    p = sub.add_parser("tasks", help="list the failed tasks of an emitted task array; --resubmit runs them again")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--resubmit", action="store_true")
+    p.set_defaults(run=tasks.run)
 
     p = sub.add_parser("schema", help="print the profile format as JSON Schema (for editors)")
     p.set_defaults(run=schema.run)

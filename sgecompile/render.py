@@ -9,6 +9,7 @@ user's own folder first. Every word of the worker command passes through
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -55,7 +56,13 @@ def environment(extra: str | None = None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["shell_word"] = shell_word
+    env.filters["shell_quote"] = shlex.quote  # exact words: no expansion at all
     return env
+
+
+def fill(template: str, templates: str | None = None, **values: object) -> str:
+    """Any template of the folder, filled with ``values``."""
+    return environment(templates).get_template(template).render(**values)
 
 
 def render(
@@ -65,14 +72,17 @@ def render(
     templates: str | None = None,
 ) -> str:
     """The job script for ``plan``: shebang, ``#$`` header, prologue, worker command."""
+    return job_script(plan, plan.worker_command(scheduler, worker_name), templates=templates)
+
+
+def job_script(plan: Plan, command: Sequence[str], prologue: Sequence[str] = (), templates: str | None = None) -> str:
+    """A job script of ``plan``'s header and prologue (plus ``prologue`` lines) that runs ``command``."""
     profile = plan.profile
-    return (
-        environment(templates)
-        .get_template("job.sh.j2")
-        .render(
-            shell=profile.site.shell,
-            directives=[d.text for d in plan.directives],
-            prologue=profile.job.prologue,
-            command=plan.worker_command(scheduler, worker_name),
-        )
+    return fill(
+        "job.sh.j2",
+        templates,
+        shell=profile.site.shell,
+        directives=[d.text for d in plan.directives],
+        prologue=[*profile.job.prologue, *prologue],
+        command=command,
     )

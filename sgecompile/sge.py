@@ -7,6 +7,7 @@ names the command and carries SGE's own message.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -27,7 +28,9 @@ def available() -> bool:
     return shutil.which("qsub") is not None
 
 
-def run(argv: Sequence[str], input: str | None = None, timeout: float = 60) -> str:
+def run(
+    argv: Sequence[str], input: str | None = None, timeout: float = 60, cwd: str | os.PathLike[str] | None = None
+) -> str:
     """Run one SGE command and return its stdout; a failure raises :class:`SGEError` with its stderr."""
     if shutil.which(argv[0]) is None:
         raise SGEError(
@@ -35,7 +38,7 @@ def run(argv: Sequence[str], input: str | None = None, timeout: float = 60) -> s
             f"(on the test SGE: `. {SETTINGS}`)"
         )
     try:
-        done = subprocess.run(list(argv), input=input, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(list(argv), input=input, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise SGEError(f"`{' '.join(argv)}` did not answer in {timeout:.0f} s: is sge_qmaster running?") from None
     if done.returncode != 0:
@@ -57,9 +60,9 @@ def job_id(terse_output: str) -> str:
     raise SGEError(f"qsub printed no job id: {terse_output.strip()!r}")
 
 
-def submit(script: str, options: Sequence[str] = ()) -> str:
-    """Submit a job script file and return its job id."""
-    return job_id(run(["qsub", "-terse", *options, script]))
+def submit(script: str, options: Sequence[str] = (), cwd: str | os.PathLike[str] | None = None) -> str:
+    """Submit a job script file (from ``cwd``, which ``-cwd`` jobs run in) and return its job id."""
+    return job_id(run(["qsub", "-terse", *options, script], cwd=cwd))
 
 
 def delete(ids: Iterable[str]) -> None:

@@ -1,0 +1,30 @@
+"""``sgecompile emit PROFILE --out DIR``: standalone job scripts, a dask cluster or a task array."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..emit import TaskListError, cluster_files, read_commands, task_files
+from ..files import write_atomic
+from . import UsageError, compiled_or_refuse
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = compiled_or_refuse(args.profile, args.variant, "emitting")
+    if plan is None:
+        return 1
+    out = Path(args.out)
+    if args.tasks:
+        try:
+            commands = read_commands(Path(args.tasks))
+        except TaskListError as error:
+            raise UsageError(str(error)) from None
+        files = task_files(plan, out, commands, args.concurrent)
+    else:
+        files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
+    out.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        write_atomic(out / file.name, file.text, file.mode)
+    print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {out / 'submit.sh'}")
+    return 0

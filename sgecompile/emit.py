@@ -1,0 +1,189 @@
+"""Standalone job scripts: a dask cluster, or a list of commands, as plain SGE jobs.
+
+Nothing here needs a Python process to stay alive after submission. The
+cluster is a scheduler job plus the workers as one array job, meeting
+through a scheduler file; a task list is one array job whose task i runs
+command i. Every script is built from the same compiled plan as ``render``
+(same header rules, same checks); this module only adds the array, the
+scheduler-file wiring and the small shell scripts around them.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import directives as dirs
+from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
+from .render import fill, job_script
+from .units import parse_dask_memory
+
+SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory
+EXECUTABLE = 0o755
+
+
+class TaskListError(ValueError):
+    """A task file that cannot be read as commands; the message names the file and the place."""
+
+
+@attrs.frozen
+class File:
+    name: str
+    text: str
+    mode: int = 0o644
+
+
+def _with(plan: Plan, *extra: dirs.Directive) -> Plan:
+    return Plan(plan.profile, plan.asked + extra)
+
+
+def _array(tasks: int, concurrent: int | None = None) -> tuple[dirs.Directive, ...]:
+    found = [dirs.Directive("-t", (f"1-{tasks}",), ("emit",))]
+    if concurrent:
+        found.append(dirs.Directive("-tc", (str(concurrent),), ("emit",)))
+    return tuple(found)
+
+
+def scheduler_plan(plan: Plan) -> Plan:
+    """The scheduler's job: the profile's queue, project and walltime, one slot, a small memory request."""
+    profile = plan.profile
+    site, job, worker = profile.site, profile.job, profile.worker
+    small = attrs.evolve(worker, cores=1, processes=1, task_cores=1, memory=parse_dask_memory(SCHEDULER_MEMORY))
+    own = attrs.evolve(
+        profile,
+        site=attrs.evolve(site, pe=None),
+        job=attrs.evolve(
+            job,
+            name=f"{job.name}-scheduler",
+            resources=tuple(r for r in job.resources if r.name != site.memory_resource),
+        ),
+        worker=small,
+    )
+    return compile_profile(own)
+
+
+def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
+    """scheduler.sh, workers.sh (an array of ``jobs``), submit.sh, cancel.sh and a README."""
+    folder = folder.resolve()
+    scheduler_file = str(folder / "scheduler.json")
+    python = plan.profile.worker.python
+    scheduler_command = [python, "-m", "distributed.cli.dask_scheduler", "--scheduler-file", scheduler_file]
+    if plan.profile.worker.interface:
+        scheduler_command += ["--interface", plan.profile.worker.interface]
+    wait = f"until [ -s {shlex.quote(scheduler_file)} ]; do sleep 2; done  # the scheduler job may start later"
+    workers = _with(plan, *_array(jobs))
+    worker_command = plan.worker_command(("--scheduler-file", scheduler_file), f"{WORKER_NAME_DEFAULT}-$SGE_TASK_ID")
+    setup = [
+        _make_log_directory(plan),
+        "rm -f scheduler.json  # a stale one would mislead the workers",
+    ]
+    return [
+        File("scheduler.sh", job_script(scheduler_plan(plan), scheduler_command), EXECUTABLE),
+        File("workers.sh", job_script(workers, worker_command, prologue=[wait]), EXECUTABLE),
+        File(
+            "submit.sh",
+            fill(
+                "submit.sh.j2",
+                folder=str(folder),
+                what="the scheduler and the workers",
+                setup=setup,
+                scripts=["scheduler.sh", "workers.sh"],
+            ),
+            EXECUTABLE,
+        ),
+        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
+        File(
+            "README.md",
+            fill("cluster-README.md.j2", profile=plan.profile.source.file, jobs=jobs, scheduler_file=scheduler_file),
+        ),
+    ]
+
+
+def _make_log_directory(plan: Plan) -> str:
+    """SGE cannot create the -o folder: a job whose folder is missing goes to error state Eqw."""
+    folder = plan.profile.job.log_directory
+    return f"mkdir -p {shlex.quote(folder)}" if folder else ": # output goes to the job's working directory"
+
+
+def task_plan(plan: Plan) -> Plan:
+    """One task's job: the profile's resources with pe slots = task_cores (one worker thread)."""
+    worker = attrs.evolve(plan.profile.worker, cores=1, processes=1)
+    return compile_profile(attrs.evolve(plan.profile, worker=worker))
+
+
+def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: int | None = None) -> list[File]:
+    """tasks.sh (one array job), tasks.json, submit.sh, cancel.sh and a README."""
+    folder = folder.resolve()
+    tasks = _with(task_plan(plan), *_array(len(commands), concurrent))
+    profile = tasks.profile
+    script = fill(
+        "tasks.sh.j2",
+        shell=profile.site.shell,
+        directives=[d.text for d in tasks.directives],
+        prologue=profile.job.prologue,
+        commands=commands,
+        status_dir=str(folder / "status"),
+    )
+    setup = ["mkdir -p status", _make_log_directory(plan)]
+    return [
+        File("tasks.sh", script, EXECUTABLE),
+        File("tasks.json", json.dumps(commands, indent=1) + "\n"),
+        File(
+            "submit.sh",
+            fill("submit.sh.j2", folder=str(folder), what=f"{len(commands)} tasks", setup=setup, scripts=["tasks.sh"]),
+            EXECUTABLE,
+        ),
+        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
+        File(
+            "README.md",
+            fill(
+                "tasks-README.md.j2",
+                profile=plan.profile.source.file,
+                count=len(commands),
+                concurrent=concurrent,
+                folder=str(folder),
+            ),
+        ),
+    ]
+
+
+def read_commands(path: Path) -> list[list[str]]:
+    """Commands from a file: one a line (shell-style quoting, ``#`` comments), or a JSON/TOML list of argv lists.
+
+    TOML holds them as ``commands = [["iqtree", "-s", "aln 1"], ...]``.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TaskListError(f"{path}: cannot read it: {error}") from None
+    if path.suffix in (".json", ".toml"):
+        return _argv_lists(path, text)
+    commands = []
+    for number, line in enumerate(text.splitlines(), 1):
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as error:
+            raise TaskListError(f"{path}:{number}: {error}") from None
+        if words:
+            commands.append(words)
+    if not commands:
+        raise TaskListError(f"{path}: no commands in it")
+    return commands
+
+
+def _argv_lists(path: Path, text: str) -> list[list[str]]:
+    try:
+        data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text).get("commands")
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        raise TaskListError(f"{path}: {error}") from None
+    if not isinstance(data, list) or not data:
+        raise TaskListError(f"{path}: expected a non-empty list of commands, each a list of strings")
+    for i, argv in enumerate(data, 1):
+        if not isinstance(argv, list) or not argv or not all(isinstance(w, str) for w in argv):
+            raise TaskListError(f"{path}: command {i} is not a non-empty list of strings: {argv!r}")
+    return data

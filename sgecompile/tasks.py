@@ -1,0 +1,78 @@
+"""What happened to the tasks of an emitted task array, and resubmitting only the ones that did not succeed.
+
+Each task writes its exit status to ``status/TASK.exit`` when its command
+ends; a task with no such file never finished (still running, killed, or
+never started).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import attrs
+
+from . import sge
+
+
+class TaskFolderError(ValueError):
+    """A folder that is not an emitted task array, or one whose jobs are still queued."""
+
+
+@attrs.frozen
+class Report:
+    total: int
+    failed: dict[int, int]  # task -> exit status
+    unfinished: tuple[int, ...]
+
+    @property
+    def to_rerun(self) -> list[int]:
+        return sorted([*self.failed, *self.unfinished])
+
+
+def report(folder: Path) -> Report:
+    try:
+        total = len(json.loads((folder / "tasks.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:
+        raise TaskFolderError(f"{folder} holds no task array emitted by sgecompile: {error}") from None
+    failed, unfinished = {}, []
+    for task in range(1, total + 1):
+        try:
+            status = int((folder / "status" / f"{task}.exit").read_text().strip())
+        except (OSError, ValueError):
+            unfinished.append(task)
+            continue
+        if status != 0:
+            failed[task] = status
+    return Report(total, failed, tuple(unfinished))
+
+
+def runs(tasks: list[int]) -> list[tuple[int, int]]:
+    """Consecutive task numbers as ``(first, last)`` ranges, since ``qsub -t`` takes ranges, not lists."""
+    found: list[tuple[int, int]] = []
+    for task in sorted(tasks):
+        if found and task == found[-1][1] + 1:
+            found[-1] = (found[-1][0], task)
+        else:
+            found.append((task, task))
+    return found
+
+
+def queued_jobs(folder: Path) -> set[str]:
+    ids_file = folder / "job-ids"
+    mine = set(ids_file.read_text().split()) if ids_file.exists() else set()
+    return mine & {job.id for job in sge.queued()}
+
+
+def resubmit(folder: Path, tasks: list[int]) -> list[str]:
+    """Submit ``tasks.sh`` again for exactly these tasks; returns the new job ids."""
+    if busy := queued_jobs(folder):
+        raise TaskFolderError(
+            f"jobs {', '.join(sorted(busy))} of {folder} are still queued: wait for them or run cancel.sh"
+        )
+    for task in tasks:
+        (folder / "status" / f"{task}.exit").unlink(missing_ok=True)
+    ids = [sge.submit(str(folder / "tasks.sh"), ["-t", f"{a}-{b}"], cwd=folder) for a, b in runs(tasks)]
+    with (folder / "job-ids").open("a") as f:
+        f.writelines(f"{i}\n" for i in ids)
+    return ids

@@ -1,0 +1,64 @@
+"""Standalone scripts on the real SGE: a cluster through a scheduler file, and a task array with resubmission."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from distributed import Client
+
+from ..conftest import PROFILES
+from ..test_emit import DUMP_ARGV, HOSTILE
+from .conftest import wait_until_gone
+
+pytestmark = pytest.mark.sge
+
+
+def job_ids(folder: Path) -> set[str]:
+    return set((folder / "job-ids").read_text().split())
+
+
+def test_emitted_cluster_runs_without_sgecompile(cli, in_tmp: Path) -> None:
+    out = in_tmp / "cluster"
+    assert cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out), "--jobs", "2")[0] == 0
+    submitted = subprocess.run([str(out / "submit.sh")], capture_output=True, text=True, check=True)
+    assert submitted.stdout.count(": job ") == 2
+    try:
+        with Client(scheduler_file=str(out / "scheduler.json"), timeout=120) as client:
+            client.wait_for_workers(2, timeout=120)
+            assert client.gather(client.map(lambda x: x + 1, range(20))) == list(range(1, 21))
+    finally:
+        subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
+    assert not wait_until_gone(job_ids(out))
+
+
+def test_task_array_failures_are_named_and_only_they_rerun(cli, in_tmp: Path) -> None:
+    """20 commands, 3 failing until a flag file exists: the summary names them, resubmission runs only them."""
+    failing = {3, 7, 15}
+    script = 'echo run >> "ran-$1"; test "$2" = ok || test -e flag'
+    commands = [["sh", "-c", script, "sh", str(i), "fail" if i in failing else "ok"] for i in range(1, 21)]
+    commands[19] = [sys.executable, "-c", DUMP_ARGV, *HOSTILE]  # task 20: hostile words, exactly
+    (in_tmp / "tasks.json").write_text(json.dumps(commands))
+    out = in_tmp / "tasks"
+    assert (
+        cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", "tasks.json", "--concurrent", "8")[0]
+        == 0
+    )
+
+    subprocess.run([str(out / "submit.sh")], check=True, capture_output=True)
+    assert not wait_until_gone(job_ids(out), timeout=180)
+    code, summary, _ = cli("tasks", str(out))
+    assert code == 1 and "20 tasks: 17 succeeded, 3 failed, 0 unfinished" in summary
+    assert [line.split(":")[0].strip() for line in summary.splitlines()[1:]] == ["task 3", "task 7", "task 15"]
+    assert json.loads((out / "argv-20.json").read_text()) == HOSTILE and not list(out.glob("pwned*"))
+
+    (out / "flag").touch()
+    code, said, _ = cli("tasks", str(out), "--resubmit")
+    assert code == 0 and "resubmitted tasks 3, 7, 15" in said
+    assert not wait_until_gone(job_ids(out), timeout=180)
+    assert cli("tasks", str(out))[1].startswith("20 tasks: 20 succeeded")
+    runs = {i: len((out / f"ran-{i}").read_text().splitlines()) for i in range(1, 20)}
+    assert runs == {i: 2 if i in failing else 1 for i in range(1, 20)}

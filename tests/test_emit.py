@@ -1,0 +1,127 @@
+"""`sgecompile emit` without a cluster: the files, their quoting, and task lists read exactly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sgecompile.emit import TaskListError, read_commands
+from sgecompile.tasks import report, runs
+
+from .conftest import PROFILES
+
+HOSTILE = ["a b", "it's", '"q"', "$HOME", "$(touch pwned)", "; touch pwned2", "line1\nline2", "`id`", "*", "--", ""]
+DUMP_ARGV = "import json,os,sys; open('argv-'+os.environ['SGE_TASK_ID']+'.json','w').write(json.dumps(sys.argv[1:]))"
+
+
+def emit(cli, *args: str) -> int:
+    code, _, err = cli("emit", *args)
+    assert code == 0, err
+    return code
+
+
+def test_cluster_files_are_valid_bash_and_wire_the_scheduler_file(cli, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--jobs", "4")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
+        "cancel.sh",
+        "scheduler.sh",
+        "submit.sh",
+        "workers.sh",
+    ]
+    for script in ("scheduler.sh", "workers.sh", "submit.sh", "cancel.sh"):
+        subprocess.run(["bash", "-n", str(out / script)], check=True)
+        assert os.access(out / script, os.X_OK)
+    workers = (out / "workers.sh").read_text()
+    assert "#$ -t 1-4\n" in workers and f"--scheduler-file {out}/scheduler.json" in workers
+    assert '--name "$JOB_NAME-$JOB_ID-$SGE_TASK_ID"' in workers
+    scheduler = (out / "scheduler.sh").read_text()
+    assert "#$ -N sgecompile-test-scheduler" in scheduler and "#$ -pe" not in scheduler
+    assert "#$ -l h_rt=1800" in scheduler and "#$ -l h_vmem=2G" in scheduler
+    assert f'Client(scheduler_file="{out}/scheduler.json")' in (out / "README.md").read_text()
+
+
+def test_emit_refuses_a_profile_with_errors(cli, write, tmp_path: Path) -> None:
+    code, _, err = cli(
+        "emit",
+        str(write('[worker]\ncores = 1\nmemory = "1GB"\n[job]\nwalltime = "00:30"\n')),
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert code == 1 and "not emitting" in err and not (tmp_path / "x").exists()
+
+
+def test_task_array_runs_each_argv_exactly(cli, tmp_path: Path) -> None:
+    """The tasks script, run by bash as SGE would, passes hostile words through untouched."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([[sys.executable, "-c", DUMP_ARGV, *HOSTILE], ["true"]]))
+    out = tmp_path / "t"
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks), "--concurrent", "5")
+    script = (out / "tasks.sh").read_text()
+    assert "#$ -t 1-2\n#$ -tc 5\n" in script and "#$ -pe threaded 1\n" in script
+    (out / "status").mkdir()
+    done = subprocess.run(["bash", str(out / "tasks.sh")], cwd=tmp_path, env={**os.environ, "SGE_TASK_ID": "1"})
+    assert done.returncode == 0
+    assert json.loads((tmp_path / "argv-1.json").read_text()) == HOSTILE
+    assert not list(tmp_path.glob("pwned*"))
+    assert (out / "status" / "1.exit").read_text() == "0\n"
+
+
+def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks.txt"
+    tasks.write_text("# comment\nsh -c 'exit 3'\n\ntrue\n")
+    out = tmp_path / "t"
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
+    (out / "status").mkdir()
+    for task in ("1", "2"):
+        subprocess.run(["bash", str(out / "tasks.sh")], cwd=tmp_path, env={**os.environ, "SGE_TASK_ID": task})
+    found = report(out)
+    assert (found.total, found.failed, found.unfinished) == (2, {1: 3}, ())
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "commands"),
+    [
+        (
+            "t.txt",
+            "iqtree -s 'aln 1' -nt 10  # first\n\nmafft in.fa\n",
+            [["iqtree", "-s", "aln 1", "-nt", "10"], ["mafft", "in.fa"]],
+        ),
+        ("t.json", '[["echo", "a;b"]]', [["echo", "a;b"]]),
+        ("t.toml", 'commands = [["echo", "x\\ny"]]', [["echo", "x\ny"]]),
+    ],
+)
+def test_read_commands(tmp_path: Path, name: str, text: str, commands: list[list[str]]) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert read_commands(path) == commands
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("t.txt", "echo 'unclosed\n", "t.txt:1: No closing quotation"),
+        ("t.txt", "# nothing\n", "no commands"),
+        ("t.json", '[["echo", 1]]', "command 1 is not a non-empty list of strings"),
+        ("t.json", "{", "t.json"),
+        ("t.toml", "commands = []", "non-empty list"),
+    ],
+)
+def test_bad_task_files_are_usage_errors(cli, tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(TaskListError, match=message):
+        read_commands(path)
+    code, _, err = cli("emit", str(PROFILES / "testsge.toml"), "--out", str(tmp_path / "o"), "--tasks", str(path))
+    assert code == 2 and message.split(":")[-1].strip() in err
+
+
+def test_runs_of_task_numbers() -> None:
+    assert runs([7, 1, 2, 3, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
+    assert runs([]) == []
