@@ -88,6 +88,13 @@ class Plan:
             return None
         return Reservation(site.memory_resource, requested.value, requested.memory.bytes, multiplier, False)
 
+    def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
+        """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""
+        extra = [dirs.Directive("-t", (f"1-{tasks}",), ("array",))]
+        if concurrent:
+            extra.append(dirs.Directive("-tc", (str(concurrent),), ("array",)))
+        return Plan(self.profile, self.asked + tuple(extra))
+
     def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
         """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""
         w = self.profile.worker

@@ -18,7 +18,6 @@ from typing import Any
 
 import attrs
 
-from . import directives as dirs
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .render import fill, job_script
 from .units import parse_dask_memory
@@ -36,17 +35,6 @@ class File:
     name: str
     text: str
     mode: int = 0o644
-
-
-def _with(plan: Plan, *extra: dirs.Directive) -> Plan:
-    return Plan(plan.profile, plan.asked + extra)
-
-
-def _array(tasks: int, concurrent: int | None = None) -> tuple[dirs.Directive, ...]:
-    found = [dirs.Directive("-t", (f"1-{tasks}",), ("emit",))]
-    if concurrent:
-        found.append(dirs.Directive("-tc", (str(concurrent),), ("emit",)))
-    return tuple(found)
 
 
 def scheduler_plan(plan: Plan) -> Plan:
@@ -76,7 +64,7 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
     if plan.profile.worker.interface:
         scheduler_command += ["--interface", plan.profile.worker.interface]
     wait = f"until [ -s {shlex.quote(scheduler_file)} ]; do sleep 2; done  # the scheduler job may start later"
-    workers = _with(plan, *_array(jobs))
+    workers = plan.as_array(jobs)
     worker_command = plan.worker_command(("--scheduler-file", scheduler_file), f"{WORKER_NAME_DEFAULT}-$SGE_TASK_ID")
     setup = [
         _make_log_directory(plan),
@@ -119,7 +107,7 @@ def task_plan(plan: Plan) -> Plan:
 def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: int | None = None) -> list[File]:
     """tasks.sh (one array job), tasks.json, submit.sh, cancel.sh and a README."""
     folder = folder.resolve()
-    tasks = _with(task_plan(plan), *_array(len(commands), concurrent))
+    tasks = task_plan(plan).as_array(len(commands), concurrent)
     profile = tasks.profile
     script = fill(
         "tasks.sh.j2",

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,13 +24,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from . import sge
 from .compiler import Plan
 from .diagnostics import Severity
 from .pipeline import compile_file
-from .render import render
+from .render import job_script, render
 from .reporters import text
 
 if TYPE_CHECKING:
@@ -57,42 +57,37 @@ def _classes() -> tuple[type, type]:
     """The job and cluster classes, built on first use so that importing sgecompile stays light."""
     from dask_jobqueue.sge import SGECluster, SGEJob
     from distributed.core import Status
+    from distributed.deploy.spec import ProcessInterface
 
     class CompiledJob(SGEJob):
-        """One SGE job running the compiled script; its id goes into the cluster's ledger."""
+        """One SGE job (or array task) running the compiled script, submitted through the cluster's submitter."""
 
-        def __init__(self, *args: Any, plan: Plan, ledger: Ledger, **kwargs: Any) -> None:
-            self.plan, self.ledger = plan, ledger  # before super(): SGEJob logs job_script()
+        def __init__(self, *args: Any, plan: Plan, submitter: Submitter, **kwargs: Any) -> None:
+            self.plan, self.submitter = plan, submitter  # before super(): SGEJob logs job_script()
             super().__init__(*args, **kwargs)
 
         def job_script(self) -> str:
             return render(self.plan, scheduler=(self.scheduler,), worker_name=str(self.name))
 
-        async def _submit_job(self, script_filename: str) -> str:
+        async def start(self) -> None:
             try:
-                job = await asyncio.to_thread(sge.submit, script_filename)
-            except sge.SGEError as error:
-                failure = sge.SGEError(f"{self.plan.profile.source.file}: {error}")
-                self.ledger.failures.append(failure)  # dask only logs it; launch() raises it
+                self.job_id = await self.submitter.submit(self)
+            except sge.SGEError:
                 self.status = Status.failed  # lets the cluster close without waiting for this job
-                raise failure from None
-            self.ledger.jobs.add(job)
-            return job
-
-        def _job_id_from_submit_output(self, out: str) -> str:
-            return out  # _submit_job already read the id from `qsub -terse`
+                raise
+            await ProcessInterface.start(self)
 
     class CompiledCluster(SGECluster):
         """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
 
-        def __init__(self, plan: Plan, **options: Any) -> None:
-            self.compiled, self.ledger = plan, Ledger()
+        def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
+            self.compiled, self.submitter = plan, Submitter(plan, array)
             worker = plan.profile.worker
             options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
             super().__init__(
                 job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
                 plan=plan,
-                ledger=self.ledger,
+                submitter=self.submitter,
                 cores=worker.cores,
                 processes=worker.processes,
                 memory=str(worker.memory.bytes),
@@ -104,17 +99,75 @@ def _classes() -> tuple[type, type]:
             try:
                 return super().close(*args, **kwargs)
             finally:
-                self.ledger.remove_all()
+                self.submitter.remove_all()
 
     return CompiledJob, CompiledCluster
 
 
-@attrs.define
-class Ledger:
-    """Every job a cluster submitted, and the submissions that failed."""
+class Submitter:
+    """Submits a cluster's jobs and remembers every one, for removal at the end.
 
-    jobs: set[str] = attrs.Factory(set)
-    failures: list[sge.SGEError] = attrs.Factory(list)
+    Jobs that dask starts together (one ``scale``) go to SGE as one array job,
+    task i running the compiled script with the i-th worker name: one
+    ``qsub -t 1-N`` instead of N calls (16 jobs: 0.06 s against 0.5 s, see
+    the README). A single job, or ``array=False``, is submitted as the plain
+    rendered script.
+    """
+
+    def __init__(self, plan: Plan, array: bool) -> None:
+        self.plan, self.array = plan, array
+        self.jobs: set[str] = set()  # job ids (an array counts once)
+        self.failures: list[sge.SGEError] = []  # dask only logs them; launch() raises them
+        self._waiting: list[tuple[Any, asyncio.Future[str]]] = []
+
+    async def submit(self, job: Any) -> str:
+        """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
+        if not self.array:
+            return (await self._qsub(render(self.plan, (job.scheduler,), str(job.name))))[0]
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiting.append((job, future))
+        if len(self._waiting) == 1:  # the other jobs of this scale() start in the same loop turn
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush()))
+        return await future
+
+    async def _flush(self) -> None:
+        batch, self._waiting = self._waiting, []
+        batch.sort(key=lambda pair: (len(str(pair[0].name)), str(pair[0].name)))  # task i: the i-th name
+        jobs = [job for job, _ in batch]
+        try:
+            if len(batch) == 1:
+                ids = await self._qsub(render(self.plan, (jobs[0].scheduler,), str(jobs[0].name)))
+            else:
+                ids = await self._qsub(self._array_script(jobs), tasks=len(jobs))
+        except sge.SGEError as error:
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for (_, future), job_id in zip(batch, ids, strict=True):
+            future.set_result(job_id)
+
+    def _array_script(self, jobs: list[Any]) -> str:
+        """The rendered script as an array: ``-t 1-N``, and the worker name chosen by ``$SGE_TASK_ID``."""
+        names = " ".join(f"{i}) WORKER_NAME={shlex.quote(str(job.name))} ;;" for i, job in enumerate(jobs, 1))
+        choose = f'case "$SGE_TASK_ID" in {names} esac'
+        array = self.plan.as_array(len(jobs))
+        return job_script(array, array.worker_command((jobs[0].scheduler,), "$WORKER_NAME"), prologue=[choose])
+
+    async def _qsub(self, script: str, tasks: int = 1) -> list[str]:
+        def submit() -> str:
+            with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="sgecompile-") as file:
+                file.write(script)
+                file.flush()
+                return sge.submit(file.name)
+
+        try:
+            job = await asyncio.to_thread(submit)
+        except sge.SGEError as error:
+            failure = sge.SGEError(f"{self.plan.profile.source.file}: {error}")
+            self.failures.append(failure)
+            raise failure from None
+        self.jobs.add(job)
+        return [job] if tasks == 1 else [f"{job}.{i}" for i in range(1, tasks + 1)]
 
     def remove_all(self) -> None:
         """qdel every job of this cluster that qstat still lists."""
@@ -128,6 +181,7 @@ def cluster(profile: str | os.PathLike[str], variant: str | None = None, **optio
 
     Scale it as in dask-jobqueue: ``scale(n=WORKERS)``, ``scale(jobs=N)``,
     ``adapt(minimum_jobs=..., maximum_jobs=...)``. Close it to remove its jobs.
+    Jobs started together are one array job; ``array=False`` submits each alone.
     """
     plan = compile_or_raise(profile, variant)
     if not sge.available():
@@ -189,8 +243,8 @@ def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -
     deadline = time.monotonic() + timeout
     show = sys.stderr.isatty()
     while True:
-        if live.ledger.failures:
-            raise live.ledger.failures[0]
+        if live.submitter.failures:
+            raise live.submitter.failures[0]
         have = len(client.scheduler_info(n_workers=-1)["workers"])
         if show:
             sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_job_states(live)}\x1b[K")
@@ -206,7 +260,7 @@ def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -
 
 
 def _job_states(live: Any) -> str:
-    mine = [job for job in sge.queued() if job.id in live.ledger.jobs]
+    mine = [job for job in sge.queued() if job.id in live.submitter.jobs]
     counts: dict[str, int] = {}
     for job in mine:
         counts[job.state] = counts.get(job.state, 0) + 1
@@ -218,7 +272,7 @@ def _job_states(live: Any) -> str:
 def _timeout_message(live: Any, have: int, expected: int, timeout: float) -> str:
     lines = [f"{have} of {expected} workers connected after {timeout:.0f} s; qstat shows: {_job_states(live)}"]
     for job in sge.queued():
-        if job.id in live.ledger.jobs and (job.pending or job.failed):
+        if job.id in live.submitter.jobs and (job.pending or job.failed):
             why = "; ".join(sge.reasons(job.id)) or "no reason given (scheduler job info may be off)"
             lines.append(f"  job {job.id} ({job.state}): {why}")
     lines.append("Every job of this launch is being removed.")

@@ -50,9 +50,40 @@ def test_workflow_of_the_user_notes(in_tmp: Path, monkeypatch: pytest.MonkeyPatc
 
         client.cluster.scale(jobs=3)
         client.wait_for_workers(3, timeout=120)
-        jobs = set(client.cluster.ledger.jobs)
-        assert len(jobs) == 3
+        jobs = set(client.cluster.submitter.jobs)
+        assert len(jobs) == 2  # the first two as one array job, the third alone
     assert not wait_until_gone(jobs)
+
+
+def test_jobs_started_together_are_one_array_and_scale_down_removes_tasks(in_tmp: Path) -> None:
+    with live.launch(PROFILE, jobs=3, timeout=120, **FAST) as client:
+        (array,) = client.cluster.submitter.jobs
+        scripts = set(client.run(lambda: Path(os.environ["JOB_SCRIPT"]).read_text()).values())
+        assert len(scripts) == 1  # one script, the worker name chosen by $SGE_TASK_ID
+        rendered = render(client.cluster.compiled, (client.scheduler_info()["address"],), "$WORKER_NAME")
+        extra = set(scripts.pop().splitlines()) - set(rendered.splitlines())
+        assert extra == {
+            "#$ -t 1-3",
+            'case "$SGE_TASK_ID" in 1) WORKER_NAME=sgecompile-test-0 ;; 2) WORKER_NAME=sgecompile-test-1 ;; 3) WORKER_NAME=sgecompile-test-2 ;; esac',
+        }
+
+        client.cluster.scale(jobs=1)
+        deadline = time.monotonic() + 60
+        while len(client.scheduler_info(n_workers=-1)["workers"]) > 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(client.scheduler_info(n_workers=-1)["workers"]) == 1
+        assert wait_until_gone_tasks(array, keep=1)
+    assert not wait_until_gone({array})
+
+
+def wait_until_gone_tasks(job: str, keep: int, timeout: float = 30) -> bool:
+    """Whether qstat comes to list exactly ``keep`` running tasks of an array job."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sum(1 for j in sge.queued() if j.id == job and j.state == "r") == keep:
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def test_the_job_runs_the_rendered_script(in_tmp: Path, cli) -> None:
@@ -70,8 +101,8 @@ def test_the_job_runs_the_rendered_script(in_tmp: Path, cli) -> None:
 
 
 def test_an_exception_inside_the_block_removes_every_job(in_tmp: Path) -> None:
-    with pytest.raises(ZeroDivisionError), live.launch(PROFILE, jobs=2, timeout=120, **FAST) as client:
-        jobs = set(client.cluster.ledger.jobs)
+    with pytest.raises(ZeroDivisionError), live.launch(PROFILE, jobs=2, timeout=120, array=False, **FAST) as client:
+        jobs = set(client.cluster.submitter.jobs)
         raise ZeroDivisionError
     assert len(jobs) == 2 and not wait_until_gone(jobs)
 
@@ -88,7 +119,7 @@ def test_sigterm_to_up_removes_its_jobs(in_tmp: Path) -> None:
         lines = [up.stdout.readline() for _ in range(4)]
         assert lines[-1].startswith("2 workers connected"), lines
         jobs = {j.id for j in sge.queued() if j.name == "up-sigterm"}
-        assert len(jobs) == 2
+        assert jobs
         up.terminate()
         assert up.wait(timeout=60) == 0
     finally:
