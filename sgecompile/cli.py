@@ -8,13 +8,13 @@ with versions, never a bare traceback.
 from __future__ import annotations
 
 import argparse
-import platform
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, check, emit, explain, render, schema, tasks, up
+from .commands import UsageError
 from .reporters import FORMATS
 
 
@@ -34,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for the worker command")
     p.add_argument("-o", "--output", metavar="FILE", help="write the script here (atomically) instead of stdout")
     p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
-    p.set_defaults(run=render.run)
+    p.set_defaults(command="render")
 
     p = sub.add_parser("check", help="check profiles for SGE traps (exit 1 on errors)")
     p.add_argument("profiles", nargs="+", metavar="PROFILE", help="files, directories or globs")
@@ -44,12 +44,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--live", action="store_true", help="also ask the running cluster (read-only) and `qsub -w v`")
-    p.set_defaults(run=check.run)
+    p.set_defaults(command="check")
 
     p = sub.add_parser("explain", help="show what a profile asks for and where each value came from")
     p.add_argument("profile")
     p.add_argument("--variant", metavar="NAME")
-    p.set_defaults(run=explain.run)
+    p.set_defaults(command="explain")
 
     p = sub.add_parser("up", help="start a scheduler and the profile's workers until Ctrl-C or SIGTERM")
     p.add_argument("profile")
@@ -59,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
     p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
     p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="how long to wait for workers")
-    p.set_defaults(run=up.run)
+    p.set_defaults(command="up")
 
     p = sub.add_parser("emit", help="write standalone job scripts: a dask cluster, or --tasks as an array job")
     p.add_argument("profile")
@@ -68,22 +68,35 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="worker jobs (default: worker.jobs)")
     p.add_argument("--tasks", metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)")
     p.add_argument("--concurrent", type=int, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
-    p.set_defaults(run=emit.run)
+    p.set_defaults(command="emit")
 
     p = sub.add_parser("tasks", help="list the failed tasks of an emitted task array; --resubmit runs them again")
     p.add_argument("folder", metavar="DIR")
     p.add_argument("--resubmit", action="store_true")
-    p.set_defaults(run=tasks.run)
+    p.set_defaults(command="tasks")
+
+    p = sub.add_parser("import", help="write a profile from a jobqueue.yaml or an SGECluster(...) call in a .py file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--section", default="sge", metavar="NAME", help="the jobqueue.yaml section (default: sge)")
+    p.add_argument("-o", "--output", metavar="PROFILE", help="write the profile here instead of stdout")
+    p.set_defaults(command="import_")
+
+    p = sub.add_parser("export", help="print a profile as dask-jobqueue configuration")
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    p.add_argument("--format", choices=["jobqueue-yaml", "kwargs"], default="kwargs")
+    p.set_defaults(command="export")
 
     p = sub.add_parser("schema", help="print the profile format as JSON Schema (for editors)")
-    p.set_defaults(run=schema.run)
+    p.set_defaults(command="schema")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
-        return int(args.run(args))
+        command = importlib.import_module(f".commands.{args.command}", __package__)  # only the one asked for
+        return int(command.run(args))
     except UsageError as exc:
         sys.stderr.write(f"sgecompile: {exc}\n")
         return 2
@@ -93,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:
+        import platform
+
         last = traceback.format_exc().strip().splitlines()[-1]
         sys.stderr.write(
             f"sgecompile: internal error: {last}\n"

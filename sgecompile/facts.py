@@ -7,11 +7,10 @@ only I/O; parsing ``qconf`` output is kept to the few fields the rules need.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
-from . import sge
 from .units import UnitError, parse_walltime
 
 
@@ -78,8 +77,11 @@ def _lines(text: str) -> Iterator[str]:
     return (line.strip() for line in text.splitlines() if line.strip())
 
 
-def _queue(name: str, hostgroups: dict[str, list[str]]) -> Queue:
-    conf = configuration(sge.run(["qconf", "-sq", name]))
+Ask = Callable[[list[str]], str]  # runs one qconf command, returns its output
+
+
+def _queue(ask: Ask, name: str, hostgroups: dict[str, list[str]]) -> Queue:
+    conf = configuration(ask(["qconf", "-sq", name]))
     hosts: list[str] = []
     for entry in conf.get("hostlist", "").replace(",", " ").split():
         hosts += hostgroups.get(entry, [entry] if entry != "NONE" else [])
@@ -97,18 +99,18 @@ def _queue(name: str, hostgroups: dict[str, list[str]]) -> Queue:
     return Queue(name, tuple(hosts), slots, tuple(pes), h_rt)
 
 
-def _hostgroups() -> dict[str, list[str]]:
+def _hostgroups(ask: Ask) -> dict[str, list[str]]:
     groups = {}
-    for name in _lines(sge.run(["qconf", "-shgrpl"])):
-        conf = configuration(sge.run(["qconf", "-shgrp", name]))
+    for name in _lines(ask(["qconf", "-shgrpl"])):
+        conf = configuration(ask(["qconf", "-shgrp", name]))
         groups[name] = conf.get("hostlist", "").split()
     for name, members in groups.items():  # groups may hold groups
         groups[name] = [h for m in members for h in (groups.get(m, [m]))]
     return groups
 
 
-def _host(name: str) -> Host:
-    conf = configuration(sge.run(["qconf", "-se", name]))
+def _host(ask: Ask, name: str) -> Host:
+    conf = configuration(ask(["qconf", "-se", name]))
     capacities = dict(item.split("=", 1) for item in conf.get("complex_values", "NONE").split(",") if "=" in item)
     loads = dict(item.split("=", 1) for item in conf.get("load_values", "").split(",") if "=" in item)
     processors = int(conf["processors"]) if conf.get("processors", "").isdigit() else 0
@@ -123,9 +125,9 @@ def _load_memory(text: str) -> int | None:
     return int(float(match[1]) * 1024 ** " KMGT".index(match[2] or " "))
 
 
-def _complexes() -> dict[str, Complex]:
+def _complexes(ask: Ask) -> dict[str, Complex]:
     found = {}
-    for line in _lines(sge.run(["qconf", "-sc"])):
+    for line in _lines(ask(["qconf", "-sc"])):
         fields = line.split()
         if line.startswith("#") or len(fields) < 6:
             continue
@@ -133,14 +135,18 @@ def _complexes() -> dict[str, Complex]:
     return found
 
 
-def read() -> Facts:
-    """Ask the cluster; raises :class:`sge.SGEError` when it cannot be asked."""
-    groups = _hostgroups()
-    queues = {name: _queue(name, groups) for name in _lines(sge.run(["qconf", "-sql"]))}
+def read(ask: Ask | None = None) -> Facts:
+    """Ask the cluster (through ``sge.run`` unless ``ask`` is given); raises ``sge.SGEError`` when it cannot."""
+    if ask is None:
+        from .sge import run
+
+        ask = run
+    groups = _hostgroups(ask)
+    queues = {name: _queue(ask, name, groups) for name in _lines(ask(["qconf", "-sql"]))}
     pes = {}
-    for name in _lines(sge.run(["qconf", "-spl"])):
-        conf = configuration(sge.run(["qconf", "-sp", name]))
+    for name in _lines(ask(["qconf", "-spl"])):
+        conf = configuration(ask(["qconf", "-sp", name]))
         slots = conf.get("slots", "0")
         pes[name] = Pe(name, int(slots) if slots.isdigit() else 0, conf.get("allocation_rule") == "$pe_slots")
-    hosts = {name: _host(name) for name in _lines(sge.run(["qconf", "-sel"]))}
-    return Facts(queues, pes, _complexes(), hosts)
+    hosts = {name: _host(ask, name) for name in _lines(ask(["qconf", "-sel"]))}
+    return Facts(queues, pes, _complexes(ask), hosts)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, mode: int = 0o644) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``."""
+    import tempfile  # only commands that write files pay for it
+
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

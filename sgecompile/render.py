@@ -12,7 +12,6 @@ import re
 import shlex
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -40,8 +39,8 @@ def shell_word(text: str) -> str:
 def template_dirs(extra: str | Path | None = None) -> list[Path]:
     """Where templates are looked up: the user's folder, the installed package, the checkout."""
     found = [Path(extra)] if extra else []
-    packaged = Path(str(resources.files("sgecompile"))) / "templates"
-    checkout = Path(__file__).resolve().parent.parent / "templates"
+    here = Path(__file__).resolve().parent
+    packaged, checkout = here / "templates", here.parent / "templates"  # in a wheel; in a checkout
     found += [d for d in (packaged, checkout) if d.is_dir()]
     return found
 

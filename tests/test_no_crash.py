@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -91,7 +93,25 @@ def _value(v: Any) -> str:
     return "{ " + ", ".join(f"{json.dumps(k)} = {_value(x)}" for k, x in v.items()) + " }"
 
 
+def _cli(*args: str) -> tuple[int, str]:
+    """Run the CLI in-process; returns the exit code and stderr."""
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, err.getvalue()
+
+
+def _every_command(path: Path, variant: str | None) -> None:
+    """check, render, explain and emit: documented exit codes, never an internal error."""
+    with_variant = ["--variant", variant] if variant else []
+    for command in (["check"], ["render"], ["explain"], ["emit", "--out", str(path.parent / "out")]):
+        code, err = _cli(*command, str(path), *with_variant)
+        assert code in (0, 1), (command, code, err)
+        assert "internal error" not in err and "Traceback" not in err, err
+
+
 def _invariants(path: Path, variant: str | None) -> None:
+    _every_command(path, variant)
     result = compile_file(path, variant)
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     for d in result.diagnostics:
@@ -123,4 +143,31 @@ def test_random_bytes_never_crash(raw: bytes, tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_bytes(raw)
     _invariants(path, None)
-    assert main(["check", str(path), "--format", "json"]) in (0, 1)
+
+
+@st.composite
+def extends_chains(draw: st.DrawFn) -> dict[str, str]:
+    """A few files whose `extends` point at each other, at missing files, or nowhere: cycles included."""
+    names = [f"f{i}.toml" for i in range(draw(st.integers(1, 4)))]
+    files = {}
+    for name in names:
+        target = draw(
+            st.one_of(st.none(), st.sampled_from([*names, "missing.toml", "../f0.toml", ""]), st.integers(0, 3))
+        )
+        head = "" if target is None else f"extends = {_value(target)}\n"
+        body = draw(st.sampled_from(["", "[worker]\ncores = 2\n", '[worker]\nmemory = "2GB"\n', "[job]\n[job]\n"]))
+        files[name] = head + body
+    return files
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=extends_chains())
+def test_extends_chains_never_crash(files: dict[str, str], tmp_path: Path) -> None:
+    """Cycles, missing bases, bases of the wrong type: a located diagnostic, never an exception."""
+    folder = tmp_path / "chain"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    _invariants(folder / "f0.toml", None)
+    code, err = _cli("check", str(folder))
+    assert code in (0, 1) and "internal error" not in err

@@ -10,12 +10,9 @@ from pathlib import Path
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
 from ..facts import Facts
-from ..facts import read as read_facts
-from ..livecheck import check_live
 from ..loader import _FileProblem, read_document
-from ..pipeline import compile_file
+from ..pipeline import Result, compile_file
 from ..reporters import FORMATS, text
-from ..sge import SGEError
 from . import UsageError
 
 
@@ -69,16 +66,29 @@ def check_paths(
             compile_file(path, name) for name in (first.loaded.variant_names() if all_variants else ())
         ]
         for result in results:
-            found.update(check_live(result, facts) if facts else result.diagnostics)
+            found.update(_live(result, facts) if facts else result.diagnostics)
     return sorted(found, key=sort_key)
+
+
+def _live(result: Result, facts: Facts) -> list[Diagnostic]:
+    from ..livecheck import check_live  # asks qsub: only with --live
+
+    return check_live(result, facts)
+
+
+def _facts() -> Facts:
+    from ..facts import read
+    from ..sge import SGEError
+
+    try:
+        return read()
+    except SGEError as error:
+        raise UsageError(f"--live cannot ask the cluster: {error}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     paths = expand(args.profiles)
-    try:
-        facts = read_facts() if args.live else None
-    except SGEError as error:
-        raise UsageError(f"--live cannot ask the cluster: {error}") from None
+    facts = _facts() if args.live else None
     diagnostics = check_paths(paths, args.variant, args.all_variants, facts)
     sys.stdout.write(FORMATS[args.format](diagnostics))
     if args.format == "text":

@@ -15,16 +15,18 @@ Codes the loader reports itself (syntax, files, variants) are registered with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..compiler import Plan
 from ..diagnostics import Diagnostic, Location, Severity
-from ..facts import Facts
 from ..loader import Document, Loaded
 from ..models import Failure, Profile
 from ..tomlpos import Path as KeyPath
+
+if TYPE_CHECKING:
+    from ..facts import Facts  # only `check --live` reads the cluster
 
 
 @attrs.frozen

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..compiler import Plan
 from ..diagnostics import Severity
-from ..facts import Facts, Host
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory
 from . import Context, Finding, rule
+
+if TYPE_CHECKING:
+    from ..facts import Facts, Host
 
 CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job"}
 

@@ -1,0 +1,212 @@
+"""sgecompile's benchmarks, each figure a ratio against a reference measured in the same run.
+
+    python -m benchmarks [--short] [--no-live] [--json FILE]
+
+1. render latency: whole-process `sgecompile render profiles/perun.toml`, against
+   the dask-jobqueue route (`python -c` building SGECluster(...) and printing
+   job_script()) and against `python -c pass` (the interpreter's floor);
+2. check throughput: `sgecompile check` on 1, 100 and 1000 generated profiles,
+   one process each, against the one-profile run;
+3. launch to ready on the test SGE: `sgecompile.launch` until N workers are
+   connected, against a plain SGECluster with the same settings; and
+   submitting 16 jobs one `qsub` at a time against one array job;
+4. realized parallelism: tasks that each run `sleep 0.5` through subprocess.run
+   on P workers, against the ideal P / 0.5 tasks per second.
+
+Medians of repeated runs; --short uses fewer repeats and smaller N (for CI,
+where it only has to run, not to be fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PERUN = ROOT / "profiles" / "perun.toml"
+TESTSGE = ROOT / "profiles" / "testsge.toml"
+SGECLUSTER_PERUN = (
+    "from dask_jobqueue import SGECluster\n"
+    "c = SGECluster(cores=1, processes=1, memory='1GB', queue='256G-batch', walltime='99:99:99',\n"
+    "               resource_spec='h_vmem=64G', job_extra_directives=['-V', '-pe threaded 10'])\n"
+    "print(c.job_script())\n"
+)
+
+
+# As users run it: bytecode cached (this machine's image sets PYTHONDONTWRITEBYTECODE, which would
+# make every process compile every module it imports).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def timed(command: list[str], repeat: int, **kwargs: object) -> float:
+    """Median wall time of a whole process, in seconds, after one untimed warm-up run."""
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENV, **kwargs)  # type: ignore[call-overload]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
+
+
+def render_latency(repeat: int) -> dict[str, float]:
+    python = sys.executable
+    ours = timed([python, "-m", "sgecompile", "render", str(PERUN)], repeat, stderr=subprocess.DEVNULL)
+    theirs = timed([python, "-c", SGECLUSTER_PERUN], repeat)
+    floor = timed([python, "-c", "pass"], repeat)
+    return {"render_s": ours, "dask_jobqueue_s": theirs, "python_pass_s": floor, "speedup": theirs / ours}
+
+
+def generated_profiles(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"p{i}.toml").write_text(
+            f'[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n[job]\nqueue = "all.q"\nwalltime = "{1 + i % 48}:00:00"\n'
+            f'[worker]\ncores = {1 + i % 8}\nprocesses = 1\nmemory = "{1 + i % 16}GiB"\n'
+        )
+    return folder
+
+
+def check_throughput(repeat: int, sizes: list[int]) -> dict[str, float]:
+    found = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = generated_profiles(Path(tmp) / str(n), n)
+            found[f"check_{n}_s"] = timed([sys.executable, "-m", "sgecompile", "check", str(folder)], repeat)
+    found["ratio_largest_to_1"] = found[f"check_{sizes[-1]}_s"] / found[f"check_{sizes[0]}_s"]
+    return found
+
+
+def _ready_time(start_cluster: Callable[[], object], workers: int) -> float:
+    from distributed import Client
+
+    begin = time.perf_counter()
+    cluster = start_cluster()
+    try:
+        cluster.scale(n=workers)  # type: ignore[attr-defined]
+        with Client(cluster) as client:  # type: ignore[arg-type]
+            client.wait_for_workers(workers, timeout=300)
+            return time.perf_counter() - begin
+    finally:
+        cluster.close()  # type: ignore[attr-defined]
+
+
+def launch_to_ready(sizes: list[int]) -> dict[str, float]:
+    from dask_jobqueue import SGECluster
+
+    import sgecompile
+
+    quiet = {"scheduler_options": {"dashboard_address": ":0"}}
+
+    def plain() -> object:
+        return SGECluster(
+            cores=1,
+            processes=1,
+            memory="1GiB",
+            queue="all.q",
+            walltime="00:30:00",
+            resource_spec="h_vmem=1G",
+            job_extra_directives=["-V", "-pe threaded 1"],
+            death_timeout=30,
+            log_directory="sge-logs",
+            **quiet,
+        )
+
+    found = {}
+    _ready_time(plain, 1)  # warm-up: imports and first connections, counted for neither
+    for n in sizes:  # interleaved, median of 3, so that neither side gets the quiet moments
+        ours, theirs = [], []
+        for _ in range(3):
+            ours.append(_ready_time(lambda: sgecompile.cluster(TESTSGE, **quiet), n))
+            theirs.append(_ready_time(plain, n))
+        found[f"launch_{n}_s"] = statistics.median(ours)
+        found[f"sgecluster_{n}_s"] = statistics.median(theirs)
+        found[f"ratio_{n}"] = found[f"sgecluster_{n}_s"] / found[f"launch_{n}_s"]
+    return found
+
+
+def submission(jobs: int) -> dict[str, float]:
+    """Held jobs (-h never run) submitted one by one, then as one array; all removed after."""
+    from sgecompile import sge
+
+    with tempfile.NamedTemporaryFile("w", suffix=".sh") as script:
+        script.write("#!/bin/bash\n#$ -h\n#$ -l h_rt=60\n#$ -o /dev/null\n#$ -j y\ntrue\n")
+        script.flush()
+        begin = time.perf_counter()
+        single = [sge.submit(script.name) for _ in range(jobs)]
+        one_by_one = time.perf_counter() - begin
+        begin = time.perf_counter()
+        array = sge.submit(script.name, ["-t", f"1-{jobs}"])
+        as_array = time.perf_counter() - begin
+        sge.delete([*single, array])
+    return {
+        f"submit_{jobs}_one_by_one_s": one_by_one,
+        f"submit_{jobs}_array_s": as_array,
+        "speedup": one_by_one / as_array,
+    }
+
+
+def realized_parallelism(workers: int, tasks: int) -> dict[str, float]:
+    import dask
+
+    import sgecompile
+
+    def run_sleep() -> int:
+        return subprocess.run(["sleep", "0.5"], check=True).returncode
+
+    with sgecompile.launch(TESTSGE, workers=workers, scheduler_options={"dashboard_address": ":0"}) as client:
+        client.gather(client.map(lambda x: x, range(workers * 4)))  # warm up every worker
+        begin = time.perf_counter()
+        client.gather(client.compute([dask.delayed(run_sleep, pure=False)() for _ in range(tasks)]))
+        elapsed = time.perf_counter() - begin
+    ideal = workers / 0.5
+    return {
+        "workers": workers,
+        "tasks": tasks,
+        "tasks_per_s": tasks / elapsed,
+        "ideal_per_s": ideal,
+        "fraction": tasks / elapsed / ideal,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--short", action="store_true", help="few repeats and small N (CI)")
+    parser.add_argument("--no-live", action="store_true", help="skip the parts that need the test SGE")
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"), metavar="FILE")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.short else 11
+    results: dict[str, dict[str, float]] = {
+        "render_latency": render_latency(repeat),
+        "check_throughput": check_throughput(repeat, [1, 10, 100] if args.short else [1, 100, 1000]),
+    }
+    if not args.no_live:
+        with tempfile.TemporaryDirectory() as tmp:
+            here = os.getcwd()
+            os.chdir(tmp)  # jobs run with -cwd: their logs stay out of the repository
+            try:
+                results["launch_to_ready"] = launch_to_ready([2] if args.short else [2, 8, 16])
+                results["submission"] = submission(4 if args.short else 16)
+                results["realized_parallelism"] = (
+                    realized_parallelism(2, 8) if args.short else realized_parallelism(8, 160)
+                )
+            finally:
+                os.chdir(here)
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    return 0
+
+
+def table(results: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'benchmark':<24} {'figure':<28} {'value':>10}"]
+    for name, figures in results.items():
+        for figure, value in figures.items():
+            lines.append(f"{name:<24} {figure:<28} {value:>10.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,18 @@
+"""``sgecompile export PROFILE --format jobqueue-yaml|kwargs``: for tools that only know dask-jobqueue."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..convert import python_text, to_keywords, yaml_text
+from . import compiled_or_refuse
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = compiled_or_refuse(args.profile, args.variant, "exporting")
+    if plan is None:
+        return 1
+    kwargs = to_keywords(plan)
+    sys.stdout.write(yaml_text(kwargs) if args.format == "jobqueue-yaml" else python_text(kwargs))
+    return 0

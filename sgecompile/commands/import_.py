@@ -1,0 +1,45 @@
+"""``sgecompile import FILE``: a profile from a jobqueue.yaml or from an ``SGECluster(...)`` call."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from ..convert import ImportProblem, from_keywords, keywords_in_python, keywords_in_yaml, toml_text
+from ..diagnostics import Location
+from ..files import write_atomic
+from ..pipeline import compile_file
+from ..reporters import text
+from . import UsageError
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    try:
+        kwargs = keywords_in_python(source) if source.suffix == ".py" else keywords_in_yaml(source, args.section)
+    except ImportProblem as problem:
+        raise UsageError(str(problem)) from None
+    imported = from_keywords(kwargs)
+    profile = toml_text(imported, str(source))
+    for note in imported.notes:
+        sys.stderr.write(f"{source}: note: {note}\n")
+    if args.output:
+        write_atomic(args.output, profile)
+        target = Path(args.output)
+        findings = compile_file(target).diagnostics
+    else:
+        sys.stdout.write(profile)
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "imported.toml"
+            target.write_text(profile, encoding="utf-8")
+            findings = tuple(
+                d.__class__(
+                    d.code, d.severity, d.message, Location("<imported>", d.location.line, d.location.column), d.hint
+                )
+                for d in compile_file(target).diagnostics
+            )
+    if findings:
+        sys.stderr.write(f"What `sgecompile check` finds in the imported configuration:\n{text.report(list(findings))}")
+    return 0

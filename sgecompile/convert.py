@@ -1,0 +1,252 @@
+"""To and from dask-jobqueue: its ``SGECluster`` keyword arguments and ``jobqueue.yaml`` sections.
+
+``import`` turns keyword arguments into a profile's tables; ``export`` turns
+a compiled profile back into keyword arguments that make dask-jobqueue write
+the same job (walltime in H:M:S, the derived memory in ``resource_spec``,
+``-pe`` and ``-V`` among the extra directives). Keyword arguments sgecompile
+has no place for are reported, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import directives as dirs
+from .compiler import Plan
+from .units import format_hms
+
+# dask-jobqueue keyword -> (section, key); old names first, as dask-jobqueue still reads them.
+KEYWORDS: dict[str, tuple[str, str]] = {
+    "cores": ("worker", "cores"),
+    "memory": ("worker", "memory"),
+    "processes": ("worker", "processes"),
+    "python": ("worker", "python"),
+    "death_timeout": ("worker", "death_timeout"),
+    "interface": ("worker", "interface"),
+    "local_directory": ("worker", "local_directory"),
+    "nanny": ("worker", "nanny"),
+    "extra": ("worker", "extra_args"),
+    "worker_extra_args": ("worker", "extra_args"),
+    "queue": ("job", "queue"),
+    "project": ("job", "project"),
+    "walltime": ("job", "walltime"),
+    "log_directory": ("job", "log_directory"),
+    "job_name": ("job", "name"),
+    "name": ("job", "name"),
+    "env_extra": ("job", "prologue"),
+    "job_script_prologue": ("job", "prologue"),
+    "job_extra": ("job", "directives"),
+    "job_extra_directives": ("job", "directives"),
+    "header_skip": ("job", "skip"),
+    "job_directives_skip": ("job", "skip"),
+}
+HANDLED = {"resource_spec", "shebang"}
+
+
+class ImportProblem(ValueError):
+    """Input that cannot be read as dask-jobqueue configuration; the message names the place."""
+
+
+@attrs.frozen
+class Imported:
+    tables: dict[str, dict[str, Any]]
+    notes: tuple[str, ...]  # what could not be carried over, and why
+
+
+def from_keywords(kwargs: dict[str, Any]) -> Imported:
+    """A profile's tables from ``SGECluster(**kwargs)`` (or a jobqueue.yaml section, dashes allowed)."""
+    tables: dict[str, dict[str, Any]] = {"site": {}, "job": {}, "worker": {}}
+    notes: list[str] = []
+    for raw, value in kwargs.items():
+        name = raw.replace("-", "_")
+        if value is None or name not in KEYWORDS | dict.fromkeys(HANDLED):
+            if value is not None:
+                notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
+            continue
+        if name == "resource_spec":
+            tables["job"]["resources"] = _resources(str(value), notes)
+        elif name == "shebang":
+            tables["site"]["shell"] = str(value).removeprefix("#!").strip().removeprefix("/usr/bin/env ")
+        else:
+            section, key = KEYWORDS[name]
+            tables[section][key] = list(value) if isinstance(value, tuple) else value
+    _structure_directives(tables, notes)
+    _skip_by_option(tables, notes)
+    _memory_resource(tables, notes)
+    return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
+
+
+def _resources(spec: str, notes: list[str]) -> dict[str, str]:
+    found = {}
+    for item in filter(None, (p.strip() for p in spec.split(","))):
+        name, sep, amount = item.partition("=")
+        if sep:
+            found[name.strip()] = amount.strip()
+        else:
+            notes.append(f"resource_spec item {item!r} has no value; left out")
+    return found
+
+
+def _structure_directives(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """``-V``, ``-cwd``, ``-j y`` and ``-pe NAME N`` become keys (``-pe``: site.pe, task_cores = N / cores)."""
+    kept = []
+    cores = tables["worker"].get("cores")
+    for text in tables["job"].get("directives", []):
+        words = shlex.split(text) if isinstance(text, str) else []
+        if words in (["-V"], ["-cwd"], ["-j", "y"]):
+            key = {"-V": "export_env", "-cwd": "cwd", "-j": "join_output"}[words[0]]
+            tables["job"][key] = True
+        elif (
+            len(words) == 3
+            and words[0] == "-pe"
+            and words[2].isdigit()
+            and isinstance(cores, int)
+            and cores > 0
+            and int(words[2]) % cores == 0
+        ):
+            tables["site"]["pe"] = words[1]
+            if int(words[2]) != cores:
+                tables["worker"]["task_cores"] = int(words[2]) // cores
+        else:
+            kept.append(text)
+    if "directives" in tables["job"]:
+        tables["job"]["directives"] = kept
+        if not kept:
+            del tables["job"]["directives"]
+
+
+def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """A memory request in resource_spec is taken as the site's memory reservation, counted per slot."""
+    requested = [r for r in ("h_vmem", "mem_free", "virtual_free", "s_vmem") if r in tables["job"].get("resources", {})]
+    if requested:
+        tables["site"]["memory_resource"] = requested[0]
+        notes.append(
+            f"site.memory_resource = {requested[0]!r} is assumed from resource_spec, counted per slot as SGE does "
+            "for a consumable YES; `sgecompile check --live` compares it with the cluster"
+        )
+
+
+def _skip_by_option(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """dask-jobqueue skips header lines containing a text; profiles skip by option name."""
+    skips = []
+    for text in tables["job"].get("skip", []):
+        option = str(text).split()[0] if str(text).split() else ""
+        if option in dirs.OPTIONS:
+            skips.append(option)
+        else:
+            notes.append(f"skip {text!r} is not a qsub option name (dask-jobqueue matched it as text); left out")
+    if "skip" in tables["job"]:
+        tables["job"]["skip"] = skips
+
+
+def keywords_in_python(path: Path) -> dict[str, Any]:
+    """The literal keyword arguments of the ``SGECluster(...)`` call in a Python file."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError) as error:
+        raise ImportProblem(f"{path}: cannot read it as Python: {error}") from None
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "SGECluster"
+    ]
+    if not calls:
+        raise ImportProblem(f"{path}: no SGECluster(...) call in it")
+    found = {}
+    for keyword in calls[0].keywords:
+        where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"
+        if keyword.arg is None:
+            raise ImportProblem(f"{where}: **kwargs cannot be read without running the file; write them out")
+        try:
+            found[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            raise ImportProblem(f"{where}: {keyword.arg}= is not a literal value; write it out") from None
+    return found
+
+
+def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:
+    """The ``jobqueue: SECTION:`` table of a dask ``jobqueue.yaml``."""
+    import yaml  # type: ignore[import-untyped]  # comes with dask
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ImportProblem(f"{path}: cannot read it as YAML: {error}") from None
+    found = (data or {}).get("jobqueue", {}).get(section) if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        raise ImportProblem(f"{path}: no `jobqueue: {section}:` section")
+    return found
+
+
+def to_keywords(plan: Plan) -> dict[str, Any]:
+    """``SGECluster`` keyword arguments that make dask-jobqueue write the same job as ``plan``."""
+    profile = plan.profile
+    job, worker = profile.job, profile.worker
+    structured = {"-N", "-q", "-P", "-l", "-e", "-o", "-cwd", "-j"}
+    extra = [d.text for d in plan.directives if d.option not in structured]
+    resources = [d.args[0] for d in plan.directives if d.option == "-l" and not d.args[0].startswith("h_rt=")]
+    kwargs: dict[str, Any] = {
+        "cores": worker.cores,
+        "processes": worker.processes,
+        "memory": worker.memory.text,
+        "job_name": job.name,
+        "queue": job.queue,
+        "project": job.project,
+        "walltime": format_hms(job.walltime.seconds) if job.walltime else None,
+        "resource_spec": ",".join(resources) or None,
+        "log_directory": job.log_directory,
+        "job_extra_directives": extra,
+        "job_script_prologue": list(job.prologue),
+        "python": worker.python if ("worker", "python") in profile.source.origins else None,
+        "death_timeout": worker.death_timeout,
+        "interface": worker.interface,
+        "local_directory": worker.local_directory,
+        "nanny": worker.nanny,
+        "worker_extra_args": list(worker.extra_args),
+        "shebang": f"#!{profile.site.shell}",
+    }
+    return {k: v for k, v in kwargs.items() if v not in (None, [])}
+
+
+def toml_text(imported: Imported, source: str) -> str:
+    """The imported tables as a profile, with what was left out as comments at the top."""
+    lines = [f"# Imported by sgecompile from {source}."]
+    lines += [f"# Note: {note}" for note in imported.notes]
+    for section in ("site", "job", "worker"):
+        if imported.tables.get(section):
+            lines += ["", f"[{section}]"] + [f"{k} = {_toml(v)}" for k, v in imported.tables[section].items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value))
+
+
+def yaml_text(kwargs: dict[str, Any]) -> str:
+    """Keyword arguments as a ``jobqueue.yaml`` (dask's dashed names)."""
+    import yaml
+
+    section = {k.replace("_", "-"): v for k, v in kwargs.items()}
+    return str(yaml.safe_dump({"jobqueue": {"sge": section}}, sort_keys=False))
+
+
+def python_text(kwargs: dict[str, Any]) -> str:
+    body = "".join(f"    {k}={v!r},\n" for k, v in kwargs.items())
+    return f"from dask_jobqueue import SGECluster\n\ncluster = SGECluster(\n{body})\n"

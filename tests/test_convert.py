@@ -1,0 +1,114 @@
+"""import/export of dask-jobqueue configuration: the Perun call, jobqueue.yaml, and stable round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sgecompile.convert import from_keywords, keywords_in_python, to_keywords, toml_text
+from sgecompile.pipeline import compile_file
+from sgecompile.render import render
+
+from .conftest import PROFILES, ROOT
+
+PERUN_CALL = ROOT / "docs" / "examples" / "perun_sgecluster.py"
+
+
+def imported_profile(kwargs: dict[str, Any], folder: Path, name: str = "p.toml") -> Path:
+    path = folder / name
+    path.write_text(toml_text(from_keywords(kwargs), "test"), encoding="utf-8")
+    return path
+
+
+def test_perun_call_imports_to_the_shipped_profile(tmp_path: Path) -> None:
+    """The user notes' SGECluster(...) renders exactly what profiles/perun.toml renders, -cwd once."""
+    kwargs = keywords_in_python(PERUN_CALL)
+    assert kwargs["job_extra"] == ["-cwd", "-V", "-pe threaded 10"]
+    imported = compile_file(imported_profile(kwargs, tmp_path))
+    shipped = compile_file(PROFILES / "perun.toml")
+    assert imported.plan and shipped.plan
+    assert render(imported.plan) == render(shipped.plan)
+    assert {d.code for d in imported.diagnostics} == {d.code for d in shipped.diagnostics} == {"SGE203", "SGE302"}
+
+
+def test_cli_import_writes_the_profile_and_lists_findings(cli, tmp_path: Path) -> None:
+    out = tmp_path / "perun.toml"
+    code, _, err = cli("import", str(PERUN_CALL), "-o", str(out))
+    assert code == 0 and "warning[SGE302]" in err and "memory_resource = 'h_vmem' is assumed" in err
+    assert out.read_text().startswith("# Imported by sgecompile from")
+
+
+def test_jobqueue_yaml_section(cli, tmp_path: Path) -> None:
+    config = tmp_path / "jobqueue.yaml"
+    config.write_text(
+        "jobqueue:\n  sge:\n    cores: 4\n    memory: 8GiB\n    walltime: '02:00:00'\n"
+        "    resource-spec: mem_free=8G\n    job-extra-directives: ['-m ea']\n    header-skip: ['-j y', 'nonsense']\n"
+        "    scheduler-options: {port: 0}\n"
+    )
+    code, out, err = cli("import", str(config))
+    assert code == 0
+    assert 'directives = ["-m ea"]' in out and 'skip = ["-j"]' in out
+    assert "'nonsense' is not a qsub option name" in err and "scheduler-options" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x = 1\n", "no SGECluster(...) call"),
+        ("SGECluster(cores=n)\n", "p.py:1:18: cores= is not a literal"),
+        ("def (\n", "cannot read it as Python"),
+    ],
+)
+def test_unreadable_python_is_a_usage_error(cli, tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "p.py"
+    path.write_text(text)
+    code, _, err = cli("import", str(path))
+    assert code == 2 and message in err
+
+
+def test_export_formats(cli) -> None:
+    code, out, _ = cli("export", str(PROFILES / "perun.toml"), "--format", "jobqueue-yaml")
+    section = yaml.safe_load(out)["jobqueue"]["sge"]
+    assert code == 0 and section["walltime"] == "100:40:39" and section["resource-spec"] == "h_vmem=64G"
+    assert "-pe threaded 10" in section["job-extra-directives"]
+    code, out, _ = cli("export", str(PROFILES / "perun.toml"), "--format", "kwargs")
+    assert code == 0 and "cluster = SGECluster(" in out and "walltime='100:40:39'" in out
+    compile(out, "export", "exec")
+
+
+keywords = st.fixed_dictionaries(
+    {"cores": st.sampled_from([1, 2, 4, 8]), "memory": st.sampled_from(["1GB", "4GiB", "512MiB"])},
+    optional={
+        "processes": st.sampled_from([1, 2]),
+        "queue": st.sampled_from(["all.q", "long.q"]),
+        "project": st.just("phylo"),
+        "walltime": st.sampled_from(["01:00:00", "99:99:99", "3600"]),
+        "resource_spec": st.sampled_from(["h_vmem=4G", "mem_free=2G,h_vmem=1G", "arch=lx-amd64"]),
+        "job_extra_directives": st.lists(
+            st.sampled_from(["-V", "-cwd", "-m ea", "-pe smp 8", "-j y"]), unique=True, max_size=3
+        ),
+        "job_script_prologue": st.lists(st.sampled_from(["module load x", "export A=1"]), max_size=2),
+        "log_directory": st.just("logs"),
+        "death_timeout": st.integers(1, 120),
+        "nanny": st.booleans(),
+        "worker_extra_args": st.lists(st.just("--lifetime=1h"), max_size=1),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kwargs=keywords)
+def test_import_export_import_is_stable(kwargs: dict[str, Any], tmp_path: Path) -> None:
+    first = compile_file(imported_profile(kwargs, tmp_path, "first.toml"))
+    if first.plan is None:
+        return  # check rejected the configuration (e.g. processes that do not divide cores): nothing to export
+    exported = to_keywords(first.plan)
+    second = compile_file(imported_profile(exported, tmp_path, "second.toml"))
+    assert second.plan is not None, second.diagnostics
+    assert render(second.plan) == render(first.plan)
+    assert to_keywords(second.plan) == exported
