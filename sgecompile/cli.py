@@ -75,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--resubmit", action="store_true")
     p.set_defaults(command="tasks")
 
+    p = sub.add_parser("config", help="show every effective value of a profile and where it came from")
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    p.set_defaults(command="config")
+
     p = sub.add_parser("import", help="write a profile from a jobqueue.yaml or an SGECluster(...) call in a .py file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--section", default="sge", metavar="NAME", help="the jobqueue.yaml section (default: sge)")

@@ -83,6 +83,21 @@ class Loaded:
         return names
 
 
+SITE_BASE = "@site"  # `extends = "@site"`: the user's or the team's site base file
+
+
+def site_base() -> Path:
+    """The file ``extends = "@site"`` names: $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.
+
+    One place for a cluster's facts (pe, memory resource, queue) that every
+    profile of a user or a team builds on.
+    """
+    if os.environ.get("SGECOMPILE_SITE"):
+        return Path(os.path.expanduser(os.environ["SGECOMPILE_SITE"]))
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return Path(config) / "sgecompile" / "site.toml"
+
+
 def display_path(path: Path) -> str:
     """A path as a compiler prints it: relative to the working directory when below it."""
     try:
@@ -133,6 +148,8 @@ def read_document(path: Path, referrer: Location | None = None) -> Document:
     """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
     where = referrer or Location(display_path(path))
     hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
+    if referrer and path == site_base():
+        hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
     try:
         stat = path.stat()
     except OSError as exc:
@@ -188,7 +205,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
                     'extends = "site.toml"',
                 )
             ]
-        current = doc.path.parent / os.path.expanduser(base)
+        current = site_base() if base == SITE_BASE else doc.path.parent / os.path.expanduser(base)
     return chain[::-1], []
 
 

@@ -1,0 +1,29 @@
+"""``sgecompile config PROFILE``: every effective value, and the file, line and layer that set it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .. import schema
+from ..loader import load, site_base
+from ..reporters import text
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args.profile, args.variant)
+    if loaded.diagnostics:
+        sys.stderr.write(text.report(list(loaded.diagnostics)))
+        return 1
+    rows = [("key", "value", "from")]
+    for section, keys in schema.SECTIONS.items():
+        for key in keys:
+            value = loaded.values[section].get(key.name, key.default)
+            origin = loaded.origins.get((section, key.name))
+            where = f"{origin.location} ({origin.layer})" if origin else "default"
+            rows.append((f"{section}.{key.name}", "(none)" if value is None else json.dumps(value), where))
+    width = [max(len(r[i]) for r in rows) for i in (0, 1)]
+    sys.stdout.write("".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {w}\n" for k, v, w in rows))
+    sys.stdout.write(f'\n`extends = "@site"` reads {site_base()}\n')
+    return 0

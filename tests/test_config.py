@@ -1,0 +1,54 @@
+"""One place for a site's defaults (`extends = "@site"`), and `sgecompile config` showing where values came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sgecompile.pipeline import compile_file
+
+from .conftest import PROFILES, ROOT
+
+PROFILE = 'extends = "@site"\n[worker]\ncores = 2\nmemory = "4GB"\n'
+
+
+def test_site_base_from_the_environment(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "cluster-site.toml"
+    site.write_text('[site]\npe = "threaded"\n[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n')
+    monkeypatch.setenv("SGECOMPILE_SITE", str(site))
+    result = compile_file(write(PROFILE))
+    assert result.ok and result.plan is not None
+    assert {d.text for d in result.plan.directives} >= {"-pe threaded 2", "-q all.q"}
+
+
+def test_site_base_from_xdg_config(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SGECOMPILE_SITE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "sgecompile").mkdir(parents=True)
+    (tmp_path / "config" / "sgecompile" / "site.toml").write_text('[job]\nqueue = "long.q"\n')
+    result = compile_file(write(PROFILE))
+    assert result.plan is not None and any(d.text == "-q long.q" for d in result.plan.directives)
+
+
+def test_missing_site_base_says_where_it_looked(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SGECOMPILE_SITE", str(tmp_path / "nowhere.toml"))
+    (found,) = [d for d in compile_file(write(PROFILE)).diagnostics if d.code == "SGE003"]
+    assert "nowhere.toml" in found.message and "$SGECOMPILE_SITE" in (found.hint or "")
+    assert found.location.line == 1
+
+
+def test_config_shows_every_key_and_its_origin(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli("config", str(PROFILES / "example" / "analysis.toml"), "--variant", "big")
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert code == 0
+    assert rows["site.pe"].endswith("profiles/example/site.toml:5:6 (base)")
+    assert rows["job.walltime"].endswith("(variant big)") and '"1d12h"' in rows["job.walltime"]
+    assert rows["site.shell"].endswith("default")
+    assert len([r for r in rows if "." in r and not r.startswith("`")]) >= 26
+
+
+def test_config_of_a_broken_file(cli, write) -> None:
+    code, out, err = cli("config", str(write("[job\n")))
+    assert code == 1 and "SGE002" in err and out == ""
