@@ -1,0 +1,30 @@
+"""The benchmark runs in its short mode, so that it cannot rot; no timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+pytestmark = pytest.mark.sge
+
+
+def test_short_benchmark_runs(sge_cluster, tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--short", "--json", str(out)], cwd=ROOT, check=True, capture_output=True
+    )
+    results = json.loads(out.read_text())
+    assert set(results) == {
+        "render_latency",
+        "check_throughput",
+        "launch_to_ready",
+        "submission",
+        "realized_parallelism",
+    }
+    assert all(value > 0 for figures in results.values() for value in figures.values())
