@@ -1,7 +1,7 @@
 """The command line: argparse wiring only; each subcommand lives in ``commands/``.
 
-Exit codes: 0 clean, 1 findings (or a refused render), 2 bad usage or
-unreadable input, 130 interrupted. A bug prints one line asking for a report,
+Exit codes: 0 clean, 1 findings (or a refused render), 2 bad usage,
+unreadable input or unwritable output, 130 interrupted. A bug prints one line asking for a report,
 with versions, never a bare traceback.
 """
 
@@ -110,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the machine, not the profile: a full disk, a folder without write permission
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"sgecompile: {exc.strerror or exc}{where}\n")
+        return 2
     except Exception:
         import platform
 

@@ -88,6 +88,14 @@ class Plan:
             return None
         return Reservation(site.memory_resource, requested.value, requested.memory.bytes, multiplier, False)
 
+    def wanted(self, option: str) -> list[dirs.Directive]:
+        """The hard requests of one option in the header: what SGE must satisfy to run the job."""
+        return [d for d in self.directives if d.option == option and d.scope == "hard"]
+
+    def resource(self, name: str) -> dirs.Directive | None:
+        """The hard ``-l NAME=...`` request in the header, if any."""
+        return next((d for d in self.wanted("-l") if dirs.resource_name(d.args[0]) == name), None)
+
     def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
         """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""
         extra = [dirs.Directive("-t", (f"1-{tasks}",), ("array",))]

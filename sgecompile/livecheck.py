@@ -9,6 +9,7 @@ the memory findings are made again with its rule (SGE804 says so). Last,
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 import attrs
@@ -34,17 +35,38 @@ def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
     return compile_profile(attrs.evolve(plan.profile, site=attrs.evolve(site, memory_per=actual)))
 
 
-def verify(plan: Plan) -> str | None:
-    """What ``qsub -w v`` objects to in the rendered script, or None when it accepts it."""
-    with tempfile.NamedTemporaryFile("w", suffix=".sh") as script:
-        script.write(render(plan))
-        script.flush()
+def qsub_verify(script: str, facts: Facts) -> str | None:
+    """What ``qsub -w v`` objects to in a script's text, or None when it accepts it.
+
+    Verification ignores load values (qsub(1)): a request of a complex that
+    only hosts' load reports provide (``mem_free`` on most sites) makes it
+    refuse any job. Such requests are left out of what it is shown; SGE
+    matches them against the live load when it schedules.
+    """
+    shown = "".join(line for line in script.splitlines(keepends=True) if not _load_value_request(line, facts))
+    with tempfile.NamedTemporaryFile("w", suffix=".sh") as file:
+        file.write(shown)
+        file.flush()
         try:
-            sge.run(["qsub", "-w", "v", script.name])
+            sge.run(["qsub", "-w", "v", file.name])
         except sge.SGEError as error:
-            said = str(error).split("failed: ", 1)[-1]
-            return " / ".join(p for p in said.split(" / ") if p not in ("Exiting.", "verification: no suitable queues"))
+            said = str(error).split("failed: ", 1)[-1].split(" / ")
+            return " / ".join(p for p in said if p not in ("Exiting.", "verification: no suitable queues"))
     return None
+
+
+def _load_value_request(line: str, facts: Facts) -> bool:
+    match = re.match(r"#\$\s+-l\s+([A-Za-z_][A-Za-z0-9_]*)=", line)
+    if not match:
+        return False
+    complex_ = facts.complexes.get(match[1])
+    offered = any(match[1] in host.capacities for host in facts.hosts.values())
+    return complex_ is not None and complex_.consumable == "NO" and not offered and complex_.name != "h_rt"
+
+
+def verify(plan: Plan, facts: Facts) -> str | None:
+    """What ``qsub -w v`` objects to in the rendered script, or None when it accepts it."""
+    return qsub_verify(render(plan), facts)
 
 
 def check_live(result: Result, facts: Facts) -> list[Diagnostic]:
@@ -57,5 +79,5 @@ def check_live(result: Result, facts: Facts) -> list[Diagnostic]:
     if plan is not result.plan:
         found = [d for d in found if d.code not in MEMORY_CODES]
         found += [d for d in rules.run("plan", context) if d.code in MEMORY_CODES]
-    found += rules.run("cluster", attrs.evolve(context, verification=verify(plan)))
+    found += rules.run("cluster", attrs.evolve(context, verification=verify(plan, facts)))
     return sorted(set(found), key=sort_key)

@@ -9,11 +9,13 @@ unknown variant) become diagnostics; nothing here raises on user input.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import attrs
@@ -33,8 +35,9 @@ class Document:
     data: dict[str, Any]
     positions: Positions
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        """The path as messages show it (worked out once: every diagnostic of the file needs it)."""
         return display_path(self.path)
 
     def locate(self, key: KeyPath) -> Location:
@@ -111,7 +114,7 @@ class _FileProblem(Exception):
         self.diagnostic = diagnostic
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # a `check` of a whole repository reads each file once
 def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     del stamp  # part of the cache key only: a changed file is read again
     where = Location(display_path(path))
@@ -146,24 +149,24 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnostic:
 
 def read_document(path: Path, referrer: Location | None = None) -> Document:
     """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
-    where = referrer or Location(display_path(path))
-    hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
-    if referrer and path == site_base():
-        hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
+
+    def problem(message: str) -> _FileProblem:
+        hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
+        if referrer and path == site_base():
+            hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
+        where = referrer or Location(display_path(path))
+        return _FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
+
     try:
         stat = path.stat()
     except OSError as exc:
-        raise _FileProblem(
-            Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where, hint)
-        ) from None
-    if not path.is_file():
-        raise _FileProblem(Diagnostic("SGE003", Severity.ERROR, f"{display_path(path)} is not a file", where))
+        raise problem(f"cannot read {display_path(path)}: {exc.strerror}") from None
+    if not S_ISREG(stat.st_mode):
+        raise problem(f"{display_path(path)} is not a file")
     try:
-        return _parse(path.resolve(), (stat.st_mtime_ns, stat.st_size))
+        return _parse(path if path.is_absolute() else path.resolve(), (stat.st_mtime_ns, stat.st_size))
     except OSError as exc:
-        raise _FileProblem(
-            Diagnostic("SGE003", Severity.ERROR, f"cannot read {display_path(path)}: {exc.strerror}", where)
-        ) from None
+        raise problem(f"cannot read {display_path(path)}: {exc.strerror}") from None
 
 
 def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
@@ -187,7 +190,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
             ]
         seen.append(resolved)
         try:
-            doc = read_document(current, referrer)
+            doc = read_document(resolved, referrer)
         except _FileProblem as problem:
             return chain[::-1], [problem.diagnostic]
         chain.append(doc)

@@ -18,7 +18,16 @@ from . import directives as dirs
 from . import schema
 from .loader import Loaded
 from .tomlpos import Path as KeyPath
-from .units import Memory, UnitError, Walltime, parse_dask_memory, parse_sge_memory, parse_walltime
+from .units import (
+    Memory,
+    UnitError,
+    Walltime,
+    has_octal_trap,
+    parse_dask_memory,
+    parse_sge_memory,
+    parse_sge_time,
+    parse_walltime,
+)
 
 # Built-in SGE complexes of type MEMORY (complex(5)); the site's memory_resource is added.
 MEMORY_COMPLEXES = frozenset(
@@ -165,7 +174,7 @@ class _Typer:
         get = {k.name: self.plain("job", k) for k in schema.SECTIONS["job"]}
         get["walltime"] = self.typed("job", "walltime", parse_walltime)
         get["resources"] = self.resources(get["resources"] or {}, site)
-        get["directives"] = self.directives(get["directives"] or ())
+        get["directives"] = self.directives(get["directives"] or (), site)
         return Job(**get)
 
     def resources(self, table: dict[str, Any], site: Site) -> tuple[Resource, ...]:
@@ -181,7 +190,7 @@ class _Typer:
             out.append(Resource(name, str(value), memory))
         return tuple(out)
 
-    def directives(self, texts: tuple[str, ...]) -> tuple[dirs.Directive, ...]:
+    def directives(self, texts: tuple[str, ...], site: Site) -> tuple[dirs.Directive, ...]:
         out: list[dirs.Directive] = []
         scope = "hard"
         for i, text in enumerate(texts):
@@ -190,9 +199,26 @@ class _Typer:
             except dirs.DirectiveError as error:
                 self.failures.append(Failure(("job", "directives", i), "directive", error))
                 continue
+            for d in parsed:
+                if d.option == "-l":
+                    self.request(d, site)
             out.extend(parsed)
             scope = parsed[-1].scope if parsed else scope
         return tuple(out)
+
+    def request(self, directive: dirs.Directive, site: Site) -> None:
+        """A ``-l`` in ``job.directives`` is typed like ``job.resources`` and ``job.walltime``."""
+        name, _, value = directive.args[0].partition("=")
+        try:
+            if name == "h_rt":
+                parse_sge_time(value)
+            elif name in memory_complexes(site.memory_resource):
+                if has_octal_trap(value):
+                    raise UnitError("octal", value, f"SGE reads {value!r} as octal")
+                parse_sge_memory(value)
+        except UnitError as error:
+            kind = "walltime" if name == "h_rt" else "sge-memory"
+            self.failures.append(Failure(directive.origin, kind, error))
 
     def worker(self) -> Worker:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}

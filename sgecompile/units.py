@@ -208,6 +208,14 @@ def _parse_hms(text: str, fields: list[str]) -> Walltime:
     return Walltime(seconds, text, (h, m, s))
 
 
+def parse_sge_time(text: str) -> Walltime:
+    """Read a time as qsub does in ``-l h_rt=...``: whole seconds or ``H:M:S``, not ``2h30m``."""
+    stripped = text.strip()
+    if stripped and ":" not in stripped and not re.fullmatch(r"-?[0-9]+", stripped):
+        raise UnitError("not-a-time", text, f"{text!r} is not a time qsub reads: write whole seconds or H:M:S")
+    return parse_walltime(text)
+
+
 def format_hms(seconds: int) -> str:
     """Normalised ``H:MM:SS`` (hours unbounded), the form ``qstat`` shows."""
     h, rest = divmod(seconds, 3600)

@@ -74,8 +74,8 @@ def test_worker_words_keep_env_vars_and_nothing_else(compiled: Callable[..., Res
 @given(st.text(max_size=40))
 def test_shell_word_is_one_word_meaning_the_text(text: str) -> None:
     """bash reads each word back as exactly the text, with $VAR/${VAR} expanded (to nothing: none is set)."""
-    if "\x00" in text:
-        return
+    if "\x00" in text or re.search(r"\$\{?_(?![A-Za-z0-9_])", text):
+        return  # NUL cannot be in an argument; $_ is bash's own (the last argument), set even in an empty env
     word = shell_word(text)
     out = subprocess.run(["bash", "-c", f"printf '%s' {word}"], capture_output=True, env={}, check=True).stdout
     expected = re.sub(r"\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}", "", text)  # no variables are set

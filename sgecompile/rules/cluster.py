@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..compiler import Plan
 from ..diagnostics import Severity
-from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory
+from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Context, Finding, rule
 
 if TYPE_CHECKING:
-    from ..facts import Facts, Host
+    from ..directives import Directive
+    from ..facts import Facts, Host, Queue
 
 CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job"}
 
@@ -21,50 +23,76 @@ def _live(ctx: Context) -> tuple[Plan, Facts]:
     return ctx.plan, ctx.facts
 
 
-def _hosts(plan: Plan, facts: Facts) -> list[Host]:
-    """The hosts the job could run on: its queue's, or every execution host."""
-    queue = facts.queues.get(plan.profile.job.queue or "")
-    names = queue.hosts if queue else tuple(facts.hosts)
-    return [facts.hosts[n] for n in names if n in facts.hosts]
+# The rules below read the header the job really has (structured keys and job.directives alike).
+
+
+def _queues(plan: Plan) -> list[tuple[str, Directive]]:
+    """Queue names the job asks for with -q (``a.q,b.q@host`` gives a.q and b.q); wildcards left out."""
+    found = []
+    for d in plan.wanted("-q"):
+        for item in d.args[0].split(","):
+            name = item.split("@")[0].strip()
+            if name and not any(c in name for c in "*?["):
+                found.append((name, d))
+    return found
+
+
+def _pe(plan: Plan) -> tuple[str, int, Directive] | None:
+    """The parallel environment and the most slots the job may get."""
+    for d in plan.wanted("-pe"):
+        numbers = [int(n) for n in re.findall(r"[0-9]+", d.args[1])]
+        return d.args[0], max(numbers, default=1), d
+    return None
+
+
+def _candidates(plan: Plan, facts: Facts) -> list[Queue]:
+    """The queues the job could run in: those it asks for, or all."""
+    asked = [facts.queues[name] for name, _ in _queues(plan) if name in facts.queues]
+    return asked or list(facts.queues.values())
 
 
 @rule("SGE801", Severity.ERROR, "cluster")
 def unknown_queue(ctx: Context) -> Iterator[Finding]:
-    """`job.queue` names a queue the cluster does not have.
+    """A queue (`job.queue` or `-q` in `job.directives`) the cluster does not have.
 
     Why: qsub refuses the job ("job requests unknown queue").
     Example: `queue = "256G-batch"` on a cluster whose queues are `all.q` and `long.q`.
     Use instead: a queue from `qconf -sql` (the hint lists them).
     """
     plan, facts = _live(ctx)
-    queue = plan.profile.job.queue
-    if queue and queue not in facts.queues:
-        yield Finding(
-            ("job", "queue"), f"the cluster has no queue {queue!r}", f"Queues here: {', '.join(sorted(facts.queues))}."
-        )
+    for name, d in _queues(plan):
+        if name not in facts.queues:
+            yield Finding(
+                d.origin, f"the cluster has no queue {name!r}", f"Queues here: {', '.join(sorted(facts.queues))}."
+            )
 
 
 @rule("SGE802", Severity.ERROR, "cluster")
 def unknown_pe(ctx: Context) -> Iterator[Finding]:
-    """`site.pe` names a parallel environment the cluster (or the job's queue) does not offer.
+    """A parallel environment the cluster (or the job's queue) does not offer.
 
-    Why: qsub refuses an unknown pe; a pe missing from the queue's `pe_list` leaves the job pending forever.
+    Why: qsub refuses an unknown pe; a pe missing from every queue's `pe_list` leaves the job pending forever.
     Example: `pe = "smp"` on a cluster whose pe is `threaded`.
     Use instead: a pe from `qconf -spl` that the queue lists in its `pe_list`.
     """
     plan, facts = _live(ctx)
-    pe, queue = plan.profile.site.pe, facts.queues.get(plan.profile.job.queue or "")
-    if pe and pe not in facts.pes:
+    found = _pe(plan)
+    if found is None:
+        return
+    name, _, d = found
+    queues = _candidates(plan, facts)
+    if name not in facts.pes:
         yield Finding(
-            ("site", "pe"),
-            f"the cluster has no parallel environment {pe!r}",
+            d.origin,
+            f"the cluster has no parallel environment {name!r}",
             f"Parallel environments here: {', '.join(sorted(facts.pes)) or 'none'}.",
         )
-    elif pe and queue and pe not in queue.pes:
+    elif queues and not any(name in q.pes for q in queues):
+        offered = sorted({p for q in queues for p in q.pes})
         yield Finding(
-            ("site", "pe"),
-            f"queue {queue.name!r} does not offer parallel environment {pe!r}",
-            f"Its pe_list: {', '.join(queue.pes) or 'none'}.",
+            d.origin,
+            f"no queue the job may use offers parallel environment {name!r}",
+            f"They offer: {', '.join(offered) or 'none'}.",
         )
 
 
@@ -127,62 +155,81 @@ def memory_per_disagrees(ctx: Context) -> Iterator[Finding]:
 
 @rule("SGE805", Severity.ERROR, "cluster")
 def larger_than_any_host(ctx: Context) -> Iterator[Finding]:
-    """A job that no host of its queue can hold: more pe slots, or more memory, than any host has.
+    """A job that no host of its queues can hold: more pe slots, or more memory, than any host has.
 
     Why: SGE accepts the job (unless `-w e`) and it waits in `qw` forever.
     Example: `cores = 64` on hosts with 32 slots; `h_vmem = "64G"` x 10 slots on 256 GiB hosts.
     Use instead: fewer cores or less memory per job, and more jobs.
     """
     plan, facts = _live(ctx)
-    hosts = _hosts(plan, facts)
-    queue = facts.queues.get(plan.profile.job.queue or "")
-    pe = facts.pes.get(plan.profile.site.pe or "")
-    if pe and queue and pe.per_host and plan.profile.slots > queue.slots:
+    queues = _candidates(plan, facts)
+    pe = _pe(plan)
+    slots = pe[1] if pe else 1
+    most = max((q.slots for q in queues), default=None)
+    known = facts.pes.get(pe[0]) if pe else None
+    if pe and most is not None and (known is None or known.per_host) and slots > most:
+        where = ("worker", "cores") if pe[2].origin == ("site", "pe") else pe[2].origin  # slots = cores x task_cores
         yield Finding(
-            ("worker", "cores"),
-            f"{plan.profile.slots} pe slots, but queue {queue.name!r} offers at most {queue.slots} on a host (allocation_rule $pe_slots)",
-            f"Ask for at most {queue.slots} slots per job (cores x task_cores).",
+            where,
+            f"{slots} pe slots, but no queue offers more than {most} on a host (allocation_rule $pe_slots)",
+            f"Ask for at most {most} slots per job (cores x task_cores).",
         )
-    found = plan.reservation
-    if found is None or not hosts:
-        return
-    capacities = [_memory_capacity(h, found.resource) for h in hosts]
-    largest = max((c for c in capacities if c is not None), default=None)
-    if largest is not None and found.per_job > largest:
-        at = ("worker", "memory") if found.derived else ("job", "resources", found.resource)
-        yield Finding(
-            at,
-            f"the job reserves {format_sge_memory(found.per_job)} of {found.resource} ({describe_bytes(found.per_job)}), more than any host offers ({format_sge_memory(largest)})",
-            "Ask for less memory per job, and more jobs.",
-        )
+    hosts = [facts.hosts[h] for q in queues for h in q.hosts if h in facts.hosts]
+    for d in plan.wanted("-l"):
+        name, _, value = d.args[0].partition("=")
+        complex_ = facts.complexes.get(name)
+        if complex_ is None or complex_.type != "MEMORY" or not hosts:
+            continue
+        try:
+            amount = parse_sge_memory(value).bytes * (slots if complex_.consumable == "YES" else 1)
+        except UnitError:
+            continue
+        largest = max((c for c in (_memory_capacity(h, name) for h in hosts) if c is not None), default=None)
+        if largest is not None and amount > largest:
+            yield Finding(
+                d.origin,
+                f"the job asks {format_sge_memory(amount)} of {name} ({describe_bytes(amount)}), more than any host offers ({format_sge_memory(largest)} = {describe_bytes(largest)})",
+                "Ask for less memory per job, and more jobs.",
+            )
+
+
+LOAD_MEMORY = {"mem_free", "mem_total", "virtual_free", "virtual_total"}
 
 
 def _memory_capacity(host: Host, resource: str) -> int | None:
-    """What a host offers of a memory resource: its complex_values, else its physical memory."""
+    """What a host offers of a memory resource: its complex_values, else (for a load value) its memory."""
     if resource in host.capacities:
         try:
             return parse_sge_memory(host.capacities[resource]).bytes
         except UnitError:
             return None
-    return host.memory
+    return host.memory if resource in LOAD_MEMORY else None
 
 
 @rule("SGE806", Severity.ERROR, "cluster")
 def walltime_beyond_queue(ctx: Context) -> Iterator[Finding]:
-    """A walltime longer than the queue's `h_rt` limit.
+    """A walltime longer than every queue the job may use allows (`h_rt`).
 
     Why: SGE never schedules a job that asks for more than the queue allows; it waits in `qw`.
     Example: `walltime = "99:99:99"` (100:40:39) on a queue with `h_rt 48:00:00`.
     Use instead: at most the queue's limit (the hint gives it), or a queue with a longer one.
     """
     plan, facts = _live(ctx)
-    queue = facts.queues.get(plan.profile.job.queue or "")
-    wall = plan.profile.job.walltime
-    if queue and queue.h_rt is not None and wall and wall.seconds > queue.h_rt:
+    d = plan.resource("h_rt")
+    queues = _candidates(plan, facts)
+    if d is None or not queues or any(q.h_rt is None for q in queues):
+        return
+    try:
+        seconds = parse_sge_time(d.args[0].partition("=")[2]).seconds
+    except UnitError:
+        return
+    longest = max(q.h_rt or 0 for q in queues)
+    if seconds > longest:
+        where = ("job", "walltime") if d.origin == ("job", "walltime") else d.origin
         yield Finding(
-            ("job", "walltime"),
-            f"walltime {format_hms(wall.seconds)} is longer than queue {queue.name!r} allows (h_rt {format_hms(queue.h_rt)})",
-            f'walltime = "{format_hms(queue.h_rt)}"',
+            where,
+            f"walltime {format_hms(seconds)} is longer than any queue the job may use allows (h_rt {format_hms(longest)})",
+            f'walltime = "{format_hms(longest)}"',
         )
 
 

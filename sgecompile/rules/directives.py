@@ -181,3 +181,27 @@ def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
                 f"skip {name!r} removes nothing: no directive has that option",
                 f"Did you mean {close!r}?" if close else "Remove it.",
             )
+
+
+@rule("SGE510", Severity.ERROR, "plan")
+def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
+    """A qsub option argument that is empty or has whitespace in it.
+
+    Why: SGE splits a `#$` line into words at whitespace, with no quoting, so
+    `queue = "all q"` becomes `-q all` and a stray `q`, and `queue = " "`
+    becomes `-q` with no queue at all. qsub then refuses the job or reads
+    something else than was meant.
+    Example: `queue = "all q"`, or `directives = ['-P "my project"']`.
+    Use instead: the value without spaces (`all.q`), as `qconf` lists it.
+    """
+    for d in plan.directives:
+        if d.option == "-N":
+            continue  # SGE601 says what SGE allows in job names
+        for arg in d.args:
+            if not arg.strip() or any(c.isspace() for c in arg):
+                yield Finding(
+                    d.origin,
+                    f"`{d.option}` gets {arg!r}, which SGE does not read as one word",
+                    "Write it without spaces; SGE has no quoting in `#$` lines.",
+                )
+                break

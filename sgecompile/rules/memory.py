@@ -21,13 +21,6 @@ from ..units import (
 from . import Context, Finding, rule
 
 
-def _text(ctx: Context, key: tuple[str | int, ...]) -> str:
-    value = ctx.loaded.values
-    for part in key:
-        value = value[part]  # type: ignore[index]
-    return str(value)
-
-
 @rule("SGE101", Severity.ERROR, "values")
 def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     """A memory request to SGE written with `GB`, `MB` or `kB`.
@@ -39,7 +32,7 @@ def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     Use instead: `64G` (64 GiB = 68.7 GB), `64g` or `61036M` (exactly 64 GB, to the MiB).
     """
     for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
-        text = _text(ctx, failure.key)
+        text = failure.error.text.strip()
         amount = parse_dask_memory(text).bytes
         number = re.match(r"\d+", text)
         readings = []

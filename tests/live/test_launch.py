@@ -151,3 +151,17 @@ def test_a_profile_with_errors_submits_nothing(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "broken", job='walltime = "00:30"')
     with pytest.raises(live.ProfileError, match="SGE201"):
         live.cluster(profile)
+
+
+def test_adaptive_launch_waits_for_the_minimum_and_scales_up(in_tmp: Path) -> None:
+    """adapt=(1, 3) as in dask-jobqueue: the minimum is ready at once, work brings more jobs."""
+    with live.launch(PROFILE, adapt=(1, 3), timeout=120, **FAST) as client:
+        assert len(client.scheduler_info(n_workers=-1)["workers"]) >= 1
+        futures = client.map(lambda x: time.sleep(1) or x, range(30))
+        deadline = time.monotonic() + 60
+        while len(client.cluster.submitter.jobs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(client.cluster.submitter.jobs) >= 2
+        assert sum(client.gather(futures)) == sum(range(30))
+        jobs = set(client.cluster.submitter.jobs)
+    assert not wait_until_gone(jobs)

@@ -74,6 +74,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE507": (W + '[job]\ndirectives = ["-b y"]\n', 5, W + '[job]\ndirectives = ["-r y"]\n'),
     "SGE508": (W + '[job]\nname = "run#2"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE509": (W + '[job]\nskip = ["-J"]\n', 5, W + '[job]\nskip = ["-j"]\n'),
+    "SGE510": (W + '[job]\nqueue = "all q"\n', 5, W + '[job]\nqueue = "all.q"\n'),
     "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE602": (W + '[job]\nqueue = "all.q\\n#$ -l h_vmem=1T"\n', 5, W + '[job]\nqueue = "all.q"\n'),
     "SGE701": (
