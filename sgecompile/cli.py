@@ -12,6 +12,7 @@ import importlib
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .commands import UsageError
@@ -23,18 +24,23 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
+def _with_profile(sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand that reads one profile, optionally as one of its variants."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    p.add_argument("profile")
+    p.add_argument("--variant", metavar="NAME")
+    return p
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="sgecompile", description="Compile TOML cluster profiles into checked SGE job scripts for dask.")
     top.add_argument("--version", action="version", version=f"sgecompile {__version__}")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("render", help="print the worker job script of a profile")
-    p.add_argument("profile")
-    p.add_argument("--variant", metavar="NAME")
+    p = _with_profile(sub, "render", "print the worker job script of a profile")
     p.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for the worker command")
     p.add_argument("-o", "--output", metavar="FILE", help="write the script here (atomically) instead of stdout")
     p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
-    p.set_defaults(command="render")
 
     p = sub.add_parser("check", help="check profiles for SGE traps (exit 1 on errors)")
     p.add_argument("profiles", nargs="+", metavar="PROFILE", help="files, directories or globs")
@@ -44,63 +50,45 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--live", action="store_true", help="also ask the running cluster (read-only) and `qsub -w v`")
-    p.set_defaults(command="check")
 
-    p = sub.add_parser("explain", help="show what a profile asks for and where each value came from")
-    p.add_argument("profile")
-    p.add_argument("--variant", metavar="NAME")
-    p.set_defaults(command="explain")
+    p = _with_profile(sub, "explain", "show what a profile asks for and where each value came from")
 
-    p = sub.add_parser("up", help="start a scheduler and the profile's workers until Ctrl-C or SIGTERM")
-    p.add_argument("profile")
-    p.add_argument("--variant", metavar="NAME")
+    p = _with_profile(sub, "up", "start a scheduler and the profile's workers until Ctrl-C or SIGTERM")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--jobs", type=int, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
     p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
     p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="how long to wait for workers")
-    p.set_defaults(command="up")
 
-    p = sub.add_parser("emit", help="write standalone job scripts: a dask cluster, or --tasks as an array job")
-    p.add_argument("profile")
+    p = _with_profile(sub, "emit", "write standalone job scripts: a dask cluster, or --tasks as an array job")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the scripts into")
-    p.add_argument("--variant", metavar="NAME")
     p.add_argument("--jobs", type=int, metavar="N", help="worker jobs (default: worker.jobs)")
     p.add_argument("--tasks", metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)")
     p.add_argument("--concurrent", type=int, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
-    p.set_defaults(command="emit")
 
     p = sub.add_parser("tasks", help="list the failed tasks of an emitted task array; --resubmit runs them again")
     p.add_argument("folder", metavar="DIR")
     p.add_argument("--resubmit", action="store_true")
-    p.set_defaults(command="tasks")
 
-    p = sub.add_parser("config", help="show every effective value of a profile and where it came from")
-    p.add_argument("profile")
-    p.add_argument("--variant", metavar="NAME")
-    p.set_defaults(command="config")
+    p = _with_profile(sub, "config", "show every effective value of a profile and where it came from")
 
     p = sub.add_parser("import", help="write a profile from a jobqueue.yaml or an SGECluster(...) call in a .py file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--section", default="sge", metavar="NAME", help="the jobqueue.yaml section (default: sge)")
     p.add_argument("-o", "--output", metavar="PROFILE", help="write the profile here instead of stdout")
-    p.set_defaults(command="import_")
 
-    p = sub.add_parser("export", help="print a profile as dask-jobqueue configuration")
-    p.add_argument("profile")
-    p.add_argument("--variant", metavar="NAME")
+    p = _with_profile(sub, "export", "print a profile as dask-jobqueue configuration")
     p.add_argument("--format", choices=["jobqueue-yaml", "kwargs"], default="kwargs")
-    p.set_defaults(command="export")
 
     p = sub.add_parser("schema", help="print the profile format as JSON Schema (for editors)")
-    p.set_defaults(command="schema")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
-        command = importlib.import_module(f".commands.{args.command}", __package__)  # only the one asked for
+        module = {"import": "import_"}.get(args.command, args.command)  # `import` is a keyword
+        command = importlib.import_module(f".commands.{module}", __package__)  # only the one asked for
         return int(command.run(args))
     except UsageError as exc:
         sys.stderr.write(f"sgecompile: {exc}\n")
