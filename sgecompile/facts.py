@@ -35,7 +35,6 @@ class Complex:
 @attrs.frozen
 class Host:
     name: str
-    processors: int
     memory: int | None  # mem_total in bytes
     capacities: dict[str, str]  # complex_values, e.g. {"h_vmem": "24105M"}
 
@@ -113,8 +112,7 @@ def _host(ask: Ask, name: str) -> Host:
     conf = configuration(ask(["qconf", "-se", name]))
     capacities = dict(item.split("=", 1) for item in conf.get("complex_values", "NONE").split(",") if "=" in item)
     loads = dict(item.split("=", 1) for item in conf.get("load_values", "").split(",") if "=" in item)
-    processors = int(conf["processors"]) if conf.get("processors", "").isdigit() else 0
-    return Host(name, processors, _load_memory(loads.get("mem_total", "")), capacities)
+    return Host(name, _load_memory(loads.get("mem_total", "")), capacities)
 
 
 def _load_memory(text: str) -> int | None:

@@ -82,7 +82,6 @@ class QueuedJob:
     id: str
     name: str
     state: str  # qstat's letters: qw pending, r running, Eqw error, dr being deleted, ...
-    task: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -93,20 +92,13 @@ class QueuedJob:
         return "E" in self.state
 
 
-def queued(user: str | None = None) -> list[QueuedJob]:
-    """Every job qstat lists (pending and running), for one user or all."""
-    root = ET.fromstring(run(["qstat", "-xml", "-u", user or "*"]))
-    jobs = []
-    for element in root.iter("job_list"):
-        jobs.append(
-            QueuedJob(
-                element.findtext("JB_job_number", ""),
-                element.findtext("JB_name", ""),
-                element.findtext("state", ""),
-                element.findtext("tasks"),
-            )
-        )
-    return jobs
+def queued() -> list[QueuedJob]:
+    """Every job qstat lists (pending and running), of every user; an array job once per task line."""
+    root = ET.fromstring(run(["qstat", "-xml", "-u", "*"]))
+    return [
+        QueuedJob(e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""))
+        for e in root.iter("job_list")
+    ]
 
 
 def reasons(job: str) -> list[str]:

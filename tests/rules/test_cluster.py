@@ -23,7 +23,7 @@ FACTS = Facts(
         "h_rt": Complex("h_rt", "h_rt", "TIME", True, "NO"),
         "arch": Complex("arch", "a", "RESTRING", False, "NO"),
     },
-    hosts={"node1": Host("node1", 16, 64 * 2**30, {"h_vmem": "64G"})},
+    hosts={"node1": Host("node1", 64 * 2**30, {"h_vmem": "64G"})},
 )
 SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
 GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
