@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -123,7 +124,7 @@ class Submitter:
     async def submit(self, job: Any) -> str:
         """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
         if not self.array:
-            return (await self._qsub(render(self.plan, (job.scheduler,), str(job.name))))[0]
+            return (await self._qsub(job.job_script()))[0]
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._waiting.append((job, future))
         if len(self._waiting) == 1:  # the other jobs of this scale() start in the same loop turn
@@ -136,7 +137,7 @@ class Submitter:
         jobs = [job for job, _ in batch]
         try:
             if len(batch) == 1:
-                ids = await self._qsub(render(self.plan, (jobs[0].scheduler,), str(jobs[0].name)))
+                ids = await self._qsub(jobs[0].job_script())
             else:
                 ids = await self._qsub(self._array_script(jobs), tasks=len(jobs))
         except sge.SGEError as error:
@@ -247,34 +248,36 @@ def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -
             raise live.submitter.failures[0]
         have = len(client.scheduler_info(n_workers=-1)["workers"])
         if show:
-            sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_job_states(live)}\x1b[K")
+            sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(_mine(live))}\x1b[K")
         if have >= expected:
             break
         if time.monotonic() > deadline:
             if show:
                 sys.stderr.write("\n")
-            raise LaunchTimeout(_timeout_message(live, have, expected, timeout))
+            raise LaunchTimeout(_timeout_message(_mine(live), have, expected, timeout))
         time.sleep(0.5)
     if show:
         sys.stderr.write("\n")
 
 
-def _job_states(live: Any) -> str:
-    mine = [job for job in sge.queued() if job.id in live.submitter.jobs]
-    counts: dict[str, int] = {}
-    for job in mine:
-        counts[job.state] = counts.get(job.state, 0) + 1
+def _mine(live: Any) -> list[sge.QueuedJob]:
+    """The cluster's jobs as qstat lists them now (one qstat call)."""
+    return [job for job in sge.queued() if job.id in live.submitter.jobs]
+
+
+def _states(jobs: list[sge.QueuedJob]) -> str:
+    counts = Counter(job.state for job in jobs)
     return (
         ", ".join(f"{n} job{'s' if n != 1 else ''} {state}" for state, n in sorted(counts.items())) or "no jobs queued"
     )
 
 
-def _timeout_message(live: Any, have: int, expected: int, timeout: float) -> str:
-    lines = [f"{have} of {expected} workers connected after {timeout:.0f} s; qstat shows: {_job_states(live)}"]
-    for job in sge.queued():
-        if job.id in live.submitter.jobs and (job.pending or job.failed):
-            why = "; ".join(sge.reasons(job.id)) or "no reason given (scheduler job info may be off)"
-            lines.append(f"  job {job.id} ({job.state}): {why}")
+def _timeout_message(jobs: list[sge.QueuedJob], have: int, expected: int, timeout: float) -> str:
+    lines = [f"{have} of {expected} workers connected after {timeout:.0f} s; qstat shows: {_states(jobs)}"]
+    waiting = {job.id: job.state for job in jobs if job.pending or job.failed}  # an array's tasks share one id
+    for job_id, state in waiting.items():
+        why = "; ".join(sge.reasons(job_id)) or "no reason given (scheduler job info may be off)"
+        lines.append(f"  job {job_id} ({state}): {why}")
     lines.append("Every job of this launch is being removed.")
     return "\n".join(lines)
 
