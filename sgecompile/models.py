@@ -178,17 +178,10 @@ class _Typer:
         return Job(**get)
 
     def resources(self, table: dict[str, Any], site: Site) -> tuple[Resource, ...]:
-        memory_names = memory_complexes(site.memory_resource)
-        out = []
-        for name, value in table.items():
-            memory = None
-            if name in memory_names:
-                try:
-                    memory = parse_sge_memory(value)
-                except UnitError as error:
-                    self.failures.append(Failure(("job", "resources", name), "sge-memory", error))
-            out.append(Resource(name, str(value), memory))
-        return tuple(out)
+        return tuple(
+            Resource(name, str(value), self.request(name, str(value), ("job", "resources", name), site))
+            for name, value in table.items()
+        )
 
     def directives(self, texts: tuple[str, ...], site: Site) -> tuple[dirs.Directive, ...]:
         out: list[dirs.Directive] = []
@@ -201,24 +194,26 @@ class _Typer:
                 continue
             for d in parsed:
                 if d.option == "-l":
-                    self.request(d, site)
+                    name, _, value = d.args[0].partition("=")
+                    self.request(name, value, d.origin, site)
             out.extend(parsed)
             scope = parsed[-1].scope if parsed else scope
         return tuple(out)
 
-    def request(self, directive: dirs.Directive, site: Site) -> None:
-        """A ``-l`` in ``job.directives`` is typed like ``job.resources`` and ``job.walltime``."""
-        name, _, value = directive.args[0].partition("=")
+    def request(self, name: str, value: str, key: KeyPath, site: Site) -> Memory | None:
+        """One ``-l`` request, from ``job.resources`` or ``job.directives`` alike: ``h_rt`` as SGE reads
+        a time, a memory complex as SGE reads memory (its amount is returned); a leading zero, which SGE
+        reads as octal, counts as a failure too."""
         try:
             if name == "h_rt":
                 parse_sge_time(value)
             elif name in memory_complexes(site.memory_resource):
                 if has_octal_trap(value):
                     raise UnitError("octal", value, f"SGE reads {value!r} as octal")
-                parse_sge_memory(value)
+                return parse_sge_memory(value)
         except UnitError as error:
-            kind = "walltime" if name == "h_rt" else "sge-memory"
-            self.failures.append(Failure(directive.origin, kind, error))
+            self.failures.append(Failure(key, "walltime" if name == "h_rt" else "sge-memory", error))
+        return None
 
     def worker(self) -> Worker:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 
 from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
-from ..models import memory_complexes
 from ..units import (
     GIB,
     MIB,
     UnitError,
     describe_bytes,
     format_sge_memory,
-    has_octal_trap,
     parse_dask_memory,
     parse_sge_memory,
 )
@@ -61,23 +59,19 @@ def octal_memory(ctx: Context) -> Iterator[Finding]:
     Example: `resources = { h_vmem = "010G" }`.
     Use instead: `10G`.
     """
-    resources = ctx.loaded.values["job"].get("resources")
-    names = memory_complexes(ctx.loaded.values["site"].get("memory_resource"))
-    for name, value in resources.items() if isinstance(resources, dict) else ():
-        if name not in names or not isinstance(value, str) or not has_octal_trap(value):
-            continue
+    for failure in ctx.failed("octal", kind="sge-memory"):
+        value = failure.error.text
         try:
             amount = parse_sge_memory(value).bytes
-        except UnitError:
+        except UnitError:  # digits that are not octal at all, such as 09G
+            yield Finding(failure.key, str(failure.error), "Leave out the leading zero.")
             continue
         plain = value.strip().lstrip("0") or "0"
         yield Finding(
-            ("job", "resources", name),
+            failure.key,
             f"SGE reads {value!r} as octal: {format_sge_memory(amount)} ({describe_bytes(amount)})",
             f"Write `{plain}` if you meant {plain}.",
         )
-    for failure in ctx.failed("octal", kind="sge-memory"):
-        yield Finding(failure.key, str(failure.error), "Leave out the leading zero.")
 
 
 @rule("SGE103", Severity.ERROR, "values")
