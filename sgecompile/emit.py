@@ -73,22 +73,20 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
     return [
         File("scheduler.sh", job_script(scheduler_plan(plan), scheduler_command), EXECUTABLE),
         File("workers.sh", job_script(workers, worker_command, prologue=[wait]), EXECUTABLE),
-        File(
-            "submit.sh",
-            fill(
-                "submit.sh.j2",
-                folder=str(folder),
-                what="the scheduler and the workers",
-                setup=setup,
-                scripts=["scheduler.sh", "workers.sh"],
-            ),
-            EXECUTABLE,
-        ),
-        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
+        *_submit_and_cancel(folder, "the scheduler and the workers", setup, ["scheduler.sh", "workers.sh"]),
         File(
             "README.md",
             fill("cluster-README.md.j2", profile=plan.profile.source.file, jobs=jobs, scheduler_file=scheduler_file),
         ),
+    ]
+
+
+def _submit_and_cancel(folder: Path, what: str, setup: list[str], scripts: list[str]) -> list[File]:
+    """submit.sh (prepare the folder, qsub each script, keep the ids) and cancel.sh (qdel them)."""
+    submit = fill("submit.sh.j2", folder=str(folder), what=what, setup=setup, scripts=scripts)
+    return [
+        File("submit.sh", submit, EXECUTABLE),
+        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
     ]
 
 
@@ -108,25 +106,12 @@ def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: 
     """tasks.sh (one array job), tasks.json, submit.sh, cancel.sh and a README."""
     folder = folder.resolve()
     tasks = task_plan(plan).as_array(len(commands), concurrent)
-    profile = tasks.profile
-    script = fill(
-        "tasks.sh.j2",
-        shell=profile.site.shell,
-        directives=[d.text for d in tasks.directives],
-        prologue=profile.job.prologue,
-        commands=commands,
-        status_dir=str(folder / "status"),
-    )
+    script = job_script(tasks, (), template="tasks.sh.j2", commands=commands, status_dir=str(folder / "status"))
     setup = ["mkdir -p status", _make_log_directory(plan)]
     return [
         File("tasks.sh", script, EXECUTABLE),
         File("tasks.json", json.dumps(commands, indent=1) + "\n"),
-        File(
-            "submit.sh",
-            fill("submit.sh.j2", folder=str(folder), what=f"{len(commands)} tasks", setup=setup, scripts=["tasks.sh"]),
-            EXECUTABLE,
-        ),
-        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
+        *_submit_and_cancel(folder, f"{len(commands)} tasks", setup, ["tasks.sh"]),
         File(
             "README.md",
             fill(

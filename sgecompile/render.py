@@ -74,14 +74,25 @@ def render(
     return job_script(plan, plan.worker_command(scheduler, worker_name), templates=templates)
 
 
-def job_script(plan: Plan, command: Sequence[str], prologue: Sequence[str] = (), templates: str | None = None) -> str:
-    """A job script of ``plan``'s header and prologue (plus ``prologue`` lines) that runs ``command``."""
+def job_script(
+    plan: Plan,
+    command: Sequence[str],
+    prologue: Sequence[str] = (),
+    templates: str | None = None,
+    template: str = "job.sh.j2",
+    **values: object,
+) -> str:
+    """A job script of ``plan``'s header and prologue (plus ``prologue`` lines) that runs ``command``.
+
+    Other templates extend ``job.sh.j2`` and replace what it runs (``tasks.sh.j2``), with ``values``.
+    """
     profile = plan.profile
     return fill(
-        "job.sh.j2",
+        template,
         templates,
         shell=profile.site.shell,
         directives=[d.text for d in plan.directives],
         prologue=[*profile.job.prologue, *prologue],
         command=command,
+        **values,
     )
