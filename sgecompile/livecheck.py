@@ -50,8 +50,7 @@ def qsub_verify(script: str, facts: Facts) -> str | None:
         try:
             sge.run(["qsub", "-w", "v", file.name])
         except sge.SGEError as error:
-            said = str(error).split("failed: ", 1)[-1].split(" / ")
-            return " / ".join(p for p in said if p not in ("Exiting.", "verification: no suitable queues"))
+            return " / ".join(p for p in error.said if p not in ("Exiting.", "verification: no suitable queues"))
     return None
 
 

@@ -21,16 +21,21 @@ _JOB_ID = re.compile(r"(\d+)(?:\.\d+-\d+:\d+)?")
 
 
 class SGEError(Exception):
-    """A Grid Engine command failed or is missing; the message says which and why."""
+    """A Grid Engine command failed or is missing; the message says which and why.
+
+    ``said`` holds the command's own message lines, for callers that read them.
+    """
+
+    def __init__(self, message: str, said: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.said = tuple(said)
 
 
 def available() -> bool:
     return shutil.which("qsub") is not None
 
 
-def run(
-    argv: Sequence[str], input: str | None = None, timeout: float = 60, cwd: str | os.PathLike[str] | None = None
-) -> str:
+def run(argv: Sequence[str], timeout: float = 60, cwd: str | os.PathLike[str] | None = None) -> str:
     """Run one SGE command and return its stdout; a failure raises :class:`SGEError` with its stderr."""
     if shutil.which(argv[0]) is None:
         raise SGEError(
@@ -38,12 +43,12 @@ def run(
             f"(on the test SGE: `. {SETTINGS}`)"
         )
     try:
-        done = subprocess.run(list(argv), input=input, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+        done = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise SGEError(f"`{' '.join(argv)}` did not answer in {timeout:.0f} s: is sge_qmaster running?") from None
     if done.returncode != 0:
         said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()
-        raise SGEError(f"`{' '.join(argv)}` failed: {' / '.join(said)}")
+        raise SGEError(f"`{' '.join(argv)}` failed: {' / '.join(said)}", said)
     return done.stdout
 
 
@@ -73,7 +78,7 @@ def delete(ids: Iterable[str]) -> None:
     try:
         run(["qdel", *wanted])
     except SGEError as error:
-        if "does not exist" not in str(error):
+        if not all("does not exist" in line for line in error.said):
             raise
 
 
