@@ -65,9 +65,10 @@ def from_keywords(kwargs: dict[str, Any]) -> Imported:
     notes: list[str] = []
     for raw, value in kwargs.items():
         name = raw.replace("-", "_")
-        if value is None or name not in KEYWORDS | dict.fromkeys(HANDLED):
-            if value is not None:
-                notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
+        if value is None:
+            continue
+        if name not in KEYWORDS and name not in HANDLED:
+            notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
             continue
         if name == "resource_spec":
             tables["job"]["resources"] = _resources(str(value), notes)

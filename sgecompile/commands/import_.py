@@ -7,12 +7,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+import attrs
+
 from ..convert import ImportProblem, from_keywords, keywords_in_python, keywords_in_yaml, toml_text
-from ..diagnostics import Location
+from ..diagnostics import Diagnostic
 from ..files import write_atomic
 from ..pipeline import compile_file
 from ..reporters import text
 from . import UsageError
+
+
+def _findings_of_text(profile: str) -> list[Diagnostic]:
+    """What check finds in a profile printed to stdout, located in `<imported>`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "imported.toml"
+        target.write_text(profile, encoding="utf-8")
+        found = compile_file(target).diagnostics
+    return [attrs.evolve(d, location=attrs.evolve(d.location, file="<imported>")) for d in found]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,19 +38,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{source}: note: {note}\n")
     if args.output:
         write_atomic(args.output, profile)
-        target = Path(args.output)
-        findings = compile_file(target).diagnostics
+        findings = list(compile_file(args.output).diagnostics)
     else:
         sys.stdout.write(profile)
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "imported.toml"
-            target.write_text(profile, encoding="utf-8")
-            findings = tuple(
-                d.__class__(
-                    d.code, d.severity, d.message, Location("<imported>", d.location.line, d.location.column), d.hint
-                )
-                for d in compile_file(target).diagnostics
-            )
+        findings = _findings_of_text(profile)
     if findings:
         sys.stderr.write(f"What `sgecompile check` finds in the imported configuration:\n{text.report(list(findings))}")
     return 0

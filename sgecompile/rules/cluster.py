@@ -225,9 +225,8 @@ def walltime_beyond_queue(ctx: Context) -> Iterator[Finding]:
         return
     longest = max(q.h_rt or 0 for q in queues)
     if seconds > longest:
-        where = ("job", "walltime") if d.origin == ("job", "walltime") else d.origin
         yield Finding(
-            where,
+            d.origin,
             f"walltime {format_hms(seconds)} is longer than any queue the job may use allows (h_rt {format_hms(longest)})",
             f'walltime = "{format_hms(longest)}"',
         )
