@@ -9,6 +9,7 @@ memory per process, pe slots, and the memory request derived from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 import attrs
 
@@ -37,20 +38,23 @@ class Reservation:
 
 @attrs.frozen
 class Plan:
-    """The compiled job: every directive asked for (in order), and how to start the workers."""
+    """The compiled job: every directive asked for (in order), and how to start the workers.
+
+    What is derived from it is worked out once per plan: the rules read it many times.
+    """
 
     profile: Profile
     asked: tuple[dirs.Directive, ...]  # every directive the profile asks for, in order, before `skip`
 
-    @property
-    def requested(self) -> list[dirs.Directive]:
+    @cached_property
+    def requested(self) -> tuple[dirs.Directive, ...]:
         """What is left after ``job.skip``, duplicates still in."""
-        return dirs.skipped(self.asked, self.profile.job.skip)
+        return tuple(dirs.skipped(self.asked, self.profile.job.skip))
 
-    @property
-    def directives(self) -> list[dirs.Directive]:
+    @cached_property
+    def directives(self) -> tuple[dirs.Directive, ...]:
         """What the header holds: each request once."""
-        return dirs.effective(self.requested)
+        return tuple(dirs.effective(self.requested))
 
     @property
     def per_slot(self) -> bool:
@@ -64,7 +68,7 @@ class Plan:
         total = self.profile.worker.memory.bytes
         return -(-total // self.profile.slots) if self.per_slot else total
 
-    @property
+    @cached_property
     def derived_memory(self) -> str | None:
         """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, if derived."""
         site, job = self.profile.site, self.profile.job
@@ -72,7 +76,7 @@ class Plan:
             return None
         return format_sge_memory(self.matching_share)
 
-    @property
+    @cached_property
     def reservation(self) -> Reservation | None:
         """What SGE reserves for the site's memory resource, requested or derived."""
         site = self.profile.site

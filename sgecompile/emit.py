@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import shlex
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import attrs
+import tomli
 
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .render import fill, job_script
@@ -151,8 +151,8 @@ def read_commands(path: Path) -> list[list[str]]:
 
 def _argv_lists(path: Path, text: str) -> list[list[str]]:
     try:
-        data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text).get("commands")
-    except (ValueError, tomllib.TOMLDecodeError) as error:
+        data: Any = json.loads(text) if path.suffix == ".json" else tomli.loads(text).get("commands")
+    except (ValueError, tomli.TOMLDecodeError) as error:
         raise TaskListError(f"{path}: {error}") from None
     if not isinstance(data, list) or not data:
         raise TaskListError(f"{path}: expected a non-empty list of commands, each a list of strings")

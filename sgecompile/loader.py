@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 import os
-import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
 import attrs
+import tomli
 
 from .diagnostics import Diagnostic, Location, Severity
 from .tomlpos import Path as KeyPath
@@ -33,7 +32,12 @@ class Document:
 
     path: Path
     data: dict[str, Any]
-    positions: Positions
+    text: str
+
+    @functools.cached_property
+    def positions(self) -> Positions:
+        """Where each key and value is in the text, worked out only when a message or `config` needs it."""
+        return positions(self.text)
 
     @functools.cached_property
     def name(self) -> str:
@@ -47,10 +51,15 @@ class Document:
 
 @attrs.frozen
 class Origin:
-    """Where an effective value was set: a place in a file, and which layer it was."""
+    """Where an effective value was set: a key of a file, and which layer it was."""
 
-    location: Location
-    layer: str  # "default", "base", "profile", "variant NAME"
+    document: Document
+    key: KeyPath  # in the document, e.g. ("variants", "big", "worker", "cores")
+    layer: str  # "base", "profile", "variant NAME"
+
+    @property
+    def location(self) -> Location:
+        return self.document.locate(self.key)
 
 
 @attrs.frozen
@@ -117,32 +126,24 @@ class _FileProblem(Exception):
 @lru_cache(maxsize=4096)  # a `check` of a whole repository reads each file once
 def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     del stamp  # part of the cache key only: a changed file is read again
-    where = Location(display_path(path))
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _FileProblem(
-            Diagnostic("SGE002", Severity.ERROR, f"not UTF-8 text: {exc.reason} at byte {exc.start}", where)
-        ) from None
+        message = f"not UTF-8 text: {exc.reason} at byte {exc.start}"
+        raise _FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path)))) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _FileProblem(_syntax_error(exc, where)) from None
-    return Document(path, data, positions(text))
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        raise _FileProblem(_syntax_error(exc, display_path(path))) from None
+    return Document(path, data, text)
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnostic:
-    text = str(exc)
-    match = re.search(r"\(at line (\d+), column (\d+)\)$", text)
-    message = text[: match.start()].strip() if match else text
-    line, column = (int(match[1]), int(match[2])) if match else (None, None)
-    if text.endswith("(at end of document)"):
-        message = text.removesuffix("(at end of document)").strip()
+def _syntax_error(exc: tomli.TOMLDecodeError, file: str) -> Diagnostic:
     return Diagnostic(
         "SGE002",
         Severity.ERROR,
-        f"TOML syntax: {message}",
-        Location(where.file, line, column),
+        f"TOML syntax: {exc.msg}",
+        Location(file, exc.lineno, exc.colno),
         'Fix the TOML syntax; strings need quotes, e.g. queue = "all.q".',
     )
 
@@ -224,7 +225,7 @@ def _lay(
     """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
     for key, value in table.items():
         here = prefix + (key,)
-        origins[here] = Origin(doc.locate(source + (key,)), layer)
+        origins[here] = Origin(doc, source + (key,), layer)
         if isinstance(value, dict):
             if not isinstance(values.get(key), dict):
                 values[key] = {}
@@ -232,7 +233,7 @@ def _lay(
         else:
             if isinstance(value, list):
                 for i in range(len(value)):
-                    origins[here + (i,)] = Origin(doc.locate(source + (key, i)), layer)
+                    origins[here + (i,)] = Origin(doc, source + (key, i), layer)
             values[key] = _copy(value)
 
 

@@ -1,7 +1,7 @@
 """Where each key and value of a TOML document stands (line and column).
 
-``tomllib`` returns plain dicts without positions, yet every diagnostic must
-point at the line the user wrote. This module re-reads text that ``tomllib``
+``tomli`` returns plain dicts without positions, yet every diagnostic must
+point at the line the user wrote. This module re-reads text that ``tomli``
 has already accepted, so it can assume the document is valid and only needs to
 track table headers, dotted keys, inline tables and arrays.
 
@@ -10,10 +10,10 @@ Paths are tuples of keys and array indices, e.g. ``("job", "directives", 1)``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 
 import attrs
+import tomli
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -87,7 +87,7 @@ def _escaped(text: str, j: int) -> bool:
 
 def _key_part(token: _Token) -> list[str]:
     if token.kind == "str":
-        return [str(tomllib.loads(f"k = {token.text}")["k"])]
+        return [str(tomli.loads(f"k = {token.text}")["k"])]
     return [p.strip() for p in token.text.split(".") if p.strip()]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import tomllib
 
+import tomli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,7 +71,7 @@ def test_every_key_of_any_document_is_found_on_its_line(table: dict[str, object]
             lines += [f"{kk} = {_toml(vv)}" for kk, vv in v.items()]
     top = [f"{k} = {_toml(v)}" for k, v in table.items() if not isinstance(v, dict)]
     text = "\n".join(top + lines) + "\n"
-    assert tomllib.loads(text) is not None
+    assert tomli.loads(text) is not None
     pos = positions(text)
     source = text.split("\n")
     for path, (line, col) in pos.keys.items():

@@ -58,7 +58,7 @@ def check_paths(
     found: set[Diagnostic] = set()
     bases = bases_of(paths)
     for path in paths:
-        if path.resolve() in bases:
+        if bases and path.resolve() in bases:
             found.update(check_base(path))
             continue
         first = compile_file(path, variant)
