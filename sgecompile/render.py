@@ -13,10 +13,12 @@ import shlex
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 _EXPANSION = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})")
@@ -47,7 +49,9 @@ def template_dirs(extra: str | Path | None = None) -> list[Path]:
 
 @lru_cache(maxsize=8)
 def environment(extra: str | None = None) -> jinja2.Environment:
-    """One compiled-template cache per template folder."""
+    """One compiled-template cache per template folder (jinja2 is imported here: `check` never needs it)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(extra)]),
         undefined=jinja2.StrictUndefined,

@@ -7,7 +7,6 @@ four cannot drift apart.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -143,6 +142,8 @@ def key(section: str, name: str) -> Key:
 
 def suggest(name: str, candidates: list[str]) -> str | None:
     """The closest known name, for "did you mean" hints."""
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

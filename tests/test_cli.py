@@ -92,6 +92,8 @@ def test_python_dash_m_works() -> None:
         cwd=ROOT,
     )
     assert proc.returncode == 0 and "#$ -l h_rt=3600" in proc.stdout
+    refused = subprocess.run([sys.executable, "-m", "sgecompile", "check", str(PROFILES / "nope.toml")], cwd=ROOT)
+    assert refused.returncode == 2  # the exit code survives the way out of the process
 
 
 def test_render_and_check_do_not_import_dask() -> None:
@@ -102,6 +104,16 @@ def test_render_and_check_do_not_import_dask() -> None:
         f"main(['explain', {str(PROFILES / 'perun.toml')!r}])\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'dask_jobqueue')]\n"
         "assert not bad, bad\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_check_does_not_import_jinja2() -> None:
+    """Templates are only for scripts: a `check` of a whole repository does not pay for jinja2."""
+    probe = (
+        f"import sys\nfrom sgecompile.cli import main\nmain(['check', {str(PROFILES)!r}])\n"
+        "assert 'jinja2' not in sys.modules\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -6,14 +6,17 @@ import argparse
 import glob
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
-from ..facts import Facts
 from ..loader import _FileProblem, read_document
 from ..pipeline import Result, compile_file
-from ..reporters import FORMATS, text
+from ..reporters import reporter, text
 from . import UsageError
+
+if TYPE_CHECKING:
+    from ..facts import Facts  # the live cluster: only with --live
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -90,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     paths = expand(args.profiles)
     facts = _facts() if args.live else None
     diagnostics = check_paths(paths, args.variant, args.all_variants, facts)
-    sys.stdout.write(FORMATS[args.format](diagnostics))
+    sys.stdout.write(reporter(args.format)(diagnostics))
     if args.format == "text":
         sys.stdout.write(text.summary(diagnostics, len(paths)) + "\n")
     failing = has_errors(diagnostics) or (args.strict and any(d.severity is Severity.WARNING for d in diagnostics))

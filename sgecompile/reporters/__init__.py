@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 
 from ..diagnostics import Diagnostic
-from . import github, json, sarif, text
 
 Reporter = Callable[[Sequence[Diagnostic]], str]
 
-FORMATS: dict[str, Reporter] = {
-    "text": text.report,
-    "json": json.report,
-    "github": github.report,
-    "sarif": sarif.report,
-}
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def reporter(name: str) -> Reporter:
+    """The ``report`` function of one format; only that format's module is imported."""
+    report: Reporter = importlib.import_module(f".{name}", __name__).report
+    return report

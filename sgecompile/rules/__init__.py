@@ -90,26 +90,16 @@ def loader_code(code: str, doc: str) -> None:
     CATALOGUE[code] = Rule(code, Severity.ERROR, "loader", None, doc)
 
 
-def _diagnostics(
-    rule_: Rule, findings: Iterable[Finding], locate: Callable[[KeyPath], Location]
-) -> Iterator[Diagnostic]:
-    for f in findings:
-        where = f.at if isinstance(f.at, Location) else locate(f.at)
-        yield Diagnostic(rule_.code, rule_.severity, f.message, where, f.hint)
-
-
 def run(kind: str, subject: Document | Context) -> list[Diagnostic]:
-    """Run every rule of one kind on its subject."""
-    if isinstance(subject, Document):
-        locate: Callable[[KeyPath], Location] = subject.locate
-    else:
-        locate = subject.loaded.where
-    out: list[Diagnostic] = []
-    for r in CATALOGUE.values():
-        if r.kind == kind and r.check is not None:
-            target = subject.plan if kind == "plan" and isinstance(subject, Context) else subject
-            out.extend(_diagnostics(r, r.check(target), locate))
-    return out
+    """Run every rule of one kind on its subject (``plan`` rules get the context's plan)."""
+    locate = subject.locate if isinstance(subject, Document) else subject.loaded.where
+    target = subject.plan if kind == "plan" and isinstance(subject, Context) else subject
+    return [
+        Diagnostic(r.code, r.severity, f.message, f.at if isinstance(f.at, Location) else locate(f.at), f.hint)
+        for r in CATALOGUE.values()
+        if r.kind == kind and r.check is not None
+        for f in r.check(target)
+    ]
 
 
 from . import cluster, directives, memory, names, slots, structure, walltime  # noqa: E402,F401  (registers the rules)
