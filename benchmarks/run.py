@@ -99,7 +99,7 @@ def _ready_time(start_cluster: Callable[[], object], workers: int) -> float:
         cluster.close()  # type: ignore[attr-defined]
 
 
-def launch_to_ready(sizes: list[int]) -> dict[str, float]:
+def launch_to_ready(sizes: list[int], repeat: int) -> dict[str, float]:
     from dask_jobqueue import SGECluster
 
     import sgecompile
@@ -122,9 +122,9 @@ def launch_to_ready(sizes: list[int]) -> dict[str, float]:
 
     found = {}
     _ready_time(plain, 1)  # warm-up: imports and first connections, counted for neither
-    for n in sizes:  # interleaved, median of 3, so that neither side gets the quiet moments
+    for n in sizes:  # interleaved, so that neither side gets the quiet moments
         ours, theirs = [], []
-        for _ in range(3):
+        for _ in range(repeat):
             ours.append(_ready_time(lambda: sgecompile.cluster(TESTSGE, **quiet), n))
             theirs.append(_ready_time(plain, n))
         found[f"launch_{n}_s"] = statistics.median(ours)
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             here = os.getcwd()
             os.chdir(tmp)  # jobs run with -cwd: their logs stay out of the repository
             try:
-                results["launch_to_ready"] = launch_to_ready([2] if args.short else [2, 8, 16])
+                results["launch_to_ready"] = launch_to_ready([2], 3) if args.short else launch_to_ready([2, 8, 16], 5)
                 results["submission"] = submission(4 if args.short else 16)
                 results["realized_parallelism"] = (
                     realized_parallelism(2, 8) if args.short else realized_parallelism(8, 160)
