@@ -19,7 +19,7 @@ import attrs
 import tomli
 
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
-from .render import fill, job_script
+from .rendering import fill, job_script
 from .units import parse_dask_memory
 
 SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory

@@ -29,7 +29,7 @@ from . import sge
 from .compiler import Plan
 from .diagnostics import Severity
 from .pipeline import compile_file
-from .render import job_script, render
+from .rendering import job_script, render
 from .reporters import text
 
 if TYPE_CHECKING:

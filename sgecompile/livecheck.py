@@ -19,7 +19,7 @@ from .compiler import Plan, compile_profile
 from .diagnostics import Diagnostic, sort_key
 from .facts import Facts
 from .pipeline import Result
-from .render import render
+from .rendering import render
 from .rules.cluster import CONSUMABLE_MEANS
 
 MEMORY_CODES = ("SGE301", "SGE302")

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROFILES, ROOT
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -117,3 +119,27 @@ def test_check_does_not_import_jinja2() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_command_pauses_the_collector_only_for_imports() -> None:
+    """`import sgecompile.cli` loads neither attrs nor the compiler, so `run()` can pause the garbage
+    collector while the subcommand is imported; the subcommand itself runs with it collecting."""
+    probe = (
+        "import gc, sys\nimport sgecompile.cli\n"
+        "heavy = {'attrs', 'jinja2', 'sgecompile.compiler'} & set(sys.modules)\nassert not heavy, heavy\n"
+        "import sgecompile.commands.schema as schema\n"
+        "schema.run = lambda args: print(gc.isenabled(), gc.get_freeze_count() > 10000) or 0\n"
+        "sys.argv[1:] = ['schema']\nsgecompile.cli.run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "True True\n", "")
+
+
+def test_the_public_names_are_imported_on_first_use() -> None:
+    import sgecompile
+    from sgecompile import diagnostics, pipeline, rendering
+
+    assert sgecompile.render is rendering.render  # the function, not the module of the same old name
+    assert (sgecompile.compile_file, sgecompile.Severity) == (pipeline.compile_file, diagnostics.Severity)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        sgecompile.nope  # noqa: B018

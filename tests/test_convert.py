@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sgecompile.convert import from_keywords, keywords_in_python, to_keywords, toml_text
 from sgecompile.pipeline import compile_file
-from sgecompile.render import render
+from sgecompile.rendering import render
 
 from .conftest import PROFILES, ROOT
 

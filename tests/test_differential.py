@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sgecompile.pipeline import compile_file
-from sgecompile.render import render
+from sgecompile.rendering import render
 
 dask_jobqueue = pytest.importorskip("dask_jobqueue")
 from dask.utils import parse_bytes  # noqa: E402

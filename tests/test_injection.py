@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from sgecompile.compiler import SCHEDULER_PLACEHOLDER
 from sgecompile.pipeline import compile_file
-from sgecompile.render import render
+from sgecompile.rendering import render
 
 from .test_no_crash import EXAMPLES, _value
 

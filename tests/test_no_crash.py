@@ -17,7 +17,7 @@ from sgecompile import schema
 from sgecompile.cli import main
 from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import compile_file
-from sgecompile.render import render
+from sgecompile.rendering import render
 
 EXAMPLES = int(os.environ.get("SGECOMPILE_FUZZ_EXAMPLES", "300"))
 

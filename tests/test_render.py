@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sgecompile.pipeline import Result, compile_file
-from sgecompile.render import render, shell_word
+from sgecompile.rendering import environment, render, shell_word
 from tests.conftest import PROFILES
 
 
@@ -114,3 +116,57 @@ def test_user_templates_come_first(compiled: Callable[..., Result], tmp_path: Pa
     script = _script(compiled('[worker]\ncores = 1\nmemory = "1GB"\n'), templates=str(tmp_path / "mine"))
     assert script.splitlines()[1] == "# site banner"
     assert shutil.which("bash")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A template cache of the test's own, seen by environments made afresh."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    environment.cache_clear()
+    yield tmp_path / "cache" / "sgecompile" / "templates"
+    environment.cache_clear()
+
+
+def _not_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was compiled again")
+
+    environment.cache_clear()
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+
+
+def test_templates_are_compiled_once_and_kept(
+    cache: Path, compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next process loads job.sh.j2 compiled instead of compiling it again."""
+    result = compiled('[worker]\ncores = 1\nmemory = "1GB"\n')
+    first = _script(result)
+    assert [p.suffix for p in cache.iterdir()] == [".cache"]
+    _not_compiled(monkeypatch)
+    assert _script(result) == first
+
+
+def test_an_edited_template_is_compiled_again(cache: Path, compiled: Callable[..., Result], tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    result = compiled('[worker]\ncores = 1\nmemory = "1GB"\n')
+    for banner in ("# first", "# second"):
+        (mine / "job.sh.j2").write_text(f"#!{{{{ shell }}}}\n{banner}\n")
+        environment.cache_clear()
+        assert _script(result, templates=str(mine)).splitlines()[1] == banner
+
+
+def test_a_cache_that_cannot_be_used_is_no_cache(
+    cache: Path, compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A damaged cache file is compiled over; a cache folder that cannot be made is skipped."""
+    result = compiled('[worker]\ncores = 1\nmemory = "1GB"\n')
+    first = _script(result)
+    for kept in cache.iterdir():
+        kept.write_bytes(jinja2.bccache.bc_magic + b"\x80 not a pickle")
+    environment.cache_clear()
+    assert _script(result) == first
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    environment.cache_clear()
+    assert _script(result) == first

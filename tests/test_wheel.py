@@ -41,7 +41,7 @@ def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path) -> None:
 
     assert interpreter_free(installed.stdout) == interpreter_free(here.stdout)
     found = subprocess.run(
-        [env / "bin" / "python", "-c", "from sgecompile.render import template_dirs; print(template_dirs()[0])"],
+        [env / "bin" / "python", "-c", "from sgecompile.rendering import template_dirs; print(template_dirs()[0])"],
         capture_output=True,
         text=True,
         cwd=elsewhere,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..emit import TaskListError, cluster_files, read_commands, task_files
 from ..files import write_atomic
-from . import UsageError, compiled_or_refuse
+from . import UsageError
+from .compiled import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..convert import python_text, to_keywords, yaml_text
-from . import compiled_or_refuse
+from .compiled import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

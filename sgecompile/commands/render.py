@@ -7,8 +7,8 @@ import sys
 
 from ..compiler import SCHEDULER_PLACEHOLDER
 from ..files import write_atomic
-from ..render import render
-from . import compiled_or_refuse
+from ..rendering import render
+from .compiled import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

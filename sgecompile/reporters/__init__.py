@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
 
-Reporter = Callable[[Sequence[Diagnostic]], str]
+Reporter = Callable[[Sequence["Diagnostic"]], str]
 
 FORMATS = ("text", "json", "github", "sarif")
 

@@ -12,7 +12,7 @@ import dask
 import pytest
 
 from sgecompile import live, sge
-from sgecompile.render import render
+from sgecompile.rendering import render
 
 from ..conftest import PROFILES
 from .conftest import wait_until_gone

@@ -1,0 +1,25 @@
+"""The plan that ``render``, ``emit``, ``explain`` and ``export`` work from, or why they refuse."""
+
+from __future__ import annotations
+
+import sys
+
+from ..compiler import Plan
+from ..diagnostics import Severity
+from ..pipeline import compile_file
+from ..reporters import text
+
+
+def compiled_or_refuse(profile: str, variant: str | None, verb: str) -> Plan | None:
+    """The compiled plan, with warnings on stderr; or None, after saying why ``verb`` will not happen."""
+    result = compile_file(profile, variant)
+    shown = [d for d in result.diagnostics if d.severity is not Severity.INFO]
+    sys.stderr.write(text.report(shown))
+    if result.ok and result.plan is not None:
+        return result.plan
+    errors = sum(1 for d in shown if d.severity is Severity.ERROR)
+    sys.stderr.write(
+        f"sgecompile: not {verb} {profile}: {errors} error{'s' if errors != 1 else ''}"
+        f" (run `sgecompile check {profile}` for details)\n"
+    )
+    return None
