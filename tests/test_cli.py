@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sgecompile.cli import SUBCOMMANDS, parser
 from tests.conftest import PROFILES, ROOT
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -143,3 +144,14 @@ def test_the_public_names_are_imported_on_first_use() -> None:
     assert (sgecompile.compile_file, sgecompile.Severity) == (pipeline.compile_file, diagnostics.Severity)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         sgecompile.nope  # noqa: B018
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_a_subcommand_alone_parses_as_in_the_whole_parser(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`main` builds only the parser of the subcommand asked for: its arguments and help are the same."""
+    helps = []
+    for built in (parser(), parser(name)):
+        with pytest.raises(SystemExit):
+            built.parse_args([name, "--help"])
+        helps.append(capsys.readouterr().out)
+    assert helps[0] == helps[1] and "usage: sgecompile " + name in helps[0]
