@@ -209,8 +209,16 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
                     'extends = "site.toml"',
                 )
             ]
-        current = site_base() if base == SITE_BASE else doc.path.parent / os.path.expanduser(base)
+        current = base_of(doc)
     return chain[::-1], []
+
+
+def base_of(doc: Document) -> Path | None:
+    """The file ``doc`` extends: ``@site`` is the site base, ``~`` a home, anything else is relative to ``doc``."""
+    base = doc.data.get("extends")
+    if not isinstance(base, str) or not base:
+        return None
+    return site_base() if base == SITE_BASE else doc.path.parent / os.path.expanduser(base)
 
 
 def _lay(

@@ -68,6 +68,20 @@ def test_check_directory_treats_extended_files_as_bases(cli: Cli) -> None:
     assert "SGE006" not in out and "5 profiles checked" in out
 
 
+def test_check_knows_bases_named_by_site_and_home(
+    cli: Cli, write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extends = "@site"` and `"~/..."` point where the loader reads them, so those files are bases too."""
+    site = write('[site]\npe = "smp"\n', "site.toml")
+    write('[job]\nwalltime = "1:00:00"\n', "home.toml")
+    monkeypatch.setenv("SGECOMPILE_SITE", str(site))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(f'extends = "@site"\n{GOOD}', "a.toml")
+    write('extends = "~/home.toml"\n[worker]\ncores = 1\nmemory = "1GB"\n', "b.toml")
+    code, out, _ = cli("check", tmp_path)
+    assert (code, "SGE006" in out) == (0, False), out
+
+
 def test_check_json_is_the_documented_records(cli: Cli) -> None:
     """--format json is one array of objects with exactly the documented keys."""
     code, out, _ = cli("check", PROFILES / "perun.toml", "--format", "json")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
-from ..loader import _FileProblem, read_document
+from ..loader import _FileProblem, base_of, read_document
 from ..pipeline import Result, compile_file
 from ..reporters import reporter, text
 from . import UsageError
@@ -39,11 +39,11 @@ def bases_of(paths: list[Path]) -> set[Path]:
     bases = set()
     for path in paths:
         try:
-            extends = read_document(path).data.get("extends")
+            base = base_of(read_document(path))
         except _FileProblem:
             continue
-        if isinstance(extends, str):
-            bases.add((path.parent / extends).resolve())
+        if base:
+            bases.add(base.resolve())
     return bases
 
 
