@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,22 +46,34 @@ SGECLUSTER_PERUN = (
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], repeat: int, **kwargs: object) -> float:
-    """Median wall time of a whole process, in seconds, after one untimed warm-up run."""
-    times = []
-    for _ in range(repeat + 1):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENV, **kwargs)  # type: ignore[call-overload]
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+def timed(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """Median wall time of each whole process, in seconds.
+
+    The commands take turns, one run each per round, so that a change in the
+    machine's speed during the run touches all of them alike; the first round
+    is not timed (disk cache, bytecode and template caches).
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round in range(repeat + 1):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+            if round:
+                times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def render_latency(repeat: int) -> dict[str, float]:
     python = sys.executable
-    ours = timed([SGECOMPILE, "render", str(PERUN)], repeat, stderr=subprocess.DEVNULL)
-    theirs = timed([python, "-c", SGECLUSTER_PERUN], repeat)
-    floor = timed([python, "-c", "pass"], repeat)
-    return {"render_s": ours, "dask_jobqueue_s": theirs, "python_pass_s": floor, "speedup": theirs / ours}
+    found = timed(
+        {
+            "render_s": [SGECOMPILE, "render", str(PERUN)],
+            "dask_jobqueue_s": [python, "-c", SGECLUSTER_PERUN],
+            "python_pass_s": [python, "-c", "pass"],
+        },
+        repeat,
+    )
+    return {**found, "speedup": found["dask_jobqueue_s"] / found["render_s"]}
 
 
 def generated_profiles(folder: Path, count: int) -> Path:
@@ -76,57 +87,60 @@ def generated_profiles(folder: Path, count: int) -> Path:
 
 
 def check_throughput(repeat: int, sizes: list[int]) -> dict[str, float]:
-    found = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            folder = generated_profiles(Path(tmp) / str(n), n)
-            found[f"check_{n}_s"] = timed([SGECOMPILE, "check", str(folder)], repeat)
+        folders = {f"check_{n}_s": generated_profiles(Path(tmp) / str(n), n) for n in sizes}
+        found = timed({name: [SGECOMPILE, "check", str(folder)] for name, folder in folders.items()}, repeat)
     found["ratio_largest_to_1"] = found[f"check_{sizes[-1]}_s"] / found[f"check_{sizes[0]}_s"]
     return found
 
 
-def _ready_time(start_cluster: Callable[[], object], workers: int) -> float:
+QUIET = {"scheduler_options": {"dashboard_address": ":0"}}
+
+
+def _launch_time(workers: int) -> float:
+    """Seconds from calling ``sgecompile.launch`` until it yields a client with ``workers`` connected."""
+    import sgecompile
+
+    begin = time.perf_counter()
+    with sgecompile.launch(TESTSGE, workers=workers, **QUIET):
+        return time.perf_counter() - begin
+
+
+def _sgecluster_time(workers: int) -> float:
+    """The same for a plain SGECluster with the settings of profiles/testsge.toml, as users write it today."""
+    from dask_jobqueue import SGECluster
     from distributed import Client
 
     begin = time.perf_counter()
-    cluster = start_cluster()
+    cluster = SGECluster(
+        cores=1,
+        processes=1,
+        memory="1GiB",
+        queue="all.q",
+        walltime="00:30:00",
+        resource_spec="h_vmem=1G",
+        job_extra_directives=["-V", "-pe threaded 1"],
+        death_timeout=30,
+        log_directory="sge-logs",
+        **QUIET,
+    )
     try:
-        cluster.scale(n=workers)  # type: ignore[attr-defined]
-        with Client(cluster) as client:  # type: ignore[arg-type]
+        cluster.scale(n=workers)
+        with Client(cluster) as client:
             client.wait_for_workers(workers, timeout=300)
             return time.perf_counter() - begin
     finally:
-        cluster.close()  # type: ignore[attr-defined]
+        cluster.close()
 
 
 def launch_to_ready(sizes: list[int], repeat: int) -> dict[str, float]:
-    from dask_jobqueue import SGECluster
-
-    import sgecompile
-
-    quiet = {"scheduler_options": {"dashboard_address": ":0"}}
-
-    def plain() -> object:
-        return SGECluster(
-            cores=1,
-            processes=1,
-            memory="1GiB",
-            queue="all.q",
-            walltime="00:30:00",
-            resource_spec="h_vmem=1G",
-            job_extra_directives=["-V", "-pe threaded 1"],
-            death_timeout=30,
-            log_directory="sge-logs",
-            **quiet,
-        )
-
+    _launch_time(1), _sgecluster_time(1)  # warm-up: imports and first connections, counted for neither
     found = {}
-    _ready_time(plain, 1)  # warm-up: imports and first connections, counted for neither
     for n in sizes:  # interleaved, so that neither side gets the quiet moments
         ours, theirs = [], []
         for _ in range(repeat):
-            ours.append(_ready_time(lambda: sgecompile.cluster(TESTSGE, **quiet), n))
-            theirs.append(_ready_time(plain, n))
+            ours.append(_launch_time(n))
+            theirs.append(_sgecluster_time(n))
         found[f"launch_{n}_s"] = statistics.median(ours)
         found[f"sgecluster_{n}_s"] = statistics.median(theirs)
         found[f"ratio_{n}"] = found[f"sgecluster_{n}_s"] / found[f"launch_{n}_s"]

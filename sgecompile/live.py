@@ -240,24 +240,37 @@ def _scale(live: Any, jobs: int | None, workers: int | None, adapt: tuple[int, i
 
 
 def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -> None:
-    """Block until ``expected`` workers are connected, showing progress on a terminal."""
+    """Block until ``expected`` workers are connected, showing progress on a terminal.
+
+    dask's own wait looks every 0.1 s; once a second this loop also stops on
+    a refused submission and shows what qstat says of the jobs.
+    """
     deadline = time.monotonic() + timeout
-    show = sys.stderr.isatty()
-    while True:
-        if live.submitter.failures:
-            raise live.submitter.failures[0]
-        have = len(client.scheduler_info(n_workers=-1)["workers"])
-        if show:
-            sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(_mine(live))}\x1b[K")
-        if have >= expected:
-            break
-        if time.monotonic() > deadline:
-            if show:
-                sys.stderr.write("\n")
-            raise LaunchTimeout(_timeout_message(_mine(live), have, expected, timeout))
-        time.sleep(0.5)
-    if show:
-        sys.stderr.write("\n")
+    shown = False
+    try:
+        while not _connected(client, expected):
+            if live.submitter.failures:
+                raise live.submitter.failures[0]
+            have = len(client.scheduler_info(n_workers=-1)["workers"])
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(_mine(live))}\x1b[K")
+                shown = True
+            if time.monotonic() > deadline:
+                raise LaunchTimeout(_timeout_message(_mine(live), have, expected, timeout))
+        if shown:
+            sys.stderr.write(f"\rsgecompile: {expected}/{expected} workers connected\x1b[K")
+    finally:
+        if shown:
+            sys.stderr.write("\n")
+
+
+def _connected(client: Client, expected: int) -> bool:
+    """Whether ``expected`` workers are running, waiting for them up to a second."""
+    try:
+        client.wait_for_workers(expected, timeout=1)
+    except TimeoutError:
+        return False
+    return True
 
 
 def _mine(live: Any) -> list[sge.QueuedJob]:

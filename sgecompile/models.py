@@ -8,6 +8,7 @@ explain; the model is only built when every value could be typed.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -137,7 +138,8 @@ def default_processes(cores: int) -> int:
     """dask-jobqueue's split of cores into processes: all of them up to 4, else the smallest factor >= sqrt."""
     if cores <= 4:
         return cores
-    return min(f for f in range(1, cores + 1) if cores % f == 0 and f * f >= cores)
+    below = next(f for f in range(math.isqrt(cores), 0, -1) if cores % f == 0)  # the largest factor <= sqrt
+    return cores // below  # its partner: the smallest factor >= sqrt
 
 
 class _Typer:
@@ -153,11 +155,13 @@ class _Typer:
         if value is None:
             self.untyped |= key.required
             return None
-        if not schema.kind_matches(key.kind, value) or (key.choices and value not in key.choices):
+        if (
+            not schema.kind_matches(key.kind, value)
+            or (key.choices and value not in key.choices)
+            or (key.kind == "int" and schema.out_of_range(key, value))
+        ):
             self.untyped = True
             return key.default
-        if key.minimum is not None and value < key.minimum:
-            self.untyped = True
         return tuple(value) if isinstance(value, list) else value
 
     def typed(self, section: str, name: str, parse: Callable[[Any], Any]) -> Any:

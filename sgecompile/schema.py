@@ -22,6 +22,10 @@ class Key:
     required: bool = False
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    maximum: int | None = None
+
+
+SGE_MAX_SLOTS = 9_999_999  # sge_pe(5): a parallel environment's `slots` is 0 to 9999999
 
 
 SECTIONS: dict[str, tuple[Key, ...]] = {
@@ -83,6 +87,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "Threads across all processes of one job (dask-jobqueue's `cores`).",
             required=True,
             minimum=1,
+            maximum=SGE_MAX_SLOTS,
         ),
         Key(
             "processes",
@@ -102,6 +107,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "Cores each task's own program uses (e.g. `iqtree -nt 10`); pe slots = cores x task_cores.",
             1,
             minimum=1,
+            maximum=SGE_MAX_SLOTS,
         ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
@@ -151,6 +157,15 @@ def suggest(name: str, candidates: list[str]) -> str | None:
 def defaults() -> dict[str, dict[str, Any]]:
     """Every key with a default, as a profile document would hold it."""
     return {section: {k.name: k.default for k in keys if k.default is not None} for section, keys in SECTIONS.items()}
+
+
+def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
+    """For a number outside the key's range: what it must be ("at least 1") and the nearest allowed value."""
+    if k.minimum is not None and value < k.minimum:
+        return f"at least {k.minimum}", k.minimum
+    if k.maximum is not None and value > k.maximum:
+        return f"at most {k.maximum}", k.maximum
+    return None
 
 
 def kind_matches(kind: str, value: Any) -> bool:
@@ -209,6 +224,8 @@ def json_schema() -> dict[str, Any]:
                 prop["enum"] = list(k.choices)
             if k.minimum is not None:
                 prop["minimum"] = k.minimum
+            if k.maximum is not None:
+                prop["maximum"] = k.maximum
             if k.default not in (None, [], {}):
                 prop["default"] = k.default
             properties[k.name] = prop

@@ -138,8 +138,8 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Itera
             f"{label} must be one of {', '.join(map(repr, k.choices))}, not {value!r}",
             f'{k.name} = "{k.choices[0]}"',
         )
-    elif k.minimum is not None and value < k.minimum:
-        yield Finding(at, f"{label} must be at least {k.minimum}, not {value}", f"{k.name} = {k.minimum}")
+    elif k.kind == "int" and (bound := schema.out_of_range(k, value)):
+        yield Finding(at, f"{label} must be {bound[0]}, not {value}", f"{k.name} = {bound[1]}")
 
 
 def _example(k: schema.Key) -> str:

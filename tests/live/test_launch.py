@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pty
+import re
 import subprocess
 import sys
 import time
@@ -124,6 +127,33 @@ def test_sigterm_to_up_removes_its_jobs(in_tmp: Path) -> None:
         assert up.wait(timeout=60) == 0
     finally:
         up.kill()
+    assert not wait_until_gone(jobs)
+
+
+PROGRESS = """
+import sys, sgecompile
+with sgecompile.launch(sys.argv[1], jobs=1, timeout=120, scheduler_options={"dashboard_address": ":0"}) as client:
+    print(" ".join(client.cluster.submitter.jobs), flush=True)
+"""
+
+
+def test_launch_shows_progress_on_a_terminal(in_tmp: Path) -> None:
+    """On a terminal: one line, redrawn, with the workers connected and qstat's view, ending at 1/1."""
+    profile = profile_in(in_tmp, "progress", job='prologue = ["sleep 3"]')  # slower than dask's first second
+    main, terminal = pty.openpty()
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", PROGRESS, str(profile)], stdout=subprocess.PIPE, stderr=terminal, text=True
+    )
+    os.close(terminal)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the launcher has closed the terminal
+        while chunk := os.read(main, 4096):
+            shown += chunk
+    os.close(main)
+    jobs = set(launcher.communicate(timeout=60)[0].split())
+    assert launcher.returncode == 0, shown
+    assert re.search(rb"\rsgecompile: 0/1 workers connected; 1 job (qw|t|r)\x1b\[K", shown), shown
+    assert b"\rsgecompile: 1/1 workers connected\x1b[K\r\n" in shown, shown
     assert not wait_until_gone(jobs)
 
 
