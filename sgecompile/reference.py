@@ -64,8 +64,18 @@ def profile_page() -> str:
         lines += ["", f"## [{section}]", "", "| key | type | default | meaning |", "|-----|------|---------|---------|"]
         for k in keys:
             default = "required" if k.required else _default(k)
-            lines.append(f"| `{k.name}` | {schema.KIND_NAMES[k.kind]} | {default} | {k.doc} |")
+            lines.append(f"| `{k.name}` | {_kind(k)} | {default} | {k.doc} |")
     return "\n".join(lines) + "\n"
+
+
+def _kind(k: schema.Key) -> str:
+    """The type column: the kind of value, and for a number its range."""
+    kind = schema.KIND_NAMES[k.kind]
+    if k.minimum is not None and k.maximum is not None:
+        return f"{kind}, {k.minimum} to {k.maximum}"
+    if k.minimum is not None:
+        return f"{kind}, at least {k.minimum}"
+    return kind
 
 
 def _default(k: schema.Key) -> str:

@@ -17,11 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sgecompile.models import default_processes
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
+from sgecompile.schema import SGE_MAX_SLOTS
 
 dask_jobqueue = pytest.importorskip("dask_jobqueue")
 from dask.utils import parse_bytes  # noqa: E402
+from distributed.deploy.local import nprocesses_nthreads  # noqa: E402
 
 SCHEDULER = "tcp://10.1.2.3:8786"
 WORD = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
@@ -205,3 +208,10 @@ def test_agrees_with_dask_jobqueue_but_for_documented_differences(
     share = parse_bytes(p["memory"]) // p["processes"]
     assert int(our_limit) == share
     assert abs(parse_bytes(their_limit) - share) <= 0.01 * share
+
+
+@given(st.one_of(st.integers(1, 10_000), st.integers(1, SGE_MAX_SLOTS)))
+def test_processes_default_as_in_dask_jobqueue(cores: int) -> None:
+    """Without worker.processes, cores split into processes as dask-jobqueue splits them (with distributed's
+    own function), for every number of cores SGE can give a job."""
+    assert default_processes(cores) == nprocesses_nthreads(cores)[0]

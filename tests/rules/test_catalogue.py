@@ -124,3 +124,22 @@ def test_errors_block_the_plan_warnings_do_not(compiled: Callable[..., Result]) 
     assert compiled(CASES["SGE501"][0]).ok
     assert not compiled(CASES["SGE502"][0]).ok
     assert all(d.severity is not Severity.ERROR for d in compiled(CASES["SGE203"][0]).diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("worker", "message", "hint"),
+    [
+        ("cores = 0", "worker.cores must be at least 1, not 0", "cores = 1"),
+        ("cores = 10_000_000", "worker.cores must be at most 9999999, not 10000000", "cores = 9999999"),
+        ("cores = 2\ntask_cores = 2_000_000_000", "worker.task_cores must be at most 9999999", "task_cores = 9999999"),
+        ("cores = 9223372036854775807", "worker.cores must be at most 9999999", "cores = 9999999"),
+    ],
+)
+def test_numbers_outside_their_range_are_sge005(
+    worker: str, message: str, hint: str, compiled: Callable[..., Result]
+) -> None:
+    """A parallel environment has at most 9999999 slots (sge_pe(5)); TOML's largest integer is refused at once."""
+    result = compiled(f'[worker]\n{worker}\nmemory = "4GB"\n')
+    (finding,) = [d for d in result.diagnostics if d.code == "SGE005"]
+    assert message in finding.message and finding.hint == hint and finding.location.line == 2 + worker.count("\n")
+    assert result.plan is None
