@@ -96,11 +96,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | No
 
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line; given ``command``, with only that subcommand's parser.
-
-    Building all ten took argparse 4 ms, a tenth of what a `check` of one
-    profile costs on top of the libraries it stands on.
-    """
+    """The command line; given ``command``, with only that subcommand's parser (all ten took argparse 4 ms)."""
     top = _Parser(prog="sgecompile", description="Compile TOML cluster profiles into checked SGE job scripts for dask.")
     top.add_argument("--version", action="version", version=f"sgecompile {__version__}")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -149,9 +145,9 @@ def main(argv: Sequence[str] | None = None, imported: Callable[[], object] = lam
 def run() -> NoReturn:
     """The ``sgecompile`` command: :func:`main` in a process that ends right after.
 
-    Importing a subcommand makes some 100,000 objects that live until exit and
-    no garbage, yet the cyclic garbage collector looked through them again and
-    again: 6 ms of a 0.12 s ``render``. So it is paused until the imports are
+    Importing a subcommand makes some 20,000 objects that the cyclic garbage
+    collector tracks; they live until exit and none is garbage, yet the
+    collector looked through them again and again: 6 ms of a 0.12 s ``render``. So it is paused until the imports are
     done; what they made is then frozen (left out of every later collection,
     including the last one at exit) and the collector runs as usual for the
     command itself, ``up`` serving for hours included. Not in :func:`main`,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import __version__
 from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
 
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
@@ -51,9 +52,14 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Templates compiled once and kept on disk, as Python keeps ``.pyc`` files.
 
     Compiling ``job.sh.j2`` took 3.8 ms of every ``render``; loading it takes
-    0.3 ms. jinja2 recompiles a template whose text changed. A cache file
-    that cannot be read or written is no cache, never an error.
+    0.3 ms. jinja2 recompiles a template whose text changed; the file names
+    carry both versions, since the compiled code depends on how sgecompile
+    sets jinja2 up too. A cache file that cannot be read or written is no
+    cache, never an error.
     """
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder, f"sgecompile-{__version__}-jinja2-{jinja2.__version__}-%s.cache")
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
