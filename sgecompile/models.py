@@ -134,12 +134,17 @@ class Profile:
         return cls(site, job, worker, loaded), ()
 
 
+def divisors(n: int) -> list[int]:
+    """Every divisor of ``n`` (at least 1), ascending, found in sqrt(n) steps."""
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    return small + [n // d for d in reversed(small) if d * d != n]
+
+
 def default_processes(cores: int) -> int:
     """dask-jobqueue's split of cores into processes: all of them up to 4, else the smallest factor >= sqrt."""
     if cores <= 4:
         return cores
-    below = next(f for f in range(math.isqrt(cores), 0, -1) if cores % f == 0)  # the largest factor <= sqrt
-    return cores // below  # its partner: the smallest factor >= sqrt
+    return next(d for d in divisors(cores) if d * d >= cores)
 
 
 class _Typer:

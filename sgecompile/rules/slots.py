@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
+from .. import schema
 from ..compiler import Plan
 from ..diagnostics import Severity
+from ..models import divisors
 from . import Context, Finding, rule
 
 _RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)$")
 
 
 def _layout(ctx: Context) -> tuple[int, int] | None:
+    """``worker.cores`` and ``worker.processes``, when both are whole numbers in range (SGE005 reports others)."""
     worker = ctx.loaded.values["worker"]
-    cores, processes = worker.get("cores"), worker.get("processes")
-    if isinstance(cores, int) and isinstance(processes, int) and cores > 0 and processes > 0:
-        return cores, processes
-    return None
+    cores, processes = _number("cores", worker.get("cores")), _number("processes", worker.get("processes"))
+    return (cores, processes) if cores is not None and processes is not None else None
+
+
+def _number(name: str, value: Any) -> int | None:
+    key = schema.key("worker", name)
+    return value if schema.kind_matches(key.kind, value) and not schema.out_of_range(key, value) else None
 
 
 @rule("SGE401", Severity.ERROR, "values")
@@ -32,11 +39,12 @@ def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
     layout = _layout(ctx)
     if layout and layout[1] <= layout[0] and layout[0] % layout[1]:
         cores, processes = layout
-        divisors = [d for d in range(1, cores + 1) if cores % d == 0]
+        below = max(d for d in divisors(cores) if d < processes)
+        above = min(d for d in divisors(cores) if d > processes)
         yield Finding(
             ("worker", "processes"),
             f"{processes} processes do not divide {cores} cores: each would get {cores / processes:.2f} threads",
-            f"Use processes = one of {', '.join(map(str, divisors))}.",
+            f"Use processes = {below} or {above}, the divisors of {cores} nearest {processes}.",
         )
 
 

@@ -143,3 +143,16 @@ def test_numbers_outside_their_range_are_sge005(
     (finding,) = [d for d in result.diagnostics if d.code == "SGE005"]
     assert message in finding.message and finding.hint == hint and finding.location.line == 2 + worker.count("\n")
     assert result.plan is None
+
+
+def test_sge401_hint_names_the_nearest_divisors(compiled: Callable[..., Result]) -> None:
+    result = compiled('[worker]\ncores = 720720\nprocesses = 7000\nmemory = "4GB"\n')
+    (finding,) = [d for d in result.diagnostics if d.code == "SGE401"]
+    assert finding.hint == "Use processes = 6930 or 7280, the divisors of 720720 nearest 7000."
+
+
+def test_slot_rules_leave_numbers_out_of_range_to_sge005(compiled: Callable[..., Result]) -> None:
+    """TOML's largest integer as cores (no processes, or processes that do not divide it) is one SGE005."""
+    for worker in ("cores = 9223372036854775807", "cores = 9223372036854775807\nprocesses = 3"):
+        result = compiled(f'[worker]\n{worker}\nmemory = "4GB"\n')
+        assert [d.code for d in result.diagnostics if d.severity is Severity.ERROR] == ["SGE005"]
