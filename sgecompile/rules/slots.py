@@ -136,3 +136,22 @@ def threads_without_pe(plan: Plan) -> Iterator[Finding]:
             f"the job runs {profile.slots} cores of work but reserves 1 slot: no parallel environment is set",
             'Set site.pe to your cluster\'s pe (`qconf -spl` lists them), e.g. pe = "threaded".',
         )
+
+
+@rule("SGE407", Severity.ERROR, "plan")
+def more_slots_than_sge_has(plan: Plan) -> Iterator[Finding]:
+    """More pe slots than any SGE parallel environment can have.
+
+    Why: a parallel environment has at most 9999999 slots (sge_pe(5)), so the
+    job waits in the queue for ever and its workers never start.
+    Example: `site.pe = "threaded"`, `cores = 5000`, `task_cores = 5000` (25000000 slots).
+    Use instead: fewer cores per job and more jobs (`worker.jobs`).
+    """
+    worker = plan.profile.worker
+    if plan.profile.slots > schema.SGE_MAX_SLOTS and any(d.option == "-pe" for d in plan.directives):
+        yield Finding(
+            ("worker", "task_cores") if worker.task_cores > 1 else ("worker", "cores"),
+            f"cores x task_cores = {worker.cores} x {worker.task_cores} = {plan.profile.slots} slots,"
+            f" more than SGE's limit of {schema.SGE_MAX_SLOTS} for a parallel environment",
+            "Ask for fewer cores per job and more jobs (worker.jobs).",
+        )

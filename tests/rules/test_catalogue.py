@@ -57,6 +57,11 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE404": (W + '[job]\ndirectives = ["-pe threaded"]\n', 5, W + '[site]\npe = "threaded"\n'),
     "SGE405": (W + "[job]\nresources = { slots = 2 }\n", 5, W + '[site]\npe = "smp"\n'),
     "SGE406": (W, 2, W + '[site]\npe = "smp"\n'),
+    "SGE407": (
+        '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 5000\nmemory = "4GB"\n',
+        5,
+        '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 1999\nmemory = "4GB"\n',
+    ),
     "SGE501": (W + '[job]\ndirectives = ["-cwd"]\n', 5, W + "[job]\ndirectives = []\n"),
     "SGE502": (W + '[job]\nqueue = "a.q"\ndirectives = ["-q b.q"]\n', 6, W + '[job]\nqueue = "a.q"\n'),
     "SGE503": (
