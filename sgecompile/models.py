@@ -160,11 +160,7 @@ class _Typer:
         if value is None:
             self.untyped |= key.required
             return None
-        if (
-            not schema.kind_matches(key.kind, value)
-            or (key.choices and value not in key.choices)
-            or (key.kind == "int" and schema.out_of_range(key, value))
-        ):
+        if not schema.accepts(key, value):
             self.untyped = True
             return key.default
         return tuple(value) if isinstance(value, list) else value

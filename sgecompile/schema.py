@@ -168,6 +168,15 @@ def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
     return None
 
 
+def accepts(k: Key, value: Any) -> bool:
+    """Whether ``value`` can be the key's value: of its kind, one of its choices, within its range."""
+    return (
+        kind_matches(k.kind, value)
+        and (not k.choices or value in k.choices)
+        and not (k.kind == "int" and out_of_range(k, value))
+    )
+
+
 def kind_matches(kind: str, value: Any) -> bool:
     """Whether a TOML value has the Python type a key of this kind needs."""
     if kind == "bool":

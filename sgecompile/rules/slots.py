@@ -23,8 +23,7 @@ def _layout(ctx: Context) -> tuple[int, int] | None:
 
 
 def _number(name: str, value: Any) -> int | None:
-    key = schema.key("worker", name)
-    return value if schema.kind_matches(key.kind, value) and not schema.out_of_range(key, value) else None
+    return value if schema.accepts(schema.key("worker", name), value) else None
 
 
 @rule("SGE401", Severity.ERROR, "values")
