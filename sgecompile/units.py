@@ -11,7 +11,6 @@ the trap instead of saying "invalid".
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal
 from typing import Literal
@@ -21,6 +20,9 @@ import attrs
 KIB = 1024
 MIB = 1024**2
 GIB = 1024**3
+# Amounts are bounded by a yottabyte: larger ones are typos, and every smaller
+# one reads back from its SGE text (at most 24 digits, like qsub's own limits here).
+MAX_MEMORY = 10**24
 
 System = Literal["dask", "sge"]
 
@@ -79,7 +81,7 @@ def parse_dask_memory(text: str | int) -> Memory:
     if isinstance(text, int):
         if text <= 0:
             raise UnitError("not-positive", str(text), f"{text} bytes is not a usable amount")
-        return Memory(text, "dask", str(text))
+        return _bounded(Memory(text, "dask", str(text)))
     match = _DASK_RE.match(text)
     if not match:
         raise UnitError("not-a-number", text, f"{text!r} is not an amount of memory")
@@ -89,7 +91,13 @@ def parse_dask_memory(text: str | int) -> Memory:
     amount = int(Decimal(match["number"]) * _DASK_FACTORS[unit])
     if amount <= 0:
         raise UnitError("not-positive", text, f"{text!r} is no memory at all")
-    return Memory(amount, "dask", text)
+    return _bounded(Memory(amount, "dask", text))
+
+
+def _bounded(memory: Memory) -> Memory:
+    if memory.bytes >= MAX_MEMORY:
+        raise UnitError("too-large", memory.text, f"{memory.text!r} is a yottabyte (10^24 bytes) or more")
+    return memory
 
 
 def parse_sge_memory(text: str | int) -> Memory:
@@ -126,7 +134,7 @@ def has_octal_trap(text: str) -> bool:
 
 def format_sge_memory(amount: int) -> str:
     """Round up to whole MiB and write it in SGE's binary units: ``G`` when exact, else ``M``."""
-    mib = max(1, math.ceil(amount / MIB))
+    mib = max(1, -(-amount // MIB))  # whole numbers: a float division would round amounts above 2^73
     if mib % KIB == 0:
         return f"{mib // KIB}G"
     return f"{mib}M"

@@ -22,9 +22,14 @@ from sgecompile.rendering import render
 EXAMPLES = int(os.environ.get("SGECOMPILE_FUZZ_EXAMPLES", "300"))
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
-memoryish = st.from_regex(r"0?[0-9]{1,4}(\.[0-9])? ?([kKmMgGtT]i?[bB]?)?", fullmatch=True)
+memoryish = st.from_regex(
+    r"((0x)?[0-9]{1,4}(\.[0-9])?|[0-9]{20,26}(e[0-9]{1,2})?) ?([kKmMgGtTpP]i?[bB]?)?", fullmatch=True
+)
 timeish = st.from_regex(r"-?[0-9]{1,3}(:[0-9]{1,3}){0,3}|[0-9]{1,3}[dhms]", fullmatch=True)
-scalars = st.one_of(st.integers(-(2**64), 2**64), st.booleans(), texts, memoryish, timeish, st.floats(allow_nan=False))
+words = st.sampled_from(["h_vmem", "mem_free", "smp", "all.q", "slot", "job"])  # values sites really use
+scalars = st.one_of(
+    st.integers(-(2**64), 2**64), st.booleans(), texts, words, memoryish, timeish, st.floats(allow_nan=False)
+)
 directive = st.one_of(
     st.sampled_from(
         [
@@ -142,6 +147,27 @@ def test_random_bytes_never_crash(raw: bytes, tmp_path: Path) -> None:
     """Arbitrary bytes as a profile file: diagnostics, never an exception, and check exits 0, 1 or 2."""
     path = tmp_path / "p.toml"
     path.write_bytes(raw)
+    _invariants(path, None)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    memory=st.one_of(memoryish, st.integers(-(2**63), 2**63 - 1)),
+    request=st.tuples(st.sampled_from(["h_vmem", "mem_free"]), memoryish),
+    per=st.sampled_from(["slot", "job"]),
+    cores=st.integers(1, 64),
+)
+def test_memory_amounts_never_crash(
+    memory: str | int, request: tuple[str, str], per: str, cores: int, tmp_path: Path
+) -> None:
+    """Any worker.memory and SGE request on a site that derives its request: both unit systems, to the script."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        f'[site]\npe = "smp"\nmemory_resource = "h_vmem"\nmemory_per = "{per}"\n'
+        f"[worker]\ncores = {cores}\nmemory = {_value(memory)}\n"
+        f"[job]\nresources = {{ {request[0]} = {_value(request[1])} }}\n",
+        encoding="utf-8",
+    )
     _invariants(path, None)
 
 

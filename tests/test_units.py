@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sgecompile.units import (
     GIB,
+    MAX_MEMORY,
     MIB,
     UnitError,
     format_dask_memory,
@@ -116,6 +117,17 @@ def test_sge_memory_rejections_say_why(text: str, problem: str) -> None:
     assert info.value.problem == problem
 
 
+@pytest.mark.parametrize(
+    "text", ["1e24", "1e30GiB", "1000000000000000000000000", 10**24, "1000000000000000000000000TB"]
+)
+def test_a_yottabyte_or_more_is_too_large(text: str | int) -> None:
+    """Amounts from 10^24 bytes on are typos, reported as such rather than carried into the script."""
+    with pytest.raises(UnitError) as info:
+        parse_dask_memory(text)
+    assert info.value.problem == "too-large"
+    assert parse_dask_memory(MAX_MEMORY - 1).bytes == MAX_MEMORY - 1
+
+
 def test_format_sge_memory_matches_the_issue_example() -> None:
     """64 GB over 10 slots, rounded up to whole MiB, is 6104M; whole GiB are written as G."""
     assert format_sge_memory(64 * 10**9 // 10) == "6104M"
@@ -124,7 +136,7 @@ def test_format_sge_memory_matches_the_issue_example() -> None:
     assert format_sge_memory(1) == "1M"
 
 
-@given(st.integers(min_value=1, max_value=2**50))
+@given(st.integers(min_value=1, max_value=MAX_MEMORY - 1))
 def test_sge_memory_round_trip_never_loses_bytes(amount: int) -> None:
     """Formatting for SGE rounds up by less than one MiB and reads back in SGE's units, never with a B."""
     text = format_sge_memory(amount)
@@ -133,7 +145,7 @@ def test_sge_memory_round_trip_never_loses_bytes(amount: int) -> None:
     assert amount <= back < amount + MIB
 
 
-@given(st.integers(min_value=1, max_value=2**50))
+@given(st.integers(min_value=1, max_value=MAX_MEMORY - 1))
 def test_dask_memory_round_trip_is_exact(amount: int) -> None:
     """Writing bytes in dask's units and reading them back gives the same bytes."""
     assert parse_dask_memory(format_dask_memory(amount)).bytes == amount

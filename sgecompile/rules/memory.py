@@ -9,11 +9,9 @@ from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
 from ..units import (
     GIB,
-    MIB,
     UnitError,
     describe_bytes,
     format_sge_memory,
-    parse_dask_memory,
     parse_sge_memory,
 )
 from . import Context, Finding, rule
@@ -31,24 +29,28 @@ def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     """
     for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
         text = failure.error.text.strip()
-        amount = parse_dask_memory(text).bytes
-        number = re.match(r"\d+", text)
-        readings = []
-        if number:
-            n = int(number.group())
-            as_binary = n * {"k": 1024, "m": MIB, "g": GIB}[text[len(number.group())].lower()]
-            readings.append(f"`{n}{text[len(number.group())].upper()}` = {describe_bytes(as_binary)}")
-        if amount >= GIB:
-            near = round(amount / GIB)
-            readings.append(f"`{near}G` ≈ {describe_bytes(near * GIB)}")
-        exact = [f"`{text[: len(number.group()) + 1].lower()}`"] if number else []
-        exact.append(f"`{format_sge_memory(amount)}`")
-        readings.append(f"exactly {describe_bytes(amount).split(' (')[0]}: {' or '.join(exact)}")
         yield Finding(
-            failure.key,
-            f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`",
-            "Write one of: " + "; ".join(readings) + ".",
+            failure.key, f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`", _readings(text)
         )
+
+
+_SGE_MEMORY = 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".'
+
+
+def _readings(text: str) -> str:
+    """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest G, the exact amount."""
+    plain = re.fullmatch(r"([1-9][0-9]*)([kmgKMG])[bB]", text)
+    if not plain:  # zero, or hex or octal digits (SGE102): no decimal reading to offer
+        return _SGE_MEMORY
+    digits, prefix = plain.groups()
+    n, power = int(digits), "kmg".index(prefix.lower()) + 1
+    amount = n * 1000**power
+    readings = [f"`{n}{prefix.upper()}` = {describe_bytes(n * 1024**power)}"]
+    if amount >= GIB:
+        near = round(amount / GIB)
+        readings.append(f"`{near}G` ≈ {describe_bytes(near * GIB)}")
+    readings.append(f"exactly {describe_bytes(amount)}: `{n}{prefix.lower()}` or `{format_sge_memory(amount)}`")
+    return "Write one of: " + "; ".join(readings) + "."
 
 
 @rule("SGE102", Severity.ERROR, "values")
@@ -86,7 +88,7 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             failure.key,
             str(failure.error),
-            'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".',
+            _SGE_MEMORY,
         )
 
 
@@ -98,7 +100,7 @@ def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     Example: `memory = "sixty-four"`.
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
-    for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="memory"):
+    for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", "too-large", kind="memory"):
         yield Finding(failure.key, f"worker.memory: {failure.error}", 'Write it in dask units, e.g. "64GB" or "64GiB".')
 
 

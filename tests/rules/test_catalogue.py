@@ -161,3 +161,29 @@ def test_slot_rules_leave_numbers_out_of_range_to_sge005(compiled: Callable[...,
     for worker in ("cores = 9223372036854775807", "cores = 9223372036854775807\nprocesses = 3"):
         result = compiled(f'[worker]\n{worker}\nmemory = "4GB"\n')
         assert [d.code for d in result.diagnostics if d.severity is Severity.ERROR] == ["SGE005"]
+
+
+@pytest.mark.parametrize("memory", ['"1e30GiB"', '"999999999999999999999999TB"', "1_000_000_000_000_000_000_000_000"])
+def test_a_yottabyte_of_worker_memory_is_sge104(memory: str, compiled: Callable[..., Result]) -> None:
+    """Beyond 10^24 bytes an amount is a typo; the SGE request derived from it is never written."""
+    result = compiled(f'[site]\nmemory_resource = "h_vmem"\npe = "smp"\n[worker]\ncores = 2\nmemory = {memory}\n')
+    (finding,) = [d for d in result.diagnostics if d.code == "SGE104"]
+    assert "10^24 bytes" in finding.message and finding.location.line == 6
+    assert result.plan is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "hint"),
+    [
+        ("64GB", "Write one of: `64G` = 68.7 GB; `60G` ≈ 64.4 GB; exactly 64 GB: `64g` or `61036M`."),
+        ("512mb", "Write one of: `512M` = 536.9 MB; exactly 512 MB: `512m` or `489M`."),
+        ("0GB", "SGE memory is a whole number"),
+        ("0x10GB", 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".'),
+        ("999999999999999999999999GB", "exactly 1000000000000000000000 TB: `999999999999999999999999g`"),
+    ],
+)
+def test_sge101_hint_reads_the_amount_both_ways(amount: str, hint: str, compiled: Callable[..., Result]) -> None:
+    """Decimal digits get the binary and the exact readings; hex digits (no decimal reading) the general rule."""
+    result = compiled(W + f'[job]\nresources = {{ h_vmem = "{amount}" }}\n')
+    (finding,) = [d for d in result.diagnostics if d.code == "SGE101"]
+    assert finding.hint and hint in finding.hint
