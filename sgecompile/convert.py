@@ -10,7 +10,9 @@ has no place for are reported, never dropped silently.
 from __future__ import annotations
 
 import ast
+import datetime
 import json
+import math
 import shlex
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,9 @@ def from_keywords(kwargs: dict[str, Any]) -> Imported:
         if name not in KEYWORDS and name not in HANDLED:
             notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
             continue
+        if not _has_toml_form(value):
+            notes.append(f"{raw} = {value!r}: TOML has no null, bytes, set or complex number to hold it; left out")
+            continue
         if name == "resource_spec":
             tables["job"]["resources"] = _resources(str(value), notes)
         elif name == "shebang":
@@ -81,6 +86,15 @@ def from_keywords(kwargs: dict[str, Any]) -> Imported:
     _skip_by_option(tables, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
+
+
+def _has_toml_form(value: Any) -> bool:
+    """Whether a YAML or Python literal can be written in TOML as it is, so that importing changes nothing."""
+    if isinstance(value, list | tuple):
+        return all(map(_has_toml_form, value))
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _has_toml_form(v) for k, v in value.items())
+    return isinstance(value, bool | int | float | str | datetime.date | datetime.time)
 
 
 def _resources(spec: str, notes: list[str]) -> dict[str, str]:
@@ -227,17 +241,20 @@ def toml_text(imported: Imported, source: str) -> str:
 
 
 def _toml(value: Any) -> str:
+    """A value of :func:`_has_toml_form` in TOML syntax."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else {"inf": "inf", "-inf": "-inf"}.get(repr(value), "nan")
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML escapes DEL, JSON does not
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + " }"
-    return json.dumps(str(value))
+        return "{ " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    return str(value.isoformat())  # dates and times, which TOML has too
 
 
 def yaml_text(kwargs: dict[str, Any]) -> str:

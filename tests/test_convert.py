@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -112,3 +114,39 @@ def test_import_export_import_is_stable(kwargs: dict[str, Any], tmp_path: Path) 
     assert second.plan is not None, second.diagnostics
     assert render(second.plan) == render(first.plan)
     assert to_keywords(second.plan) == exported
+
+
+toml_values = st.recursive(
+    st.one_of(
+        st.booleans(),
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=False),
+        st.text(st.characters(exclude_categories=("Cs",))),
+        st.dates(),
+    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+PLAIN_KEYWORDS = {"queue": ("job", "queue"), "project": ("job", "project"), "cores": ("worker", "cores")}
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(value=toml_values, keyword=st.sampled_from(sorted(PLAIN_KEYWORDS)))
+def test_imported_values_reach_the_profile_unchanged(value: Any, keyword: str) -> None:
+    """Whatever YAML or Python gave (floats, inf, dates, nested tables, any text), the profile holds that value."""
+    section, key = PLAIN_KEYWORDS[keyword]
+    written = tomli.loads(toml_text(from_keywords({keyword: value}), "test"))
+    assert written[section][key] == value
+
+
+def test_nan_is_imported_as_toml_nan() -> None:
+    written = tomli.loads(toml_text(from_keywords({"cores": float("nan")}), "test"))
+    assert math.isnan(written["worker"]["cores"])
+
+
+@pytest.mark.parametrize("value", [None, ["-cwd", None], {"a": None}, b"1GB", {1, 2}, 1j, {1: "a"}])
+def test_values_toml_cannot_hold_are_left_out_with_a_note(value: Any) -> None:
+    """No null, bytes, sets, complex numbers or non-text keys in TOML: left out with a note (None: dask's default)."""
+    imported = from_keywords({"job_extra_directives": value, "cores": 2})
+    assert imported.tables == {"worker": {"cores": 2}}
+    assert (value is None) == (not imported.notes)

@@ -171,6 +171,41 @@ def test_memory_amounts_never_crash(
     _invariants(path, None)
 
 
+VALID = {
+    "site": {"pe": "threaded", "memory_resource": "h_vmem", "memory_per": "slot"},
+    "job": {"queue": "all.q", "walltime": "1:00:00", "export_env": True, "directives": ["-m ea"]},
+    "worker": {"cores": 4, "processes": 2, "memory": "8GiB", "task_cores": 2},
+}
+
+
+def test_the_profile_keys_are_changed_on_compiles_cleanly(tmp_path: Path) -> None:
+    """Else the test below would stop at its diagnostics and never reach the plan."""
+    path = tmp_path / "p.toml"
+    path.write_text(to_toml(VALID), encoding="utf-8")
+    result = compile_file(path)
+    assert result.ok and not result.diagnostics, result.diagnostics
+
+
+@st.composite
+def one_key_changed(draw: st.DrawFn) -> dict[str, Any]:
+    """A profile that compiles, with one to three keys set to random values: reaches the rules that need a plan."""
+    doc = {section: dict(table) for section, table in VALID.items()}
+    for _ in range(draw(st.integers(1, 3))):
+        section = draw(st.sampled_from(sorted(schema.SECTIONS)))
+        key = draw(st.sampled_from([k.name for k in schema.SECTIONS[section]]))
+        doc[section][key] = draw(values)
+    return doc
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=one_key_changed())
+def test_a_valid_profile_with_keys_changed_never_crashes(doc: dict[str, Any], tmp_path: Path) -> None:
+    """Random values one key at a time, where random profiles seldom get: past typing, into the plan and script."""
+    path = tmp_path / "p.toml"
+    path.write_text(to_toml(doc), encoding="utf-8")
+    _invariants(path, None)
+
+
 @st.composite
 def extends_chains(draw: st.DrawFn) -> dict[str, str]:
     """A few files whose `extends` point at each other, at missing files, or nowhere: cycles included."""
