@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -37,6 +38,23 @@ def _render(p: argparse.ArgumentParser) -> None:
     p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
 
 
+def _count(text: str) -> int:
+    """A number of jobs or tasks: qsub would refuse `-t 1-0` or `-tc -3` much later, and less clearly."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"wants a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"wants a number of seconds above 0, not {text!r}")
+    return seconds
+
+
 def _check(p: argparse.ArgumentParser) -> None:
     p.add_argument("profiles", nargs="+", metavar="PROFILE", help="files, directories or globs")
     group = p.add_mutually_exclusive_group()
@@ -50,18 +68,18 @@ def _check(p: argparse.ArgumentParser) -> None:
 def _up(p: argparse.ArgumentParser) -> None:
     _profile(p)
     size = p.add_mutually_exclusive_group()
-    size.add_argument("--jobs", type=int, metavar="N", help="jobs to start (default: worker.jobs)")
+    size.add_argument("--jobs", type=_count, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
     p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
-    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="how long to wait for workers")
+    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
 
 
 def _emit(p: argparse.ArgumentParser) -> None:
     _profile(p)
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the scripts into")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker jobs (default: worker.jobs)")
+    p.add_argument("--jobs", type=_count, metavar="N", help="worker jobs (default: worker.jobs)")
     p.add_argument("--tasks", metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)")
-    p.add_argument("--concurrent", type=int, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
+    p.add_argument("--concurrent", type=_count, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:

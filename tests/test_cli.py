@@ -52,6 +52,29 @@ def test_usage_errors_exit_2_without_traceback(cli: Cli, tmp_path: Path) -> None
     assert code == 1 and "SGE003" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["emit", "--jobs", "0"], "argument --jobs: wants a whole number of at least 1, not '0'"),
+        (["emit", "--jobs=-1"], "argument --jobs: wants a whole number of at least 1, not '-1'"),
+        (["emit", "--jobs", "2.5"], "argument --jobs: wants a whole number of at least 1, not '2.5'"),
+        (["emit", "--concurrent", "0"], "argument --concurrent: wants a whole number of at least 1, not '0'"),
+        (["up", "--jobs", "0"], "argument --jobs: wants a whole number of at least 1, not '0'"),
+        (["up", "--timeout", "nan"], "argument --timeout: wants a number of seconds above 0, not 'nan'"),
+        (["up", "--timeout=-5"], "argument --timeout: wants a number of seconds above 0, not '-5'"),
+    ],
+)
+def test_counts_and_seconds_on_the_command_line_are_checked(
+    arguments: list[str], message: str, tmp_path: Path, cli: Cli
+) -> None:
+    """`-t 1-0`, `-tc 0` or a timeout that never ends are refused before anything is written or submitted."""
+    out = tmp_path / "out"
+    command, *options = arguments
+    where = ["--out", str(out)] if command == "emit" else []
+    code, _, err = cli(command, PROFILES / "perun.toml", *where, *options)
+    assert code == 2 and message in err and not out.exists()
+
+
 def test_check_exit_codes_and_strict(cli: Cli, write: Callable[..., Path]) -> None:
     """0 when clean, 0 with warnings, 1 with warnings under --strict, 1 with errors."""
     assert cli("check", write(GOOD, "good.toml"))[0] == 0
