@@ -16,6 +16,8 @@ def run(args: argparse.Namespace) -> int:
     if plan is None:
         return 1
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; name a folder to write the scripts into")
     if args.tasks:
         try:
             commands = read_commands(Path(args.tasks))
