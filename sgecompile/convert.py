@@ -236,11 +236,11 @@ def toml_text(imported: Imported, source: str) -> str:
     lines += [f"# Note: {note}" for note in imported.notes]
     for section in ("site", "job", "worker"):
         if imported.tables.get(section):
-            lines += ["", f"[{section}]"] + [f"{k} = {_toml(v)}" for k, v in imported.tables[section].items()]
+            lines += ["", f"[{section}]"] + [f"{k} = {toml_value(v)}" for k, v in imported.tables[section].items()]
     return "\n".join(lines) + "\n"
 
 
-def _toml(value: Any) -> str:
+def toml_value(value: Any) -> str:
     """A value of :func:`_has_toml_form` in TOML syntax."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -251,9 +251,9 @@ def _toml(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML escapes DEL, JSON does not
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{toml_value(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
     return str(value.isoformat())  # dates and times, which TOML has too
 
 

@@ -52,3 +52,13 @@ def test_config_shows_every_key_and_its_origin(cli, monkeypatch: pytest.MonkeyPa
 def test_config_of_a_broken_file(cli, write) -> None:
     code, out, err = cli("config", str(write("[job\n")))
     assert code == 1 and "SGE002" in err and out == ""
+
+
+def test_config_shows_values_as_toml_dates_and_tables_included(cli, write) -> None:
+    """Values appear as they are written in TOML: a date is no JSON value, and must not end in an error."""
+    profile = write('[job]\nname = 1979-05-27\nresources = { arch = "x" }\n[worker]\ncores = 1.5\n')
+    code, out, _ = cli("config", str(profile))
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert code == 0
+    assert " 1979-05-27 " in rows["job.name"] and '{ "arch" = "x" }' in rows["job.resources"]
+    assert " 1.5 " in rows["worker.cores"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .. import schema
+from ..convert import toml_value
 from ..loader import load, site_base
 from ..reporters import text
 
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
             value = loaded.values[section].get(key.name, key.default)
             origin = loaded.origins.get((section, key.name))
             where = f"{origin.location} ({origin.layer})" if origin else "default"
-            rows.append((f"{section}.{key.name}", "(none)" if value is None else json.dumps(value), where))
+            rows.append((f"{section}.{key.name}", "(none)" if value is None else toml_value(value), where))
     width = [max(len(r[i]) for r in rows) for i in (0, 1)]
     sys.stdout.write("".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {w}\n" for k, v, w in rows))
     sys.stdout.write(f'\n`extends = "@site"` reads {site_base()}\n')

@@ -205,3 +205,26 @@ def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
                     "Write it without spaces; SGE has no quoting in `#$` lines.",
                 )
                 break
+
+
+@rule("SGE511", Severity.ERROR, "plan")
+def resource_not_one_request(plan: Plan) -> Iterator[Finding]:
+    """A `-l` request with a comma in it, or with an empty name or value.
+
+    Why: SGE splits `-l` at commas, so a comma in a `job.resources` name or
+    value adds requests that nothing has checked (`h_vmem=64GB` among them);
+    qsub refuses an empty name or value.
+    Example: `resources = { arch = "lx-amd64,h_vmem=64GB" }`, or `resources = { mem_free = "" }`.
+    Use instead: one key for each request: `resources = { arch = "lx-amd64", h_vmem = "64G" }`.
+    """
+    for d in plan.directives:
+        if d.option != "-l":
+            continue
+        name, equals, value = d.args[0].partition("=")
+        if "," in d.args[0]:
+            problem = "has a comma, and SGE reads each part as a request of its own"
+        elif not name.strip() or (equals and not value.strip()):
+            problem = "has no resource name" if not name.strip() else "has no value"
+        else:
+            continue
+        yield Finding(d.origin, f"`-l {d.args[0]}` {problem}", "Give each request its own key in job.resources.")

@@ -103,6 +103,63 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
                     break
 
 
+@rule("SGE603", Severity.ERROR, "plan")
+def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
+    """A `job.prologue` line that qsub reads as a `#$` option, or a NUL byte in the prologue.
+
+    Why: qsub reads every script line whose first two characters are `#$` as
+    options, wherever it is, so such a line adds requests that nothing has
+    checked (`h_vmem=64GB`, a second `-q`). A NUL byte cuts the line short for bash.
+    Example: `prologue = ["#$ -q other.q"]`.
+    Use instead: the key for it (`queue = "other.q"`) or `job.directives`, where it is checked.
+    """
+    for i, text in enumerate(plan.profile.job.prologue):
+        lines = text.split("\n")  # SGE and bash end a line at \n only
+        directive = next((line for line in lines if line.startswith("#$")), None)
+        if directive is not None:
+            yield Finding(
+                ("job", "prologue", i),
+                f"prologue line {directive!r} is read by qsub as options, which no rule checks",
+                "Set it with its key or in job.directives; or indent it if it is meant as a comment.",
+            )
+        if "\x00" in text:
+            yield Finding(("job", "prologue", i), "the prologue line contains a NUL byte", "Remove it.")
+
+
+_SHELL_KEYWORDS = frozenset(
+    "! [[ ]] { } case coproc do done elif else esac fi for function if in select then time until while".split()
+)
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+
+@rule("SGE604", Severity.ERROR, "plan")
+def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
+    """A `worker.python` that bash does not run as a program.
+
+    Why: it is the first word of the worker's command line. There bash reads
+    `if` or `time` as its own keywords, `NAME=value` as a variable assignment
+    and `%1` as a job, quoted or not, so the script fails or runs something else.
+    Example: `python = "PYTHONPATH=/opt/lib"`, or `python = "time"`.
+    Use instead: the path of the Python to run, e.g. `python = "/opt/conda/envs/dask/bin/python"`.
+    """
+    python = plan.profile.worker.python
+    why = (
+        "bash reads it as its own keyword"
+        if python in _SHELL_KEYWORDS
+        else "bash reads it as a variable assignment"
+        if _ASSIGNMENT.match(python)
+        else "bash reads a leading % as a job"
+        if python.startswith("%")
+        else None
+    )
+    if why:
+        yield Finding(
+            ("worker", "python"),
+            f"worker.python {python!r} is not a program: {why}",
+            'Give the path of the Python to run, e.g. python = "/usr/bin/python3".',
+        )
+
+
 @rule("SGE701", Severity.WARNING, "plan")
 def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
     """A prologue while `-S` is skipped.

@@ -80,6 +80,13 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE508": (W + '[job]\nname = "run#2"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE509": (W + '[job]\nskip = ["-J"]\n', 5, W + '[job]\nskip = ["-j"]\n'),
     "SGE510": (W + '[job]\nqueue = "all q"\n', 5, W + '[job]\nqueue = "all.q"\n'),
+    "SGE511": (
+        W + '[job]\nresources = { arch = "lx-amd64,h_vmem=64GB" }\n',
+        5,
+        W + '[job]\nresources = { arch = "lx-amd64", h_vmem = "64G" }\n',
+    ),
+    "SGE603": (W + '[job]\nprologue = ["#$ -q other.q"]\n', 5, W + '[job]\nqueue = "other.q"\n'),
+    "SGE604": (W + 'python = "PYTHONPATH=/opt/lib"\n', 4, W + 'python = "/usr/bin/python3"\n'),
     "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE602": (W + '[job]\nqueue = "all.q\\n#$ -l h_vmem=1T"\n', 5, W + '[job]\nqueue = "all.q"\n'),
     "SGE701": (
@@ -187,3 +194,43 @@ def test_sge101_hint_reads_the_amount_both_ways(amount: str, hint: str, compiled
     result = compiled(W + f'[job]\nresources = {{ h_vmem = "{amount}" }}\n')
     (finding,) = [d for d in result.diagnostics if d.code == "SGE101"]
     assert finding.hint and hint in finding.hint
+
+
+@pytest.mark.parametrize(
+    "resources",
+    ['{ "a,b" = "1" }', '{ "" = "4G" }', '{ arch = "" }', '{ arch = " " }'],
+)
+def test_sge511_every_l_request_is_one_name_and_value(resources: str, compiled: Callable[..., Result]) -> None:
+    result = compiled(W + f"[job]\nresources = {resources}\n")
+    assert "SGE511" in _codes(result) and result.plan is not None and not result.ok
+
+
+@pytest.mark.parametrize("directives", ['["-l =4G"]', '["-l a=1,,b=2"]'])
+def test_sge511_reads_l_in_directives_too(directives: str, compiled: Callable[..., Result]) -> None:
+    """`-l a=1,b=2` in job.directives is split into requests and each checked; an empty name is SGE511."""
+    codes = _codes(compiled(W + f"[job]\ndirectives = {directives}\n"))
+    assert ("SGE511" in codes) == ("=4G" in directives)
+
+
+@pytest.mark.parametrize(
+    ("prologue", "found"),
+    [
+        ('["#$ -l h_vmem=64GB"]', True),
+        ('["module load x\\n#$ -q other.q"]', True),
+        ('["echo a\\u0000b"]', True),
+        ('["  #$ indented: a comment to qsub"]', False),
+        ('["# a comment", "echo \\"#$\\""]', False),
+    ],
+)
+def test_sge603_prologue_lines_qsub_reads_as_options(
+    prologue: str, found: bool, compiled: Callable[..., Result]
+) -> None:
+    assert ("SGE603" in _codes(compiled(W + f"[job]\nprologue = {prologue}\n"))) == found
+
+
+@pytest.mark.parametrize(
+    ("python", "found"),
+    [("if", True), ("time", True), ("A=b", True), ("%1", True), ("python3", False), ("/opt/py/bin/python", False)],
+)
+def test_sge604_python_bash_would_not_run(python: str, found: bool, compiled: Callable[..., Result]) -> None:
+    assert ("SGE604" in _codes(compiled(W + f'python = "{python}"\n'))) == found
