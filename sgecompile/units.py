@@ -48,9 +48,10 @@ SGE_FACTORS: dict[str, int] = {
 _DASK_RE = re.compile(r"^\s*(?P<number>[0-9]{0,24}\.?[0-9]{1,24}(?:[eE][+-]?[0-9]{1,2})?)\s*(?P<unit>[A-Za-z]*)\s*$")
 _SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]{1,20}|[0-9]{1,24})(?P<unit>[A-Za-z]*)$")
 _DURATION_RE = re.compile(
-    r"^(?:(?P<d>[0-9]{1,9})d)?(?:(?P<h>[0-9]{1,9})h)?(?:(?P<m>[0-9]{1,9})m)?(?:(?P<s>[0-9]{1,9})s)?$"
+    r"^(?:(?P<d>[0-9]{1,30})d)?(?:(?P<h>[0-9]{1,30})h)?(?:(?P<m>[0-9]{1,30})m)?(?:(?P<s>[0-9]{1,30})s)?$"
 )
-_FIELD_RE = re.compile(r"\s*[0-9]{1,12}\s*")
+_FIELD_RE = re.compile(r"\s*[0-9]{1,30}\s*")
+MAX_WALLTIME = 100 * 365 * 86400  # seconds; a longer walltime is a typo
 
 
 @attrs.frozen
@@ -81,7 +82,7 @@ def parse_dask_memory(text: str | int) -> Memory:
     if isinstance(text, int):
         if text <= 0:
             raise UnitError("not-positive", str(text), f"{text} bytes is not a usable amount")
-        return _bounded(Memory(text, "dask", str(text)))
+        return _bounded_memory(Memory(text, "dask", str(text)))
     match = _DASK_RE.match(text)
     if not match:
         raise UnitError("not-a-number", text, f"{text!r} is not an amount of memory")
@@ -91,10 +92,10 @@ def parse_dask_memory(text: str | int) -> Memory:
     amount = int(Decimal(match["number"]) * _DASK_FACTORS[unit])
     if amount <= 0:
         raise UnitError("not-positive", text, f"{text!r} is no memory at all")
-    return _bounded(Memory(amount, "dask", text))
+    return _bounded_memory(Memory(amount, "dask", text))
 
 
-def _bounded(memory: Memory) -> Memory:
+def _bounded_memory(memory: Memory) -> Memory:
     if memory.bytes >= MAX_MEMORY:
         raise UnitError("too-large", memory.text, f"{memory.text!r} is a yottabyte (10^24 bytes) or more")
     return memory
@@ -178,9 +179,7 @@ def parse_walltime(text: str | int) -> Walltime:
     if isinstance(text, bool):
         raise UnitError("not-a-time", str(text), "a walltime, not true/false")
     if isinstance(text, int):
-        if text <= 0:
-            raise UnitError("not-positive", str(text), f"{text} seconds is no time at all")
-        return Walltime(text, str(text))
+        return _bounded_walltime(text, str(text))
     stripped = text.strip()
     if not stripped:
         raise UnitError("empty", text, "the walltime is empty")
@@ -188,16 +187,13 @@ def parse_walltime(text: str | int) -> Walltime:
         raise UnitError("not-positive", text, f"{text!r} is negative")
     if ":" in stripped:
         return _parse_hms(text, stripped.split(":"))
-    if re.fullmatch(r"[0-9]{1,15}", stripped):
+    if re.fullmatch(r"[0-9]{1,30}", stripped):
         return parse_walltime(int(stripped))
     match = _DURATION_RE.match(stripped)
     if not match or not any(match.groupdict().values()):
         raise UnitError("not-a-time", text, f"{text!r} is not a walltime")
     parts = {k: int(v or 0) for k, v in match.groupdict().items()}
-    seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
-    if seconds <= 0:
-        raise UnitError("not-positive", text, f"{text!r} is no time at all")
-    return Walltime(seconds, text)
+    return _bounded_walltime(parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"], text)
 
 
 def _parse_hms(text: str, fields: list[str]) -> Walltime:
@@ -210,10 +206,15 @@ def _parse_hms(text: str, fields: list[str]) -> Walltime:
     if not all(_FIELD_RE.fullmatch(f) for f in fields):
         raise UnitError("not-a-time", text, f"{text!r} is not H:M:S with whole numbers")
     h, m, s = (int(f) for f in fields)
-    seconds = h * 3600 + m * 60 + s
+    return _bounded_walltime(h * 3600 + m * 60 + s, text, (h, m, s))
+
+
+def _bounded_walltime(seconds: int, text: str, fields: tuple[int, ...] = ()) -> Walltime:
     if seconds <= 0:
         raise UnitError("not-positive", text, f"{text!r} is no time at all")
-    return Walltime(seconds, text, (h, m, s))
+    if seconds > MAX_WALLTIME:
+        raise UnitError("too-long", text, f"{text!r} is more than 100 years")
+    return Walltime(seconds, text, fields)
 
 
 def parse_sge_time(text: str) -> Walltime:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sgecompile.units import (
     GIB,
     MAX_MEMORY,
+    MAX_WALLTIME,
     MIB,
     UnitError,
     format_dask_memory,
@@ -152,7 +153,7 @@ def test_dask_memory_round_trip_is_exact(amount: int) -> None:
 
 
 @given(
-    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=0, max_value=800_000),  # 91 years: below MAX_WALLTIME with any minutes and seconds
     st.integers(min_value=0, max_value=10**4),
     st.integers(min_value=0, max_value=10**4),
 )
@@ -185,3 +186,14 @@ def test_parsers_only_raise_unit_errors(value: str | int) -> None:
     for parse in (parse_walltime, parse_dask_memory, parse_sge_memory):
         with contextlib.suppress(UnitError):
             parse(value)
+
+
+@pytest.mark.parametrize(
+    "text", [MAX_WALLTIME + 1, "99999999999999999999999", "99999999999999999999999:00:00", "5d99999999999999h"]
+)
+def test_walltimes_over_a_hundred_years_are_too_long(text: str | int) -> None:
+    """Each way of writing a walltime has the same bound, and says so rather than "not H:M:S"."""
+    with pytest.raises(UnitError) as info:
+        parse_walltime(text)
+    assert info.value.problem == "too-long" and "more than 100 years" in str(info.value)
+    assert parse_walltime(MAX_WALLTIME).seconds == MAX_WALLTIME

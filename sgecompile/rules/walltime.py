@@ -36,7 +36,7 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
     Example: `walltime = "-1:00:00"`.
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
-    for failure in ctx.failed("empty", "not-positive", "not-a-time", kind="walltime"):
+    for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
         yield Finding(
             failure.key,
             f"walltime: {failure.error}",
