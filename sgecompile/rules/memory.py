@@ -176,3 +176,21 @@ def _matching(plan: Plan) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from job.resources and it is derived)."
+
+
+@rule("SGE303", Severity.ERROR, "plan")
+def no_memory_per_process(plan: Plan) -> Iterator[Finding]:
+    """`worker.memory` that gives each process less than one byte.
+
+    Why: each process's `--memory-limit` is `worker.memory` / processes, rounded
+    down, and dask reads a limit of 0 as no limit at all.
+    Example: `memory = "3B"` with `processes = 4`.
+    Use instead: at least one byte for each process; in practice gigabytes, e.g. `memory = "16GB"`.
+    """
+    worker = plan.profile.worker
+    if worker.memory_per_process == 0:
+        yield Finding(
+            ("worker", "memory"),
+            f"worker.memory {worker.memory.text!r} over {worker.processes} processes is 0 bytes each, which dask reads as no memory limit",
+            'Give each process its share of real memory, e.g. memory = "16GB".',
+        )

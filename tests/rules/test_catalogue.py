@@ -57,6 +57,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE404": (W + '[job]\ndirectives = ["-pe threaded"]\n', 5, W + '[site]\npe = "threaded"\n'),
     "SGE405": (W + "[job]\nresources = { slots = 2 }\n", 5, W + '[site]\npe = "smp"\n'),
     "SGE406": (W, 2, W + '[site]\npe = "smp"\n'),
+    "SGE303": ('[worker]\ncores = 4\nprocesses = 4\nmemory = "3B"\n', 4, W),
     "SGE407": (
         '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 5000\nmemory = "4GB"\n',
         5,
