@@ -177,3 +177,22 @@ def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
             "`-S` is skipped, so queues in posix_compliant mode run the prologue with their own shell (often /bin/csh)",
             f'Remove "-S" from job.skip; sgecompile then writes `-S {plan.profile.site.shell}`.',
         )
+
+
+@rule("SGE702", Severity.ERROR, "plan")
+def shell_not_a_path(plan: Plan) -> Iterator[Finding]:
+    """A `site.shell` that is not an absolute path.
+
+    Why: it is both the script's `#!` line and `-S`, and neither searches
+    `PATH`: `#!bash` does not run, and SGE looks for `bash` in the job's
+    working directory.
+    Example: `shell = "bash"`.
+    Use instead: the full path, e.g. `shell = "/bin/bash"`.
+    """
+    shell = plan.profile.site.shell
+    if not shell.startswith("/"):
+        yield Finding(
+            ("site", "shell"),
+            f"site.shell {shell!r} is not an absolute path, which `#!` and `-S` need",
+            f'Write the full path, e.g. shell = "/bin/{shell.rsplit("/", 1)[-1] or "bash"}".',
+        )
