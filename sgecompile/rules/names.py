@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ..compiler import Plan
@@ -124,6 +127,42 @@ def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
             )
         if "\x00" in text:
             yield Finding(("job", "prologue", i), "the prologue line contains a NUL byte", "Remove it.")
+
+
+@rule("SGE605", Severity.ERROR, "plan")
+def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
+    """A `job.prologue` that bash cannot parse, when the job's shell is bash.
+
+    Why: a missing quote or `fi` makes bash refuse the whole script on the
+    compute host, so the worker never starts. Checked with `bash -n`, which
+    reads without running anything.
+    Example: `prologue = ["echo \\"unterminated"]`.
+    Use instead: the lines as you would type them in a bash script.
+    """
+    bash = shutil.which("bash")
+    prologue = plan.profile.job.prologue
+    if not prologue or bash is None or Path(plan.profile.site.shell).name != "bash":
+        return
+    message = _bash_syntax_error(bash, "\n".join(prologue).replace("\x00", "") + "\n")  # a NUL is SGE603's
+    if message:
+        line = re.match(r"line (\d+): ", message)
+        at = int(line.group(1)) - 1 if line else -1
+        one_line_each = not any("\n" in entry for entry in prologue)  # then bash's line N is entry N
+        yield Finding(
+            ("job", "prologue", at) if one_line_each and 0 <= at < len(prologue) else ("job", "prologue"),
+            f"bash cannot parse the prologue: {message}",
+            "Fix the line bash names (a missing quote, `fi` or `done`).",
+        )
+
+
+@functools.lru_cache(maxsize=256)  # profiles of one repository mostly share their prologue
+def _bash_syntax_error(bash: str, script: str) -> str | None:
+    import subprocess  # only profiles with a prologue pay for it
+
+    parsed = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, check=False)
+    if not parsed.returncode:
+        return None
+    return (parsed.stderr.strip().splitlines() or ["a syntax error"])[-1].removeprefix(f"{bash}: ")
 
 
 _SHELL_KEYWORDS = frozenset(
