@@ -123,51 +123,87 @@ class _FileProblem(Exception):
         self.diagnostic = diagnostic
 
 
+MAX_NESTING = 100  # a profile needs some 5; the loader, the rules and `config` walk values recursively
+
+
 @lru_cache(maxsize=4096)  # a `check` of a whole repository reads each file once
 def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     del stamp  # part of the cache key only: a changed file is read again
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        message = f"not UTF-8 text: {exc.reason} at byte {exc.start}"
-        raise _FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path)))) from None
+        raise _not_toml(path, f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        raise _FileProblem(_syntax_error(exc, display_path(path))) from None
+        hint = 'Fix the TOML syntax; strings need quotes, e.g. queue = "all.q".'
+        raise _not_toml(path, f"TOML syntax: {exc.msg}", hint, exc.lineno, exc.colno) from None
+    except RecursionError as exc:  # tomli's limits (400 levels of arrays/tables, 1000 key parts), without a position
+        raise _too_deep(path, str(exc)) from None
+    if _deeper_than(MAX_NESTING, data):
+        raise _too_deep(path, f"tables and arrays nest more than {MAX_NESTING} levels")
     return Document(path, data, text)
 
 
-def _syntax_error(exc: tomli.TOMLDecodeError, file: str) -> Diagnostic:
-    return Diagnostic(
-        "SGE002",
-        Severity.ERROR,
-        f"TOML syntax: {exc.msg}",
-        Location(file, exc.lineno, exc.colno),
-        'Fix the TOML syntax; strings need quotes, e.g. queue = "all.q".',
-    )
+def _deeper_than(levels: int, value: Any) -> bool:
+    """Whether tables and arrays in ``value`` nest more than ``levels`` deep (recursing at most that far)."""
+    if levels < 0:
+        return True
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return any(_deeper_than(levels - 1, v) for v in inner)
+
+
+def _too_deep(path: Path, why: str) -> _FileProblem:
+    hint = "A profile needs a few levels at most; flatten the arrays, inline tables or dotted keys."
+    return _not_toml(path, f"TOML nested too deeply: {why}", hint)
+
+
+def _not_toml(
+    path: Path, message: str, hint: str | None = None, line: int | None = None, column: int | None = None
+) -> _FileProblem:
+    """SGE002: the file is there but its text is no TOML document that can be read."""
+    return _FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path), line, column), hint))
+
+
+def _file_problem(path: Path, referrer: Location | None, message: str) -> _FileProblem:
+    """SGE003 about ``path``: at the `extends` value that named it (``referrer``), else at the file itself."""
+    hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
+    if referrer and path == site_base():
+        hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
+    where = referrer or Location(display_path(path))
+    return _FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
+
+
+def resolve(path: Path, referrer: Location | None = None) -> Path:
+    """``path`` absolute with its links followed (one name per file, for cycles and the parse cache).
+
+    Raises ``_FileProblem`` for names the OS cannot follow, where ``Path.resolve``
+    would raise: a NUL byte in the name (ValueError) or, before Python 3.13, a
+    symlink loop (RuntimeError; 3.13 leaves the loop to the read, which says
+    "Too many levels of symbolic links").
+    """
+    try:
+        return path.resolve()
+    except ValueError:
+        raise _file_problem(
+            path, referrer, f"cannot read {display_path(path)!r}: a file name cannot hold a NUL byte"
+        ) from None
+    except RuntimeError:
+        raise _file_problem(path, referrer, f"{display_path(path)} is a symlink loop") from None
 
 
 def read_document(path: Path, referrer: Location | None = None) -> Document:
     """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
-
-    def problem(message: str) -> _FileProblem:
-        hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
-        if referrer and path == site_base():
-            hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
-        where = referrer or Location(display_path(path))
-        return _FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
-
     try:
         stat = path.stat()
     except OSError as exc:
-        raise problem(f"cannot read {display_path(path)}: {exc.strerror}") from None
+        raise _file_problem(path, referrer, f"cannot read {display_path(path)}: {exc.strerror}") from None
     if not S_ISREG(stat.st_mode):
-        raise problem(f"{display_path(path)} is not a file")
+        raise _file_problem(path, referrer, f"{display_path(path)} is not a file")
     try:
-        return _parse(path if path.is_absolute() else path.resolve(), (stat.st_mtime_ns, stat.st_size))
+        return _parse(path if path.is_absolute() else resolve(path, referrer), (stat.st_mtime_ns, stat.st_size))
     except OSError as exc:
-        raise problem(f"cannot read {display_path(path)}: {exc.strerror}") from None
+        raise _file_problem(path, referrer, f"cannot read {display_path(path)}: {exc.strerror}") from None
 
 
 def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
@@ -177,7 +213,10 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
     referrer: Location | None = None
     current: Path | None = path
     while current is not None:
-        resolved = current.resolve()
+        try:
+            resolved = resolve(current, referrer)
+        except _FileProblem as problem:
+            return chain[::-1], [problem.diagnostic]
         if resolved in seen:
             cycle = " -> ".join(display_path(p) for p in [*seen, resolved])
             return chain[::-1], [

@@ -192,3 +192,40 @@ def test_a_subcommand_alone_parses_as_in_the_whole_parser(name: str, capsys: pyt
             built.parse_args([name, "--help"])
         helps.append(capsys.readouterr().out)
     assert helps[0] == helps[1] and "usage: sgecompile " + name in helps[0]
+
+
+def test_check_reports_extends_cycles(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:
+    """Files in a circle of `extends` are no one's base: `check` reports the circle, as `render` refuses it."""
+    write(f'extends = "self.toml"\n{GOOD}', "self.toml")
+    code, out, _ = cli("check", tmp_path / "self.toml")
+    assert (code, "SGE003" in out, "circle" in out) == (1, True, True), out
+    write('extends = "b.toml"\n', "a.toml")
+    write('extends = "a.toml"\n', "b.toml")
+    for args in ([tmp_path / "a.toml", tmp_path / "b.toml"], [tmp_path]):
+        code, out, _ = cli("check", *args)
+        assert (code, "circle" in out) == (1, True), out
+
+
+def test_check_treats_a_complete_base_as_a_profile_too(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:
+    """A base that is a whole profile on its own gets every check that `render` would make of it."""
+    write('[worker]\ncores = 3\nprocesses = 2\nmemory = "4GB"\n', "a.toml")
+    write('extends = "a.toml"\n[worker]\nprocesses = 1\n', "b.toml")
+    code, out, _ = cli("check", tmp_path)
+    assert (code, "SGE401" in out) == (1, True), out
+
+
+def test_bad_file_names_are_diagnostics_in_every_command(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:
+    """A NUL byte in `extends` and a symlink loop, as a base, a profile or in a folder: exit 1, never a crash."""
+    (tmp_path / "loop1.toml").symlink_to("loop2.toml")
+    (tmp_path / "loop2.toml").symlink_to("loop1.toml")
+    nul = write(f'extends = "a\\u0000b"\n{GOOD}', "nul.toml")
+    loop = write(f'extends = "loop1.toml"\n{GOOD}', "loop.toml")
+    for args in (
+        ["render", nul],
+        ["render", loop],
+        ["render", tmp_path / "loop1.toml"],
+        ["check", tmp_path / "loop1.toml"],
+        ["check", tmp_path],
+    ):
+        code, out, err = cli(*args)
+        assert (code, "SGE003" in out + err, "internal error" in err) == (1, True, False), (args, out, err)

@@ -90,3 +90,32 @@ def test_each_file_is_parsed_once(write: Callable[..., Path]) -> None:
     load(b)
     info = loader._parse.cache_info()
     assert (info.misses, info.hits) == (3, 1)
+
+
+def test_a_nul_byte_in_extends_is_a_diagnostic(write: Callable[..., Path]) -> None:
+    """No file name holds a NUL byte: the OS refuses it, and the profile hears so at its `extends` value."""
+    path = write('extends = "a\\u0000b"\n[worker]\ncores = 1\nmemory = "4GB"\n')
+    (d,) = compile_file(path).diagnostics
+    assert (d.code, d.location.line, d.location.column) == ("SGE003", 1, 11) and "NUL" in d.message
+
+
+def test_a_symlink_loop_is_a_diagnostic(write: Callable[..., Path], tmp_path: Path) -> None:
+    """Two links pointing at each other are a file problem, as a base and as the profile itself."""
+    (tmp_path / "loop1.toml").symlink_to("loop2.toml")
+    (tmp_path / "loop2.toml").symlink_to("loop1.toml")
+    child = write('extends = "loop1.toml"\n[worker]\ncores = 1\nmemory = "4GB"\n')
+    (d,) = compile_file(child).diagnostics
+    assert (d.code, d.location.line) == ("SGE003", 1) and "loop1.toml" in d.message
+    (d,) = compile_file(tmp_path / "loop1.toml").diagnostics
+    assert d.code == "SGE003" and "loop1.toml" in d.message
+
+
+def test_too_deep_nesting_is_a_syntax_diagnostic(write: Callable[..., Path]) -> None:
+    """tomli stops at 400 levels of arrays and 1000 key parts, the loader at 100 levels (it recurses); both are SGE002."""
+    for text in (
+        "[job]\nprologue = " + "[" * 450 + "]" * 450 + "\n",
+        "[job]\n" + ".".join(["a"] * 3000) + " = 1\n",
+        "[job]\n" + ".".join(["a"] * 999) + " = 1\n",
+    ):
+        (d,) = compile_file(write(text)).diagnostics
+        assert d.code == "SGE002" and d.location.file.endswith("profile.toml") and "nested" in d.message

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
-from ..loader import _FileProblem, base_of, read_document
+from ..loader import _FileProblem, base_of, read_document, resolve
 from ..pipeline import Result, compile_file
 from ..reporters import reporter, text
 from . import UsageError
@@ -27,7 +27,7 @@ def expand(patterns: list[str]) -> list[Path]:
         for path in matches:
             if path.is_dir():
                 found += sorted(path.rglob("*.toml"))
-            elif path.exists():
+            elif path.exists() or path.is_symlink():  # a broken link or a loop: an SGE003 like in a folder
                 found.append(path)
             else:
                 raise UsageError(f"no such file or directory: {pattern}")
@@ -35,16 +35,28 @@ def expand(patterns: list[str]) -> list[Path]:
 
 
 def bases_of(paths: list[Path]) -> set[Path]:
-    """Files that other files in the set extend: they are checked as bases, not as whole profiles."""
+    """Files that other files in the set extend, resolved (see `only_a_base`)."""
     bases = set()
     for path in paths:
         try:
             base = base_of(read_document(path))
-        except _FileProblem:
+            if base:
+                bases.add(resolve(base))
+        except _FileProblem:  # the profile's own check reports it
             continue
-        if base:
-            bases.add(base.resolve())
     return bases
+
+
+def only_a_base(alone: Result, bases: set[Path]) -> bool:
+    """Whether a file gets only the document rules: others extend it, and on its own it lacks a required value.
+
+    A base is often partial (a site.toml with only [site]) and would fail
+    SGE006 as a profile. One that is complete is a profile too, checked as
+    `render` would check it; one whose own `extends` is broken or goes round
+    in a circle has no SGE006, so that problem is reported.
+    """
+    partial = any(d.code == "SGE006" for d in alone.diagnostics)  # only when the chain loaded
+    return partial and alone.loaded.documents[-1].path in bases  # the file itself, resolved by the loader
 
 
 def check_base(path: Path) -> list[Diagnostic]:
@@ -61,10 +73,11 @@ def check_paths(
     found: set[Diagnostic] = set()
     bases = bases_of(paths)
     for path in paths:
-        if bases and path.resolve() in bases:
+        alone = compile_file(path)
+        if only_a_base(alone, bases):
             found.update(check_base(path))
             continue
-        first = compile_file(path, variant)
+        first = compile_file(path, variant) if variant else alone
         results = [first] + [
             compile_file(path, name) for name in (first.loaded.variant_names() if all_variants else ())
         ]
