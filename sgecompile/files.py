@@ -3,19 +3,55 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, mode: int = 0o644) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``.
 
-    An error names ``path``: the temporary file is ours, and not what the user asked to write.
+    A symlink is followed: its final target gets the new text and the link
+    stays a link. A device or FIFO (``-o /dev/stdout``) is written into, as the
+    shell's ``>`` would: renaming a regular file over it would destroy it
+    (``/dev/null`` included, for root). An error names ``path``: the temporary
+    file is ours, and not what the user asked to write.
     """
+    target = Path(path)
+    if _is_special(target):
+        _write_into(target, text)
+    else:
+        _replace(target, Path(os.path.realpath(target)), text, mode)
+
+
+def _is_special(target: Path) -> bool:
+    """Whether ``target`` (followed through symlinks) exists and is neither a regular file nor a folder.
+
+    A folder is left to the rename, which refuses it.
+    """
+    try:
+        kind = os.stat(target).st_mode
+    except FileNotFoundError:  # to be made, or a dangling symlink whose target is to be made
+        return False
+    except OSError as error:  # below a file, a symlink loop, no permission
+        raise _naming(target, error) from None
+    return not (stat.S_ISREG(kind) or stat.S_ISDIR(kind))
+
+
+def _write_into(target: Path, text: str) -> None:
+    """Stream ``text`` into a device or FIFO: there is nothing to rename over it, nor to chmod."""
+    try:
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as error:
+        raise _naming(target, error) from None
+
+
+def _replace(target: Path, real: Path, text: str, mode: int) -> None:
+    """Put ``text`` at ``real`` (``target`` with its symlinks resolved) whole or not at all."""
     import tempfile  # only commands that write files pay for it
 
-    target = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as error:
         raise _naming(target, error) from None
     try:
@@ -24,7 +60,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, mode: int = 0o644) -> 
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(error, OSError):

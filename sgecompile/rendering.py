@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import shlex
+import traceback
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -102,9 +103,53 @@ def environment(extra: str | None = None) -> jinja2.Environment:
     return env
 
 
+class TemplateError(Exception):
+    """A template of the user's own folder that cannot be filled: bad input, not a bug in sgecompile.
+
+    Its text is ``FILE:LINE: what is wrong``, for the command line to print as it is
+    (commands catch it without importing jinja2).
+    """
+
+
 def fill(template: str, templates: str | None = None, **values: object) -> str:
-    """Any template of the folder, filled with ``values``."""
-    return environment(templates).get_template(template).render(**values)
+    """Any template of the folder, filled with ``values``.
+
+    An error in one of the user's ``templates`` (syntax, an undefined name, a
+    division by zero) is theirs to fix, so it becomes a :class:`TemplateError`
+    naming the file and line; an error in a shipped template stays a bug.
+    """
+    try:
+        return environment(templates).get_template(template).render(**values)
+    except Exception as error:
+        where = _user_line(error, templates)
+        if where is None:
+            raise
+        raise TemplateError(f"{where}: {_what_is_wrong(error)}") from None
+
+
+def _user_line(error: Exception, templates: str | None) -> str | None:
+    """``FILE:LINE`` of the innermost line of the user's templates that ``error`` came from, if any.
+
+    jinja2 puts a frame for each template line into the traceback, with the
+    template's path as its file name: a syntax error's too.
+    """
+    if not templates:
+        return None
+    folder = Path(templates)
+    lines = [
+        f"{frame.f_code.co_filename}:{line}"
+        for frame, line in traceback.walk_tb(error.__traceback__)
+        if Path(frame.f_code.co_filename).is_relative_to(folder)
+    ]
+    return lines[-1] if lines else None
+
+
+def _what_is_wrong(error: Exception) -> str:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"template syntax: {error.message}"
+    if isinstance(error, jinja2.TemplateError):
+        return f"template: {error}"
+    return f"template: {type(error).__name__}: {error}"
 
 
 def render(

@@ -69,3 +69,81 @@ def test_emit_into_a_file_is_a_usage_error(cli, tmp_path: Path) -> None:
     code, _, err = cli("emit", PROFILES / "perun.toml", "--out", tmp_path / "out")
     assert code == 2 and "--out" in err and "is a file" in err
     assert (tmp_path / "out").read_text() == "keep me"
+
+
+def test_a_symlink_is_followed_and_kept(tmp_path: Path) -> None:
+    """`-o link.sh` writes the script the link points to (made if missing); the link stays a link."""
+    (tmp_path / "real.sh").write_text("old script\n")
+    (tmp_path / "link.sh").symlink_to("real.sh")
+    (tmp_path / "dangling.sh").symlink_to("made.sh")
+    for link in ("link.sh", "dangling.sh"):
+        files.write_atomic(tmp_path / link, "new script\n", 0o755)
+        assert (tmp_path / link).is_symlink() and (tmp_path / link).read_text() == "new script\n"
+    assert (tmp_path / "real.sh").stat().st_mode & 0o777 == 0o755
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.sh", "link.sh", "made.sh", "real.sh"]
+
+
+def test_a_symlink_loop_is_an_error_naming_the_path(tmp_path: Path) -> None:
+    (tmp_path / "a.sh").symlink_to("b.sh")
+    (tmp_path / "b.sh").symlink_to("a.sh")
+    with pytest.raises(OSError) as raised:
+        files.write_atomic(tmp_path / "a.sh", "text")
+    assert raised.value.filename == str(tmp_path / "a.sh") and (tmp_path / "a.sh").is_symlink()
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """`-o FIFO` feeds whoever reads it, and the FIFO is still there for the next write."""
+    import stat
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader already there: the write cannot block
+    try:
+        files.write_atomic(fifo, "#!/bin/bash\n", 0o755)
+        read = os.read(reader, 4096)
+    finally:
+        os.close(reader)
+    assert read == b"#!/bin/bash\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and stat.S_IMODE(fifo.lstat().st_mode) != 0o755
+    assert [p.name for p in tmp_path.iterdir()] == ["fifo"]
+
+
+def test_a_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """`render -o /dev/null` as root must leave /dev/null a device: here, a null device of the test's own."""
+    import stat
+
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is on Linux
+        device.write_text("")
+    except OSError:
+        pytest.skip("cannot make and use a device node here (not root, or a nodev file system)")
+    (tmp_path / "link").symlink_to(device)
+    for target in (device, tmp_path / "link"):
+        files.write_atomic(target, "#!/bin/bash\n", 0o755)
+    assert stat.S_ISCHR(device.lstat().st_mode) and (tmp_path / "link").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "null"]
+
+
+def test_render_into_a_symlink_keeps_it(cli, tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "job.sh").symlink_to("scripts/job.sh")
+    code, out, _ = cli("render", PROFILES / "perun.toml", "-o", tmp_path / "job.sh")
+    assert code == 0 and out == ""
+    assert (tmp_path / "job.sh").is_symlink() and (tmp_path / "scripts" / "job.sh").read_text().startswith("#!")
+
+
+def test_sarif_names_files_by_relative_uris(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file named `we,ird:na%me x.toml` must not read as scheme `we,ird:` with a bad `%` escape."""
+    import json
+    from urllib.parse import unquote, urlsplit
+
+    monkeypatch.chdir(tmp_path)
+    name = "we,ird:na%me x.toml"
+    (tmp_path / name).write_text('[worker]\ncores = 1\nmemory = "1GB"\n[job]\nresources = { h_vmem = "64GB" }\n')
+    code, out, _ = cli("check", "--format", "sarif", name)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert code == 1 and uris == {"we%2Cird%3Ana%25me%20x.toml"}
+    assert urlsplit(uris.pop()).scheme == "" and unquote("we%2Cird%3Ana%25me%20x.toml") == name

@@ -170,3 +170,54 @@ def test_a_cache_that_cannot_be_used_is_no_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
     environment.cache_clear()
     assert _script(result) == first
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "#!/bin/bash\n{% if %}\n",
+            "job.sh.j2:2: template syntax: Expected an expression, got 'end of statement block'",
+        ),
+        ("#!/bin/bash\n\n{{ undefined_var.attr }}\n", "job.sh.j2:3: template: 'undefined_var' is undefined"),
+        ("#!/bin/bash\n{{ 1 / 0 }}\n", "job.sh.j2:2: template: ZeroDivisionError: division by zero"),
+        ('{% include "nope.j2" %}\n', "job.sh.j2:1: template: 'nope.j2' not found"),
+    ],
+)
+def test_a_broken_user_template_is_a_usage_error_naming_its_line(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, text: str, message: str
+) -> None:
+    """The user's template is theirs to fix: exit 2 with its file and line, not an internal error to report."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "job.sh.j2").write_text(text)
+    code, out, err = cli("render", PROFILES / "perun.toml", "--templates", mine)
+    assert code == 2 and out == ""
+    assert f"sgecompile: {mine / message}" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize(("name", "problem"), [("missing", "does not exist"), ("a-file", "is not a folder")])
+def test_a_templates_folder_that_is_not_one_is_a_usage_error(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, name: str, problem: str
+) -> None:
+    """A mistyped --templates must not quietly render the shipped templates instead."""
+    (tmp_path / "a-file").write_text("")
+    code, out, err = cli("render", PROFILES / "perun.toml", "--templates", tmp_path / name)
+    assert code == 2 and out == ""
+    assert f"sgecompile: --templates {tmp_path / name} {problem}\n" in err
+
+
+def test_a_broken_shipped_template_is_still_a_bug(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Only the user's own templates are bad input; the same error in ours is for the report it asks for."""
+    from sgecompile import rendering
+
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "job.sh.j2").write_text("{% if %}\n")
+    monkeypatch.setattr(rendering, "template_dirs", lambda extra=None: [ours])
+    environment.cache_clear()
+    try:
+        with pytest.raises(jinja2.TemplateSyntaxError):
+            rendering.fill("job.sh.j2", str(tmp_path / "mine"))
+    finally:
+        environment.cache_clear()

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from ..diagnostics import Diagnostic, Severity
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+def _uri(file: str) -> str:
+    """``file`` as a relative URI reference: ``a:b.toml`` would read as a scheme, ``%`` as an escape."""
+    return quote(file, safe="/")
+
+
 def _result(d: Diagnostic) -> dict[str, Any]:
     region = {k: v for k, v in (("startLine", d.location.line), ("startColumn", d.location.column)) if v is not None}
-    physical: dict[str, Any] = {"artifactLocation": {"uri": d.location.file or ""}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(d.location.file or "")}}
     if region:
         physical["region"] = region
     text = d.message + (f" Hint: {d.hint}" if d.hint else "")
