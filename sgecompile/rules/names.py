@@ -139,11 +139,10 @@ def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
     Example: `prologue = ["echo \\"unterminated"]`.
     Use instead: the lines as you would type them in a bash script.
     """
-    bash = shutil.which("bash")
     prologue = plan.profile.job.prologue
-    if not prologue or bash is None or Path(plan.profile.site.shell).name != "bash":
+    if not prologue or Path(plan.profile.site.shell).name != "bash":
         return
-    message = _bash_syntax_error(bash, "\n".join(prologue).replace("\x00", "") + "\n")  # a NUL is SGE603's
+    message = _bash_syntax_error("\n".join(prologue).replace("\x00", "") + "\n")  # a NUL is SGE603's
     if message:
         line = re.match(r"line (\d+): ", message)
         at = int(line.group(1)) - 1 if line else -1
@@ -156,9 +155,13 @@ def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
 
 
 @functools.lru_cache(maxsize=256)  # profiles of one repository mostly share their prologue
-def _bash_syntax_error(bash: str, script: str) -> str | None:
+def _bash_syntax_error(script: str) -> str | None:
+    """What ``bash -n`` says of ``script``; None when it parses, or when there is no bash to ask."""
     import subprocess  # only profiles with a prologue pay for it
 
+    bash = shutil.which("bash")
+    if bash is None:
+        return None
     parsed = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, check=False)
     if not parsed.returncode:
         return None
