@@ -226,6 +226,8 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "nanny": worker.nanny,
         "worker_extra_args": list(worker.extra_args),
         "shebang": f"#!{profile.site.shell}",
+        # dask-jobqueue always writes these two lines, and skips lines by the text in them
+        "job_directives_skip": [line for line, wanted in (("-cwd", job.cwd), ("-j y", job.join_output)) if not wanted],
     }
     return {k: v for k, v in kwargs.items() if v not in (None, [])}
 

@@ -9,6 +9,7 @@ normalised away (and each of those is checked, not just ignored).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sgecompile.convert import to_keywords
 from sgecompile.models import default_processes
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
@@ -215,3 +217,12 @@ def test_processes_default_as_in_dask_jobqueue(cores: int) -> None:
     """Without worker.processes, cores split into processes as dask-jobqueue splits them (with distributed's
     own function), for every number of cores SGE can give a job."""
     assert default_processes(cores) == nprocesses_nthreads(cores)[0]
+
+
+def test_exported_keywords_keep_cwd_and_join_output_off(write: Callable[..., Path], tmp_path: Path) -> None:
+    """`cwd = false` and `join_output = false` survive export: dask-jobqueue writes both lines unless skipped."""
+    profile = write('[job]\ncwd = false\njoin_output = false\n[worker]\ncores = 1\nmemory = "1GiB"\n')
+    result = compile_file(profile)
+    assert result.plan is not None
+    lines = theirs(to_keywords(result.plan), tmp_path).splitlines()
+    assert "#$ -cwd" not in lines and "#$ -j y" not in lines
