@@ -64,6 +64,13 @@ def test_errors_name_the_path_asked_for_not_the_temporary_file(
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
 
+def test_emit_into_a_folder_with_a_line_break_is_a_usage_error(cli, tmp_path: Path) -> None:
+    """The folder is written into submit.sh and workers.sh, where a line break could start a `#$` line."""
+    out = tmp_path / "a\n#$ -l h_vmem=999G"
+    code, _, err = cli("emit", PROFILES / "perun.toml", "--out", out)
+    assert code == 2 and "line break" in err and not out.exists()
+
+
 def test_emit_into_a_file_is_a_usage_error(cli, tmp_path: Path) -> None:
     (tmp_path / "out").write_text("keep me")
     code, _, err = cli("emit", PROFILES / "perun.toml", "--out", tmp_path / "out")

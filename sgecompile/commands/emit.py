@@ -18,6 +18,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; name a folder to write the scripts into")
+    if "\n" in args.out or "\r" in args.out:  # the folder is written into the scripts, where it would start a line
+        raise UsageError(f"--out {args.out!r} has a line break; name a folder without one")
     if args.tasks:
         try:
             commands = read_commands(Path(args.tasks))
