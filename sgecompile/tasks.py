@@ -58,6 +58,12 @@ def runs(tasks: list[int]) -> list[tuple[int, int]]:
     return found
 
 
+def forget(folder: Path) -> None:
+    """Remove the exit statuses in ``folder``: they belong to the task list that ran, not to a new one."""
+    for status in (folder / "status").glob("*.exit"):
+        status.unlink()
+
+
 def queued_jobs(folder: Path) -> set[str]:
     ids_file = folder / "job-ids"
     mine = set(ids_file.read_text().split()) if ids_file.exists() else set()

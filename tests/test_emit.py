@@ -85,6 +85,21 @@ def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
     assert (found.total, found.failed, found.unfinished) == (2, {1: 3}, ())
 
 
+def test_emitting_a_new_task_list_forgets_the_old_statuses(cli, tmp_path: Path) -> None:
+    """Statuses of the tasks that ran before say nothing of the new list in the same folder."""
+    tasks = tmp_path / "tasks.txt"
+    tasks.write_text("true\ntrue\n")
+    out = tmp_path / "t"
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
+    (out / "status").mkdir()
+    for task in ("1", "2"):
+        (out / "status" / f"{task}.exit").write_text("0\n")
+    tasks.write_text("false\nfalse\n")
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
+    found = report(out)
+    assert (found.total, found.failed, found.unfinished) == (2, {}, (1, 2))
+
+
 @pytest.mark.parametrize(
     ("name", "text", "commands"),
     [

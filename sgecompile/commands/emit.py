@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..emit import TaskListError, cluster_files, read_commands, task_files
 from ..files import write_atomic
+from ..tasks import forget
 from . import UsageError
 from .compiled import compiled_or_refuse
 
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
     out.mkdir(parents=True, exist_ok=True)
+    if args.tasks:
+        forget(out)  # else `tasks` would count the old list's statuses for the new one
     for file in files:
         write_atomic(out / file.name, file.text, file.mode)
     print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {out / 'submit.sh'}")
