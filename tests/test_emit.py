@@ -73,12 +73,18 @@ def test_task_array_runs_each_argv_exactly(cli, tmp_path: Path) -> None:
     assert (out / "status" / "1.exit").read_text() == "0\n"
 
 
-def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
+def emitted_tasks(cli, tmp_path: Path, text: str) -> Path:
+    """``text`` as a task list emitted into tmp_path/t, with the status folder submit.sh makes."""
     tasks = tmp_path / "tasks.txt"
-    tasks.write_text("# comment\nsh -c 'exit 3'\n\ntrue\n")
+    tasks.write_text(text)
     out = tmp_path / "t"
     emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
-    (out / "status").mkdir()
+    (out / "status").mkdir(exist_ok=True)
+    return out
+
+
+def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
+    out = emitted_tasks(cli, tmp_path, "# comment\nsh -c 'exit 3'\n\ntrue\n")
     for task in ("1", "2"):
         subprocess.run(["bash", str(out / "tasks.sh")], cwd=tmp_path, env={**os.environ, "SGE_TASK_ID": task})
     found = report(out)
@@ -87,15 +93,10 @@ def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
 
 def test_emitting_a_new_task_list_forgets_the_old_statuses(cli, tmp_path: Path) -> None:
     """Statuses of the tasks that ran before say nothing of the new list in the same folder."""
-    tasks = tmp_path / "tasks.txt"
-    tasks.write_text("true\ntrue\n")
-    out = tmp_path / "t"
-    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
-    (out / "status").mkdir()
+    out = emitted_tasks(cli, tmp_path, "true\ntrue\n")
     for task in ("1", "2"):
         (out / "status" / f"{task}.exit").write_text("0\n")
-    tasks.write_text("false\nfalse\n")
-    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", str(tasks))
+    emitted_tasks(cli, tmp_path, "false\nfalse\n")
     found = report(out)
     assert (found.total, found.failed, found.unfinished) == (2, {}, (1, 2))
 
