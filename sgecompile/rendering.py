@@ -40,8 +40,22 @@ def shell_word(text: str) -> str:
     return f'"{quoted}"'
 
 
+class TemplateError(Exception):
+    """A template of the user's own folder that cannot be filled: bad input, not a bug in sgecompile.
+
+    Its text is ``FILE:LINE: what is wrong``, for the command line to print as it is
+    (commands catch it without importing jinja2).
+    """
+
+
 def template_dirs(extra: str | Path | None = None) -> list[Path]:
-    """Where templates are looked up: the user's folder, the installed package, the checkout."""
+    """Where templates are looked up: the user's folder, the installed package, the checkout.
+
+    A user's folder that is not one is a :class:`TemplateError`: jinja2 would
+    skip it and fill the shipped templates without a word.
+    """
+    if extra and not os.path.isdir(extra):
+        raise TemplateError(f"--templates {extra} {'is not a folder' if os.path.exists(extra) else 'does not exist'}")
     found = [Path(extra)] if extra else []
     here = Path(__file__).resolve().parent
     packaged, checkout = here / "templates", here.parent / "templates"  # in a wheel; in a checkout
@@ -101,14 +115,6 @@ def environment(extra: str | None = None) -> jinja2.Environment:
     env.filters["shell_word"] = shell_word
     env.filters["shell_quote"] = shlex.quote  # exact words: no expansion at all
     return env
-
-
-class TemplateError(Exception):
-    """A template of the user's own folder that cannot be filled: bad input, not a bug in sgecompile.
-
-    Its text is ``FILE:LINE: what is wrong``, for the command line to print as it is
-    (commands catch it without importing jinja2).
-    """
 
 
 def fill(template: str, templates: str | None = None, **values: object) -> str:

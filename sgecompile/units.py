@@ -21,7 +21,7 @@ KIB = 1024
 MIB = 1024**2
 GIB = 1024**3
 # Amounts are bounded by a yottabyte: larger ones are typos, and every smaller
-# one reads back from its SGE text (at most 24 digits, like qsub's own limits here).
+# one, written in SGE's M or G, reads back through parse_sge_memory (24 digits at most).
 MAX_MEMORY = 10**24
 
 System = Literal["dask", "sge"]

@@ -220,11 +220,17 @@ def resource_not_one_request(plan: Plan) -> Iterator[Finding]:
     for d in plan.directives:
         if d.option != "-l":
             continue
-        name, equals, value = d.args[0].partition("=")
-        if "," in d.args[0]:
-            problem = "has a comma, and SGE reads each part as a request of its own"
-        elif not name.strip() or (equals and not value.strip()):
-            problem = "has no resource name" if not name.strip() else "has no value"
-        else:
-            continue
-        yield Finding(d.origin, f"`-l {d.args[0]}` {problem}", "Give each request its own key in job.resources.")
+        problem = _not_one_request(d.args[0])
+        if problem:
+            yield Finding(d.origin, f"`-l {d.args[0]}` {problem}", "Give each request its own key in job.resources.")
+
+
+def _not_one_request(request: str) -> str | None:
+    name, equals, value = request.partition("=")
+    if "," in request:
+        return "has a comma, and SGE reads each part as a request of its own"
+    if not name.strip():
+        return "has no resource name"
+    if equals and not value.strip():
+        return "has no value"
+    return None

@@ -174,6 +174,17 @@ _SHELL_KEYWORDS = frozenset(
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 
+def _not_a_command(word: str) -> str | None:
+    """Why bash would not run ``word`` as a program when it starts a command line, if it would not."""
+    if word in _SHELL_KEYWORDS:
+        return "bash reads it as its own keyword"
+    if _ASSIGNMENT.match(word):
+        return "bash reads it as a variable assignment"
+    if word.startswith("%"):
+        return "bash reads a leading % as a job"
+    return None
+
+
 @rule("SGE604", Severity.ERROR, "plan")
 def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
     """A `worker.python` that bash does not run as a program.
@@ -185,15 +196,7 @@ def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
     Use instead: the path of the Python to run, e.g. `python = "/opt/conda/envs/dask/bin/python"`.
     """
     python = plan.profile.worker.python
-    why = (
-        "bash reads it as its own keyword"
-        if python in _SHELL_KEYWORDS
-        else "bash reads it as a variable assignment"
-        if _ASSIGNMENT.match(python)
-        else "bash reads a leading % as a job"
-        if python.startswith("%")
-        else None
-    )
+    why = _not_a_command(python)
     if why:
         yield Finding(
             ("worker", "python"),
