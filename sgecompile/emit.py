@@ -11,6 +11,7 @@ scheduler-file wiring and the small shell scripts around them.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,13 @@ import attrs
 import tomli
 
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
+from .files import write_atomic
 from .rendering import fill, job_script
 from .units import parse_dask_memory
 
 SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory
 EXECUTABLE = 0o755
+WRITTEN = ".sgecompile-emitted"  # the names emit has written into a folder: the only files it may replace
 
 
 class TaskListError(ValueError):
@@ -123,6 +126,32 @@ def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: 
             ),
         ),
     ]
+
+
+def not_ours(folder: Path, files: list[File]) -> list[str]:
+    """Names of ``files`` already in ``folder`` that emit did not write there: a user's own README.md or submit.sh.
+
+    Emitting again into an emitted folder replaces its scripts; anything else
+    there was written by someone else, and emit must not destroy it.
+    """
+    ours = _written(folder)
+    return sorted(f.name for f in files if os.path.lexists(folder / f.name) and f.name not in ours)
+
+
+def write(folder: Path, files: list[File]) -> None:
+    """Write ``files`` into ``folder`` (made if missing), recording their names first as emit's own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = sorted(_written(folder) | {f.name for f in files})
+    write_atomic(folder / WRITTEN, "".join(f"{name}\n" for name in names))
+    for file in files:
+        write_atomic(folder / file.name, file.text, file.mode)
+
+
+def _written(folder: Path) -> set[str]:
+    try:
+        return set((folder / WRITTEN).read_text(encoding="utf-8").split())
+    except (OSError, UnicodeDecodeError):  # none yet, or unreadable: then no file there counts as emit's
+        return set()
 
 
 def read_commands(path: Path) -> list[list[str]]:

@@ -29,6 +29,7 @@ def test_cluster_files_are_valid_bash_and_wire_the_scheduler_file(cli, tmp_path:
     out = tmp_path / "c"
     emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--jobs", "4")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".sgecompile-emitted",
         "README.md",
         "cancel.sh",
         "scheduler.sh",
@@ -99,6 +100,37 @@ def test_emitting_a_new_task_list_forgets_the_old_statuses(cli, tmp_path: Path) 
     emitted_tasks(cli, tmp_path, "false\nfalse\n")
     found = report(out)
     assert (found.total, found.failed, found.unfinished) == (2, {}, (1, 2))
+
+
+def test_emit_never_replaces_a_file_it_did_not_write(cli, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    out.mkdir()
+    (out / "README.md").write_text("my notes\n")
+    (out / "submit.sh").symlink_to(tmp_path / "elsewhere")
+    (out / "data.csv").write_text("1,2\n")
+    code, _, err = cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out))
+    assert code == 2 and "already holds README.md, submit.sh, which emit did not write" in err
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.csv", "submit.sh"]
+    assert (out / "README.md").read_text() == "my notes\n"
+
+
+def test_emitting_again_replaces_its_own_files_and_keeps_the_rest(cli, tmp_path: Path) -> None:
+    """A cluster emitted into a task folder: both sets of names are emit's, the user's file is kept."""
+    out = emitted_tasks(cli, tmp_path, "true\n")
+    (out / "notes.txt").write_text("mine\n")
+    (out / "README.md").write_text("edited\n")
+    emit(cli, str(PROFILES / "testsge.toml"), "--out", str(out), "--jobs", "2")
+    assert "Client(scheduler_file=" in (out / "README.md").read_text()
+    assert (out / "notes.txt").read_text() == "mine\n" and (out / "tasks.sh").exists()
+    assert (out / ".sgecompile-emitted").read_text().split() == [
+        "README.md",
+        "cancel.sh",
+        "scheduler.sh",
+        "submit.sh",
+        "tasks.json",
+        "tasks.sh",
+        "workers.sh",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..emit import TaskListError, cluster_files, read_commands, task_files
-from ..files import write_atomic
+from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write
 from ..tasks import forget
 from . import UsageError
 from .compiled import compiled_or_refuse
@@ -29,10 +28,13 @@ def run(args: argparse.Namespace) -> int:
         files = task_files(plan, out, commands, args.concurrent)
     else:
         files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
-    out.mkdir(parents=True, exist_ok=True)
+    if foreign := not_ours(out, files):
+        raise UsageError(
+            f"--out {out} already holds {', '.join(foreign)}, which emit did not write;"
+            " name another folder, or move them away"
+        )
     if args.tasks:
         forget(out)  # else `tasks` would count the old list's statuses for the new one
-    for file in files:
-        write_atomic(out / file.name, file.text, file.mode)
+    write(out, files)
     print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {out / 'submit.sh'}")
     return 0
