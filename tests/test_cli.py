@@ -52,6 +52,13 @@ def test_usage_errors_exit_2_without_traceback(cli: Cli, tmp_path: Path) -> None
     assert code == 1 and "SGE003" in err and "Traceback" not in err
 
 
+def test_check_of_a_folder_without_profiles_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    """A CI job pointed at the wrong folder must fail, not report "0 profiles checked"."""
+    (tmp_path / "notes.txt").write_text("no profile\n")
+    code, out, err = cli("check", tmp_path)
+    assert (code, out) == (2, "") and f"no profiles (*.toml files) in {tmp_path}" in err
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

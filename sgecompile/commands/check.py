@@ -26,12 +26,20 @@ def expand(patterns: list[str]) -> list[Path]:
         matches = [Path(p) for p in sorted(glob.glob(pattern, recursive=True))] or [Path(pattern)]
         for path in matches:
             if path.is_dir():
-                found += sorted(path.rglob("*.toml"))
+                found += _profiles_below(path)
             elif path.exists() or path.is_symlink():  # a broken link or a loop: an SGE003 like in a folder
                 found.append(path)
             else:
                 raise UsageError(f"no such file or directory: {pattern}")
     return list(dict.fromkeys(found))
+
+
+def _profiles_below(folder: Path) -> list[Path]:
+    """Every ``*.toml`` below ``folder``; none is a usage error, since a check of nothing would pass CI."""
+    found = sorted(folder.rglob("*.toml"))  # a folder that cannot be read has none either
+    if not found:
+        raise UsageError(f"no profiles (*.toml files) in {folder}")
+    return found
 
 
 def bases_of(paths: list[Path]) -> set[Path]:
