@@ -154,3 +154,41 @@ def more_slots_than_sge_has(plan: Plan) -> Iterator[Finding]:
             f" more than SGE's limit of {schema.SGE_MAX_SLOTS} for a parallel environment",
             "Ask for fewer cores per job and more jobs (worker.jobs).",
         )
+
+
+# `dask worker` options the worker command already gives, and where a profile sets each.
+DERIVED_WORKER_OPTIONS = {
+    "--nthreads": "worker.cores and worker.processes",
+    "--nworkers": "worker.processes",
+    "--memory-limit": "worker.memory",
+    "--nanny": "worker.nanny",
+    "--no-nanny": "worker.nanny",
+    "--death-timeout": "worker.death_timeout",
+    "--local-directory": "worker.local_directory",
+    "--interface": "worker.interface",
+    "--name": None,  # launch and emit name each worker after its job
+    "--scheduler-file": None,  # emit gives it; launch gives the scheduler's address
+}
+
+
+@rule("SGE408", Severity.ERROR, "plan")
+def extra_args_override(plan: Plan) -> Iterator[Finding]:
+    """A `worker.extra_args` option that the worker command already gives (`--nthreads`, `--memory-limit`, ...).
+
+    Why: `dask worker` takes the last of two values, and extra arguments come
+    after sgecompile's, so the worker silently runs with other threads or
+    memory than the ones every check (pe slots, SGE's memory request) was
+    made for. `--name` also breaks how launch tells its workers apart.
+    Example: `extra_args = ["--nthreads", "8"]` with `cores = 2`.
+    Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
+    `death_timeout`, `local_directory`, `interface`.
+    """
+    for i, word in enumerate(plan.profile.worker.extra_args):
+        option = word.partition("=")[0]
+        if option in DERIVED_WORKER_OPTIONS:
+            key = DERIVED_WORKER_OPTIONS[option]
+            yield Finding(
+                ("worker", "extra_args", i),
+                f"worker.extra_args gives {option}, which the worker command already sets; dask would use this one",
+                f"Remove it and set {key} instead." if key else "Remove it: sgecompile sets it for every worker.",
+            )

@@ -63,6 +63,11 @@ CASES: dict[str, tuple[str, int, str]] = {
         5,
         '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 1999\nmemory = "4GB"\n',
     ),
+    "SGE408": (
+        W + 'extra_args = ["--resources", "GPU=1", "--nthreads=8"]\n',
+        4,
+        W + 'extra_args = ["--resources", "GPU=1"]\n',
+    ),
     "SGE501": (W + '[job]\ndirectives = ["-cwd"]\n', 5, W + "[job]\ndirectives = []\n"),
     "SGE502": (W + '[job]\nqueue = "a.q"\ndirectives = ["-q b.q"]\n', 6, W + '[job]\nqueue = "a.q"\n'),
     "SGE503": (
@@ -237,3 +242,30 @@ def test_sge603_prologue_lines_qsub_reads_as_options(
 )
 def test_sge604_python_bash_would_not_run(python: str, found: bool, compiled: Callable[..., Result]) -> None:
     assert ("SGE604" in _codes(compiled(W + f'python = "{python}"\n'))) == found
+
+
+@pytest.mark.parametrize(
+    ("extra_args", "found"),
+    [
+        ('["--nthreads", "8"]', True),
+        ('["--memory-limit=64GB"]', True),
+        ('["--no-nanny"]', True),
+        ('["--name", "w1"]', True),
+        ('["--resources", "GPU=1", "--lifetime", "1h"]', False),
+        ('["--nthreads-extra"]', False),
+    ],
+)
+def test_sge408_extra_args_that_override_the_worker_command(
+    extra_args: str, found: bool, compiled: Callable[..., Result]
+) -> None:
+    assert ("SGE408" in _codes(compiled(W + f"extra_args = {extra_args}\n"))) == found
+
+
+def test_sge408_knows_only_options_dask_worker_has() -> None:
+    """Each option the rule watches is one of `dask worker`'s, so a rename in distributed shows here."""
+    from distributed.cli.dask_worker import main
+
+    from sgecompile.rules.slots import DERIVED_WORKER_OPTIONS
+
+    options = {name for param in main.params for name in (*param.opts, *param.secondary_opts)}
+    assert set(DERIVED_WORKER_OPTIONS) <= options
