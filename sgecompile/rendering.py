@@ -13,7 +13,7 @@ import os
 import re
 import shlex
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,11 +102,25 @@ def _template_cache() -> _CompiledTemplates | None:
     return _CompiledTemplates(folder)
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """jinja2's file loader, except that a template that is not UTF-8 text is a :class:`TemplateError` naming it.
+
+    jinja2's own UnicodeDecodeError names no file, and only a user's folder can hold such a template.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            path = next(p for p in (Path(d, template) for d in self.searchpath) if p.is_file())
+            raise TemplateError(f"{path}: not UTF-8 text: {error.reason} at byte {error.start}") from None
+
+
 @lru_cache(maxsize=8)
 def environment(extra: str | None = None) -> jinja2.Environment:
     """One compiled-template cache per template folder (this module is never imported by `check`)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(extra)]),
+        loader=_Loader([str(d) for d in template_dirs(extra)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -126,6 +140,8 @@ def fill(template: str, templates: str | None = None, **values: object) -> str:
     """
     try:
         return environment(templates).get_template(template).render(**values)
+    except TemplateError:  # already names the file
+        raise
     except Exception as error:
         where = _user_line(error, templates)
         if where is None:

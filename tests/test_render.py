@@ -182,15 +182,18 @@ def test_a_cache_that_cannot_be_used_is_no_cache(
         ("#!/bin/bash\n\n{{ undefined_var.attr }}\n", "job.sh.j2:3: template: 'undefined_var' is undefined"),
         ("#!/bin/bash\n{{ 1 / 0 }}\n", "job.sh.j2:2: template: ZeroDivisionError: division by zero"),
         ('{% include "nope.j2" %}\n', "job.sh.j2:1: template: 'nope.j2' not found"),
+        (b"#!/bin/bash\n# caf\xe9\n", "job.sh.j2: not UTF-8 text: invalid continuation byte at byte 17"),
+        ('{% include "part.j2" %}\n', "part.j2: not UTF-8 text: invalid start byte at byte 0"),
     ],
 )
 def test_a_broken_user_template_is_a_usage_error_naming_its_line(
-    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, text: str, message: str
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, text: str | bytes, message: str
 ) -> None:
     """The user's template is theirs to fix: exit 2 with its file and line, not an internal error to report."""
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "job.sh.j2").write_text(text)
+    (mine / "job.sh.j2").write_bytes(text if isinstance(text, bytes) else text.encode())
+    (mine / "part.j2").write_bytes(b"\xff\n")
     code, out, err = cli("render", PROFILES / "perun.toml", "--templates", mine)
     assert code == 2 and out == ""
     assert f"sgecompile: {mine / message}" in err and "internal error" not in err
