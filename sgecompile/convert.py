@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import ast
 import datetime
-import json
-import math
 import shlex
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import attrs
 
 from . import directives as dirs
 from .compiler import Plan
+from .tomltext import toml_value
 from .units import format_hms
 
 # dask-jobqueue keyword -> (section, key); old names first, as dask-jobqueue still reads them.
@@ -240,25 +239,6 @@ def toml_text(imported: Imported, source: str) -> str:
         if imported.tables.get(section):
             lines += ["", f"[{section}]"] + [f"{k} = {toml_value(v)}" for k, v in imported.tables[section].items()]
     return "\n".join(lines) + "\n"
-
-
-def toml_value(value: Any) -> str:
-    """A value of :func:`_has_toml_form` in TOML syntax."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML escapes DEL, JSON does not
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{toml_value(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    return str(value.isoformat())  # dates and times, which TOML has too
 
 
 def yaml_text(kwargs: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ import tomli
 from .diagnostics import Diagnostic, Location, Severity
 from .tomlpos import Path as KeyPath
 from .tomlpos import Positions, positions
+from .tomltext import toml_key
 
 SECTIONS = ("site", "job", "worker")
 
@@ -129,10 +130,12 @@ MAX_NESTING = 100  # a profile needs some 5; the loader, the rules and `config` 
 @lru_cache(maxsize=4096)  # a `check` of a whole repository reads each file once
 def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     del stamp  # part of the cache key only: a changed file is read again
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is no content
     except UnicodeDecodeError as exc:
-        raise _not_toml(path, f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        line, column = raw.count(b"\n", 0, exc.start) + 1, exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise _not_toml(path, f"not UTF-8 text: {exc.reason} at byte {exc.start}", None, line, column) from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
@@ -331,7 +334,9 @@ def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
         return attrs.evolve(loaded, values=values, origins=origins)
     names = loaded.variant_names()
     hint = (
-        f"Variants in this profile: {', '.join(names)}." if names else "This profile defines no [variants.NAME] tables."
+        f"Variants in this profile: {', '.join(map(toml_key, names))}."
+        if names
+        else "This profile defines no [variants.NAME] tables."
     )
     missing = Diagnostic("SGE004", Severity.ERROR, f"no variant named {variant!r}", Location(loaded.file), hint)
     return attrs.evolve(loaded, diagnostics=(*loaded.diagnostics, missing))

@@ -65,9 +65,12 @@ def test_syntax_errors_carry_line_and_column(write: Callable[..., Path]) -> None
 
 def test_unknown_variant_lists_the_known_ones(write: Callable[..., Path]) -> None:
     """A misspelt variant is an error whose hint lists the variants there are."""
-    path = write('[worker]\ncores = 2\nmemory = "4GB"\n[variants.big]\nworker = { cores = 8 }\n')
+    path = write(
+        '[worker]\ncores = 2\nmemory = "4GB"\n[variants.big]\nworker = { cores = 8 }\n'
+        '[variants.""]\nworker = { cores = 4 }\n[variants."two words"]\nworker = { cores = 6 }\n'
+    )
     (d,) = [d for d in compile_file(path, "bigg").diagnostics if d.code == "SGE004"]
-    assert "big" in (d.hint or "")
+    assert d.hint == 'Variants in this profile: big, "", "two words".'
 
 
 def test_not_utf8_is_a_diagnostic(write: Callable[..., Path], tmp_path: Path) -> None:
@@ -75,7 +78,24 @@ def test_not_utf8_is_a_diagnostic(write: Callable[..., Path], tmp_path: Path) ->
     path = tmp_path / "bin.toml"
     path.write_bytes(b"\xff\xfe[job]")
     (d,) = compile_file(path).diagnostics
-    assert d.code == "SGE002"
+    assert (d.code, d.location.line, d.location.column) == ("SGE002", 1, 1)
+    path.write_bytes('[job]\nqueue = "all.q"  # café\n'.encode("latin-1"))
+    (d,) = compile_file(path).diagnostics
+    assert (d.message, d.location.line, d.location.column) == (
+        "not UTF-8 text: invalid continuation byte at byte 28",
+        2,
+        23,
+    )
+
+
+def test_a_byte_order_mark_is_not_part_of_the_profile(tmp_path: Path) -> None:
+    """Editors on Windows start UTF-8 files with one; positions stay those the editor shows."""
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_bytes(b'\xef\xbb\xbf[worker]\ncores = 2\nmemory = "4GB"\n')
+    bad.write_bytes(b"\xef\xbb\xbf[worker]\ncores = two\n")
+    assert compile_file(good).ok
+    (d,) = compile_file(bad).diagnostics
+    assert (d.code, d.location.line, d.location.column) == ("SGE002", 2, 9)
 
 
 def test_each_file_is_parsed_once(write: Callable[..., Path]) -> None:

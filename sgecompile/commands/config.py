@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from .. import schema
-from ..convert import toml_value
 from ..loader import load, site_base
 from ..reporters import text
+from ..tomltext import toml_value
 
 
 def run(args: argparse.Namespace) -> int:

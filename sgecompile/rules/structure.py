@@ -9,6 +9,7 @@ from .. import schema
 from ..diagnostics import Severity
 from ..loader import Document
 from ..tomlpos import Path as KeyPath
+from ..tomltext import shown, toml_value, type_name
 from . import Context, Finding, loader_code, rule
 
 loader_code(
@@ -129,13 +130,13 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Itera
     if not schema.kind_matches(k.kind, value):
         yield Finding(
             at,
-            f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type(value).__name__} {value!r}",
+            f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
             f"{k.name} = {_example(k)}",
         )
     elif k.choices and value not in k.choices:
         yield Finding(
             at,
-            f"{label} must be one of {', '.join(map(repr, k.choices))}, not {value!r}",
+            f"{label} must be one of {', '.join(map(toml_value, k.choices))}, not {shown(value)}",
             f'{k.name} = "{k.choices[0]}"',
         )
     elif k.kind == "int" and (bound := schema.out_of_range(k, value)):

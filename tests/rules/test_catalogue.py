@@ -269,3 +269,16 @@ def test_sge408_knows_only_options_dask_worker_has() -> None:
 
     options = {name for param in main.params for name in (*param.opts, *param.secondary_opts)}
     assert set(DERIVED_WORKER_OPTIONS) <= options
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("07:32:00", "worker.cores must be a whole number, not a time 07:32:00"),
+        ('[1, "a"]', 'worker.cores must be a whole number, not an array [1, "a"]'),
+        ('"ten"', 'worker.cores must be a whole number, not a string "ten"'),
+    ],
+)
+def test_sge005_names_the_toml_type_and_value(value: str, message: str, compiled: Callable[..., Result]) -> None:
+    found = compiled(f'[worker]\ncores = {value}\nmemory = "4GB"\n').diagnostics
+    assert [d.message for d in found if d.code == "SGE005"] == [message]
