@@ -173,6 +173,12 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
     ]
     if not calls:
         raise ImportProblem(f"{path}: no SGECluster(...) call in it")
+    if len(calls) > 1:
+        lines = ", ".join(str(n) for n in sorted(call.lineno for call in calls))
+        raise ImportProblem(
+            f"{path}: {len(calls)} SGECluster(...) calls (lines {lines}); one profile holds one: "
+            "put the call to import in a file of its own"
+        )
     found = {}
     for keyword in calls[0].keywords:
         where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"

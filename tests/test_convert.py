@@ -64,6 +64,10 @@ def test_jobqueue_yaml_section(cli, tmp_path: Path) -> None:
         ("x = 1\n", "no SGECluster(...) call"),
         ("SGECluster(cores=n)\n", "p.py:1:18: cores= is not a literal"),
         ("def (\n", "cannot read it as Python"),
+        (
+            "small = SGECluster(cores=1)\nif big:\n    large = SGECluster(cores=8)\n",
+            "2 SGECluster(...) calls (lines 1, 3); one profile holds one",
+        ),
     ],
 )
 def test_unreadable_python_is_a_usage_error(cli, tmp_path: Path, text: str, message: str) -> None:
