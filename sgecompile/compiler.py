@@ -15,6 +15,7 @@ import attrs
 
 from . import directives as dirs
 from .models import Profile
+from .tomlpos import Path as KeyPath
 from .units import format_sge_memory, parse_sge_memory
 
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
@@ -29,7 +30,8 @@ class Reservation:
     text: str  # the amount as written in the -l request, e.g. "64G"
     per_request: int  # bytes
     multiplier: int  # pe slots when SGE multiplies the request per slot, else 1
-    derived: bool  # computed from worker.memory rather than written in job.resources
+    derived: bool  # computed from worker.memory rather than written by the profile
+    origin: KeyPath  # the key that asked for it: worker.memory, a job.resources key or a job.directives entry
 
     @property
     def per_job(self) -> int:
@@ -69,28 +71,39 @@ class Plan:
         return -(-total // self.profile.slots) if self.per_slot else total
 
     @cached_property
-    def derived_memory(self) -> str | None:
-        """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, if derived."""
+    def written_memory(self) -> tuple[str, KeyPath] | None:
+        """The amount of ``site.memory_resource`` the profile asks for itself, and where.
+
+        Either in ``job.resources`` or as a hard ``-l`` in ``job.directives``:
+        both replace the request derived from ``worker.memory``.
+        """
         site, job = self.profile.site, self.profile.job
-        if not site.memory_resource or any(r.name == site.memory_resource for r in job.resources):
-            return None
-        return format_sge_memory(self.matching_share)
+        written: list[tuple[str, KeyPath]] = [
+            (r.value, ("job", "resources", r.name)) for r in job.resources if r.name == site.memory_resource
+        ]
+        written += [
+            (d.args[0].partition("=")[2], d.origin)
+            for d in job.directives
+            if d.option == "-l" and d.scope == "hard" and dirs.resource_name(d.args[0]) == site.memory_resource
+        ]
+        return written[0] if written else None
 
     @cached_property
     def reservation(self) -> Reservation | None:
-        """What SGE reserves for the site's memory resource, requested or derived."""
-        site = self.profile.site
-        if not site.memory_resource:
+        """What SGE reserves for the site's memory resource: as written (typing has checked it), else derived."""
+        resource = self.profile.site.memory_resource
+        if not resource:
             return None
+        written = self.written_memory
+        text, origin = written or (format_sge_memory(self.matching_share), ("worker", "memory"))
         multiplier = self.profile.slots if self.per_slot else 1
-        if self.derived_memory:
-            return Reservation(
-                site.memory_resource, self.derived_memory, parse_sge_memory(self.derived_memory).bytes, multiplier, True
-            )
-        requested = next(r for r in self.profile.job.resources if r.name == site.memory_resource)
-        if requested.memory is None:
-            return None
-        return Reservation(site.memory_resource, requested.value, requested.memory.bytes, multiplier, False)
+        return Reservation(resource, text, parse_sge_memory(text).bytes, multiplier, written is None, origin)
+
+    @property
+    def derived_memory(self) -> str | None:
+        """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, unless the profile writes one."""
+        found = self.reservation
+        return found.text if found and found.derived else None
 
     def wanted(self, option: str) -> list[dirs.Directive]:
         """The hard requests of one option in the header: what SGE must satisfy to run the job."""

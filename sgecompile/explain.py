@@ -74,8 +74,7 @@ def _reservation_rows(plan: Plan) -> list[Row]:
     found = plan.reservation
     if found is None:
         return []
-    key = ("worker", "memory") if found.derived else ("job", "resources", found.resource)
-    how = "derived from worker.memory" if found.derived else origin(plan, key)
+    how = "derived from worker.memory" if found.derived else origin(plan, found.origin)
     if found.multiplier == 1:
         return [Row(f"SGE {found.resource} per job", _sge(found.per_job, found.text), how)]
     return [

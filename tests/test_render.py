@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.rendering import environment, render, shell_word
 from tests.conftest import PROFILES
@@ -41,6 +42,26 @@ def test_memory_request_is_derived_per_slot(compiled: Callable[..., Result]) -> 
     script = _script(result)
     assert "#$ -l h_vmem=6104M\n" in script and "#$ -pe smp 10\n" in script
     assert "--nthreads 5 --memory-limit 32000000000 --nworkers 2" in script
+
+
+SMP_H_VMEM = '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 4\nmemory = "16GiB"\n'
+
+
+@pytest.mark.parametrize("written", ['resources = { h_vmem = "2G" }', 'directives = ["-l h_vmem=2G"]'])
+def test_a_written_memory_request_replaces_the_derived_one(written: str, compiled: Callable[..., Result]) -> None:
+    """In job.resources or as a hard -l in job.directives alike: one request, checked against worker.memory."""
+    result = compiled(SMP_H_VMEM + f"[job]\n{written}\n")
+    assert re.findall(r"#\$ -l h_vmem=\S+", _script(result)) == ["#$ -l h_vmem=2G"]
+    (too_small,) = [d for d in result.diagnostics if d.severity is not Severity.INFO]
+    assert (too_small.code, too_small.location.line) == ("SGE301", 8)
+    assert f"or remove it from job.{written.split()[0]} and it is derived" in (too_small.hint or "")
+
+
+def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Result]) -> None:
+    """A soft request is a preference: SGE reserves by the hard one, which is still derived."""
+    result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft -l h_vmem=2G"]\n')
+    script = _script(result)
+    assert "#$ -l h_vmem=4G\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
 
 
 def test_memory_request_per_job(compiled: Callable[..., Result]) -> None:

@@ -137,9 +137,9 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     dask = plan.profile.worker.memory
     if found and not found.derived and found.per_job < dask.bytes:
         yield Finding(
-            ("job", "resources", plan.profile.site.memory_resource or ""),
+            found.origin,
             f"SGE reserves {_reserved(plan, found)}, less than worker.memory {dask.text!r} ({describe_bytes(dask.bytes)}): SGE kills the job before dask can spill or pause",
-            _matching(plan),
+            _matching(plan, found),
         )
 
 
@@ -159,9 +159,9 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     dask = plan.profile.worker.memory
     if found and not found.derived and found.per_job > 2 * dask.bytes:
         yield Finding(
-            ("job", "resources", plan.profile.site.memory_resource or ""),
+            found.origin,
             f"SGE reserves {_reserved(plan, found)}, {found.per_job / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
-            _matching(plan),
+            _matching(plan, found),
         )
 
 
@@ -172,10 +172,11 @@ def _reserved(plan: Plan, found: Reservation) -> str:
     return f"{found.resource}={found.text} ({describe_bytes(found.per_job)})"
 
 
-def _matching(plan: Plan) -> str:
+def _matching(plan: Plan, found: Reservation) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
-    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from job.resources and it is derived)."
+    written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
+    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
 
 
 @rule("SGE303", Severity.ERROR, "plan")
