@@ -52,6 +52,8 @@ class Facts:
     pes: dict[str, Pe]
     complexes: dict[str, Complex]
     hosts: dict[str, Host]
+    max_array_tasks: int | None  # max_aj_tasks: the most tasks one array job may have; None when unlimited
+    max_running_tasks: int | None  # max_aj_instances: the most tasks of one array that run at once
 
 
 def configuration(text: str) -> dict[str, str]:
@@ -147,4 +149,11 @@ def read(ask: Ask | None = None) -> Facts:
         slots = conf.get("slots", "0")
         pes[name] = Pe(name, int(slots) if slots.isdigit() else 0, conf.get("allocation_rule") == "$pe_slots")
     hosts = {name: _host(ask, name) for name in _lines(ask(["qconf", "-sel"]))}
-    return Facts(queues, pes, _complexes(ask), hosts)
+    conf = configuration(ask(["qconf", "-sconf"]))
+    return Facts(queues, pes, _complexes(ask), hosts, _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances"))
+
+
+def _limit(conf: dict[str, str], name: str) -> int | None:
+    """A limit of the global configuration; 0 means none (sge_conf(5)), and so does a value we cannot read."""
+    value = conf.get(name, "0")
+    return int(value) if value.isdigit() and int(value) > 0 else None

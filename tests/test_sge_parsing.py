@@ -26,6 +26,13 @@ def test_configuration_joins_continued_lines():
     assert facts._per_host(conf["slots"]) == ["1", "16"]
 
 
+@pytest.mark.parametrize(("value", "limit"), [("75000", 75000), ("0", None), ("", None), ("lots", None)])
+def test_array_limits_of_the_global_configuration(value, limit):
+    """max_aj_tasks 0 means no limit (sge_conf(5)); so does a value we cannot read."""
+    assert facts._limit({"max_aj_tasks": value}, "max_aj_tasks") == limit
+    assert facts._limit({}, "max_aj_tasks") is None
+
+
 def test_load_memory_in_bytes():
     assert facts._load_memory("24105.5M") == int(24105.5 * 1024**2)
     assert facts._load_memory("-") is None

@@ -246,3 +246,43 @@ def qsub_verification_refused(ctx: Context) -> Iterator[Finding]:
             f"qsub -w v refuses the script: {ctx.verification}",
             "Run `sgecompile render PROFILE | qsub -w v` to see it yourself.",
         )
+
+
+@rule("SGE808", Severity.ERROR, "cluster")
+def more_jobs_than_an_array_may_have(ctx: Context) -> Iterator[Finding]:
+    """More `worker.jobs` than the cluster lets one array job have (`max_aj_tasks`).
+
+    Why: launch, up and emit submit the jobs as one array job (`qsub -t 1-N`),
+    and qsub refuses an array with more tasks than the limit, so no worker starts.
+    Example: `jobs = 100000` where `qconf -sconf` shows `max_aj_tasks 75000`.
+    Use instead: fewer, larger jobs: more `cores` and `processes` in each.
+    """
+    plan, facts = _live(ctx)
+    jobs = plan.profile.worker.jobs
+    if facts.max_array_tasks is not None and jobs > facts.max_array_tasks:
+        yield Finding(
+            ("worker", "jobs"),
+            f"{jobs} jobs are one array job of {jobs} tasks, and this cluster refuses arrays of more than {facts.max_array_tasks} (max_aj_tasks)",
+            f"Use at most jobs = {facts.max_array_tasks}, each with more cores and processes.",
+        )
+
+
+@rule("SGE809", Severity.WARNING, "cluster")
+def more_jobs_than_run_at_once(ctx: Context) -> Iterator[Finding]:
+    """More `worker.jobs` than the cluster runs of one array job at once (`max_aj_instances`).
+
+    Why: the jobs are one array job, and SGE holds back the tasks above the
+    limit until others end, so `launch` waits for workers that cannot start
+    while the first ones run, and times out.
+    Example: `jobs = 3000` where `qconf -sconf` shows `max_aj_instances 2000`.
+    Use instead: fewer, larger jobs: more `cores` and `processes` in each.
+    """
+    plan, facts = _live(ctx)
+    jobs = plan.profile.worker.jobs
+    limit = facts.max_running_tasks
+    if limit is not None and jobs > limit and (facts.max_array_tasks is None or jobs <= facts.max_array_tasks):
+        yield Finding(
+            ("worker", "jobs"),
+            f"{jobs} jobs are one array job, of which this cluster runs at most {limit} at once (max_aj_instances): the other {jobs - limit} wait",
+            f"Use at most jobs = {limit}, each with more cores and processes.",
+        )

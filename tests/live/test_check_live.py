@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from sgecompile import facts
+from sgecompile import facts, sge
 
 from ..conftest import PROFILES
 
@@ -79,6 +80,22 @@ def test_facts_of_the_test_site(sge_cluster) -> None:
     read = facts.read()
     assert read.queues["all.q"].h_rt == 48 * 3600 and "threaded" in read.queues["all.q"].pes
     assert read.pes["threaded"].per_host and read.complexes["h_vmem"].consumable == "YES"
+    assert (read.max_array_tasks, read.max_running_tasks) == (75000, 2000)  # gridengine's defaults
+
+
+def test_more_jobs_than_one_array_may_have(cli, sge_cluster, tmp_path: Path) -> None:
+    """SGE808 says what qsub itself would answer to the array launch and emit submit."""
+    code, found = findings(cli, site_profile(tmp_path, "[worker]\njobs = 75001\n"))
+    assert code == 1 and "refuses arrays of more than 75000 (max_aj_tasks)" in found["SGE808"]["message"]
+    asked = subprocess.run(["qsub", "-terse", "-h", "-b", "y", "-t", "1-75001", "true"], capture_output=True, text=True)
+    if asked.returncode == 0:  # never leave a job behind, even when the test fails
+        sge.delete([sge.job_id(asked.stdout)])
+    assert asked.returncode != 0 and "75000" in asked.stderr
+
+
+def test_more_jobs_than_run_at_once(cli, sge_cluster, tmp_path: Path) -> None:
+    code, found = findings(cli, site_profile(tmp_path, "[worker]\njobs = 2001\n"))
+    assert code == 0 and "runs at most 2000 at once (max_aj_instances)" in found["SGE809"]["message"]
 
 
 def test_without_sge_commands_a_clear_error(cli, monkeypatch, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from sgecompile import rules
@@ -24,6 +25,8 @@ FACTS = Facts(
         "arch": Complex("arch", "a", "RESTRING", False, "NO"),
     },
     hosts={"node1": Host("node1", 64 * 2**30, {"h_vmem": "64G"})},
+    max_array_tasks=75000,
+    max_running_tasks=2000,
 )
 SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
 GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
@@ -35,6 +38,8 @@ CASES = {
     "SGE804": (GOOD.replace("[job]", 'memory_per = "job"\n[job]'), 4),
     "SGE805": (GOOD.replace("cores = 4", "cores = 32"), 8),
     "SGE806": (GOOD.replace('"1:00:00"', '"72:00:00"'), 6),
+    "SGE808": (GOOD + "jobs = 75001\n", 10),
+    "SGE809": (GOOD + "jobs = 2001\n", 10),
 }
 
 
@@ -72,3 +77,20 @@ def test_not_requestable_and_shortcuts(compiled: Callable[..., Result]) -> None:
 def test_a_non_consumable_memory_resource_is_named(compiled: Callable[..., Result]) -> None:
     found = live_findings(compiled(GOOD.replace('"h_vmem"', '"mem_free"')))
     assert found.get("SGE804") == 3
+
+
+@pytest.mark.parametrize(
+    ("jobs", "codes"), [(2000, set()), (2001, {"SGE809"}), (75000, {"SGE809"}), (75001, {"SGE808"})]
+)
+def test_array_limits_fire_one_at_a_time(jobs: int, codes: set[str], compiled: Callable[..., Result]) -> None:
+    found = set(live_findings(compiled(GOOD + f"jobs = {jobs}\n")))
+    assert found & {"SGE808", "SGE809"} == codes
+
+
+def test_no_array_limit_means_none(compiled: Callable[..., Result]) -> None:
+    """max_aj_tasks 0 and max_aj_instances 0 are no limits (sge_conf(5))."""
+    unlimited = attrs.evolve(FACTS, max_array_tasks=None, max_running_tasks=None)
+    result = compiled(GOOD + "jobs = 100000\n")
+    assert result.plan is not None
+    context = rules.Context(result.loaded, (), result.plan.profile, result.plan, unlimited, None)
+    assert rules.run("cluster", context) == []
