@@ -202,7 +202,34 @@ def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:
     found = (data or {}).get("jobqueue", {}).get(section) if isinstance(data, dict) else None
     if not isinstance(found, dict):
         raise ImportProblem(f"{path}: no `jobqueue: {section}:` section")
+    if _more_values_than(MAX_VALUES, found):
+        raise ImportProblem(
+            f"{path}: the `jobqueue: {section}:` section holds more than {MAX_VALUES} values once its YAML"
+            " aliases are expanded (or refers to itself); a section needs a few dozen"
+        )
     return found
+
+
+MAX_VALUES = 10_000  # a jobqueue.yaml section holds a few dozen; nested aliases can stand for billions
+
+
+def _more_values_than(limit: int, value: Any) -> bool:
+    """Whether ``value`` holds more than ``limit`` values, each alias counted as the copy it stands for.
+
+    Counting stops at the limit, so a billion-laughs document or one that
+    contains itself is found in ``limit`` steps.
+    """
+    pending, seen = [value], 0
+    while pending:
+        seen += 1
+        if seen > limit:
+            return True
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return False
 
 
 def to_keywords(plan: Plan) -> dict[str, Any]:

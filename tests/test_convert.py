@@ -58,6 +58,32 @@ def test_jobqueue_yaml_section(cli, tmp_path: Path) -> None:
     assert "'nonsense' is not a qsub option name" in err and "scheduler-options" in err
 
 
+def _billion_laughs() -> str:
+    """A section whose aliases stand for 9^9 directives, written in 12 short lines."""
+    lines = ["jobqueue:", "  sge:", "    cores: 1", "    a0: &a0 [-V, -V, -V, -V, -V, -V, -V, -V, -V]"]
+    lines += [f"    a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return "\n".join([*lines, "    job-extra-directives: *a8", ""])
+
+
+@pytest.mark.parametrize(
+    ("text", "imported"),
+    [
+        (_billion_laughs(), False),
+        ("jobqueue:\n  sge: &s\n    cores: 1\n    itself: *s\n", False),
+        ("jobqueue:\n  sge:\n    cores: 1\n    job-extra-directives: &x [-m ea]\n    job-directives-skip: *x\n", True),
+    ],
+)
+def test_yaml_aliases_are_read_within_a_bound(cli, tmp_path: Path, text: str, imported: bool) -> None:
+    """A few aliases are YAML as usual; ones that expand past 10000 values, or loop, are refused at once."""
+    config = tmp_path / "jobqueue.yaml"
+    config.write_text(text)
+    code, out, err = cli("import", str(config))
+    if imported:
+        assert code == 0 and 'directives = ["-m ea"]' in out
+    else:
+        assert code == 2 and "holds more than 10000 values once its YAML aliases are expanded" in err
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
