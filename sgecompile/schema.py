@@ -114,7 +114,12 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
         Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
         Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),
-        Key("extra_args", "str-list", "More `dask worker` arguments.", []),
+        Key(
+            "extra_args",
+            "str-list",
+            "More `dask worker` arguments; not the options the profile sets, such as `--nthreads` (SGE408).",
+            [],
+        ),
     ),
 }
 
