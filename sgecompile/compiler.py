@@ -60,9 +60,13 @@ class Plan:
 
     @property
     def per_slot(self) -> bool:
-        """Whether SGE multiplies the memory request by the pe slots."""
-        site = self.profile.site
-        return site.memory_per == "slot" and bool(site.pe)
+        """Whether SGE multiplies the memory request by the pe slots: counted per slot, and the header has a -pe.
+
+        The -pe may come from ``site.pe`` or from ``job.directives`` alike.
+        """
+        site, job = self.profile.site, self.profile.job
+        has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
+        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip
 
     @property
     def matching_share(self) -> int:
@@ -92,7 +96,7 @@ class Plan:
     def reservation(self) -> Reservation | None:
         """What SGE reserves for the site's memory resource: as written (typing has checked it), else derived."""
         resource = self.profile.site.memory_resource
-        if not resource:
+        if not resource or "-l" in self.profile.job.skip:  # skipping -l leaves every request out
             return None
         written = self.written_memory
         text, origin = written or (format_sge_memory(self.matching_share), ("worker", "memory"))

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import tomli
 
+from . import directives as dirs
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .files import write_atomic
 from .rendering import fill, job_script
@@ -41,7 +42,11 @@ class File:
 
 
 def scheduler_plan(plan: Plan) -> Plan:
-    """The scheduler's job: the profile's queue, project and walltime, one slot, a small memory request."""
+    """The scheduler's job: the profile's queue, project and walltime, one slot, a small memory request.
+
+    The workers' -pe and memory request are left out wherever the profile
+    wrote them (site.pe, job.resources or job.directives).
+    """
     profile = plan.profile
     site, job, worker = profile.site, profile.job, profile.worker
     small = attrs.evolve(worker, cores=1, processes=1, task_cores=1, memory=parse_dask_memory(SCHEDULER_MEMORY))
@@ -52,10 +57,15 @@ def scheduler_plan(plan: Plan) -> Plan:
             job,
             name=f"{job.name}-scheduler",
             resources=tuple(r for r in job.resources if r.name != site.memory_resource),
+            directives=tuple(d for d in job.directives if not _workers_only(d, site.memory_resource)),
         ),
         worker=small,
     )
     return compile_profile(own)
+
+
+def _workers_only(d: dirs.Directive, memory_resource: str | None) -> bool:
+    return d.option == "-pe" or (d.option == "-l" and dirs.resource_name(d.args[0]) == memory_resource)
 
 
 def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:

@@ -12,7 +12,7 @@ import attrs
 
 from .compiler import Plan
 from .tomlpos import Path as KeyPath
-from .units import describe_bytes, format_dask_memory, format_hms, format_sge_memory
+from .units import describe_bytes, format_dask_memory, format_hms, format_sge_memory, parse_sge_time
 
 
 @attrs.frozen
@@ -62,12 +62,17 @@ def explain(plan: Plan) -> list[Row]:
         rows.append(Row("parallel environment", profile.site.pe, origin(plan, ("site", "pe"))))
         rows.append(Row("pe slots", f"{profile.slots} (-pe {profile.site.pe} {profile.slots})", "cores x task_cores"))
     rows += _reservation_rows(plan)
-    if job.walltime:
-        seconds = job.walltime.seconds
-        rows.append(Row("walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, ("job", "walltime"))))
-    else:
-        rows.append(Row("walltime", "none asked: the queue's h_rt applies", "default"))
+    rows.append(_walltime_row(plan))
     return rows
+
+
+def _walltime_row(plan: Plan) -> Row:
+    """The h_rt the header asks for (from job.walltime or job.directives; none when job.skip drops -l)."""
+    asked = plan.resource("h_rt")
+    if asked is None:
+        return Row("walltime", "none asked: the queue's h_rt applies", "default")
+    seconds = parse_sge_time(asked.args[0].partition("=")[2]).seconds  # typing has checked it
+    return Row("walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin))
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:

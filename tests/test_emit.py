@@ -48,6 +48,17 @@ def test_cluster_files_are_valid_bash_and_wire_the_scheduler_file(cli, tmp_path:
     assert f'Client(scheduler_file="{out}/scheduler.json")' in (out / "README.md").read_text()
 
 
+def test_the_scheduler_job_leaves_out_the_workers_pe_and_memory_wherever_written(cli, write, tmp_path: Path) -> None:
+    profile = write(
+        '[site]\nmemory_resource = "h_vmem"\nmemory_per = "job"\n[job]\nwalltime = "1:00:00"\n'
+        'directives = ["-pe smp 8", "-l h_vmem=64G"]\n[worker]\ncores = 8\nmemory = "64GiB"\n'
+    )
+    emit(cli, str(profile), "--out", str(tmp_path / "c"))
+    scheduler = (tmp_path / "c" / "scheduler.sh").read_text()
+    assert "#$ -l h_vmem=2G\n" in scheduler and "64G" not in scheduler and "-pe" not in scheduler
+    assert "#$ -pe smp 8\n#$ -l h_vmem=64G\n" in (tmp_path / "c" / "workers.sh").read_text()
+
+
 def test_emit_refuses_a_profile_with_errors(cli, write, tmp_path: Path) -> None:
     code, _, err = cli(
         "emit",

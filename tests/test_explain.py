@@ -69,3 +69,22 @@ def test_cli_explain_prints_the_table(cli):
     code, out, _ = cli("explain", str(PROFILES / "minimal.toml"))
     assert code == 0
     assert out.splitlines()[0].split() == ["what", "value", "from"]
+
+
+@pytest.mark.parametrize(
+    ("job", "walltime"),
+    [
+        ('walltime = "1:00:00"', ("3600 s = 1:00:00", "p.toml:5:12")),
+        ('directives = ["-l h_rt=7200"]', ("7200 s = 2:00:00", "p.toml:5:15")),
+        ('walltime = "1:00:00"\nskip = ["-l"]', ("none asked: the queue's h_rt applies", "default")),
+    ],
+)
+def test_explain_shows_what_the_header_asks(tmp_path, monkeypatch, job, walltime):
+    """Memory and walltime rows follow the script: a -l in job.directives counts, a skipped -l is gone."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.toml").write_text(
+        f'[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\n{job}\n[worker]\ncores = 2\nmemory = "2GiB"\n'
+    )
+    got = rows(tmp_path / "p.toml")
+    assert got["walltime"] == walltime
+    assert ("SGE h_vmem per slot" in got) == ("skip" not in job)

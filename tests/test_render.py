@@ -57,6 +57,18 @@ def test_a_written_memory_request_replaces_the_derived_one(written: str, compile
     assert f"or remove it from job.{written.split()[0]} and it is derived" in (too_small.hint or "")
 
 
+def test_a_pe_in_directives_counts_the_memory_per_slot(compiled: Callable[..., Result]) -> None:
+    """-pe written in job.directives multiplies the request like site.pe does: 8 slots x 1G, not x 8G."""
+    result = compiled(
+        '[site]\nmemory_resource = "h_vmem"\n[job]\ndirectives = ["-pe smp 8"]\n[worker]\ncores = 8\nmemory = "8GiB"\n'
+    )
+    assert "#$ -l h_vmem=1G\n" in _script(result)
+    skipped = compiled(
+        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nskip = ["-pe"]\n[worker]\ncores = 8\nmemory = "8GiB"\n'
+    )
+    assert "#$ -l h_vmem=8G\n" in _script(skipped)
+
+
 def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Result]) -> None:
     """A soft request is a preference: SGE reserves by the hard one, which is still derived."""
     result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft -l h_vmem=2G"]\n')

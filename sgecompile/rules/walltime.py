@@ -65,18 +65,24 @@ def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
 
 @rule("SGE204", Severity.INFO, "plan")
 def no_walltime(plan: Plan) -> Iterator[Finding]:
-    """A profile with no walltime.
+    """A job script with no walltime: none is set, or `job.skip` removes `-l`.
 
     Why: the job then gets the queue's `h_rt` limit (INFINITY on a default queue),
     not the 30 minutes dask-jobqueue adds silently when `walltime` is left out.
     Example: a `[job]` table without `walltime`.
     Use instead: `walltime = "12:00:00"`, so the job's end is known and the scheduler can backfill.
     """
-    if plan.profile.job.walltime is None and not any(
-        d.option == "-l" and d.args[0].startswith("h_rt=") for d in plan.directives
-    ):
+    if plan.resource("h_rt") is not None:
+        return
+    if plan.profile.job.walltime is None:
         yield Finding(
             ("job",),
             "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue); dask-jobqueue would have asked for 00:30:00",
             'Set job.walltime, e.g. walltime = "12:00:00".',
+        )
+    else:
+        yield Finding(
+            ("job", "skip"),
+            "job.walltime is not in the script: job.skip removes every -l request, h_rt among them, so the queue's own h_rt limit applies",
+            'Remove "-l" from job.skip, and skip single requests by leaving them out of job.resources.',
         )

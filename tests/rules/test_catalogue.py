@@ -282,3 +282,9 @@ def test_sge408_knows_only_options_dask_worker_has() -> None:
 def test_sge005_names_the_toml_type_and_value(value: str, message: str, compiled: Callable[..., Result]) -> None:
     found = compiled(f'[worker]\ncores = {value}\nmemory = "4GB"\n').diagnostics
     assert [d.message for d in found if d.code == "SGE005"] == [message]
+
+
+def test_sge204_when_job_skip_drops_the_walltime(compiled: Callable[..., Result]) -> None:
+    found = compiled(W + '[job]\nwalltime = "1:00:00"\nskip = ["-l"]\n').diagnostics
+    (info,) = [d for d in found if d.code == "SGE204"]
+    assert info.location.line == 6 and "job.skip removes every -l request" in info.message
