@@ -142,24 +142,37 @@ def not_ours(folder: Path, files: list[File]) -> list[str]:
     """Names of ``files`` already in ``folder`` that emit did not write there: a user's own README.md or submit.sh.
 
     Emitting again into an emitted folder replaces its scripts; anything else
-    there was written by someone else, and emit must not destroy it.
+    there was written by someone else, and emit must not destroy it. A record
+    that is not a plain file (a symlink, a folder) is not emit's either.
     """
-    ours = _written(folder)
-    return sorted(f.name for f in files if os.path.lexists(folder / f.name) and f.name not in ours)
+    ours = written_by_emit(folder)
+    foreign = [f.name for f in files if os.path.lexists(folder / f.name) and f.name not in ours]
+    record = folder / WRITTEN
+    if os.path.lexists(record) and (record.is_symlink() or not record.is_file()):
+        foreign.append(WRITTEN)
+    return sorted(foreign)
 
 
 def write(folder: Path, files: list[File]) -> None:
-    """Write ``files`` into ``folder`` (made if missing), recording their names first as emit's own."""
+    """Write ``files`` into ``folder`` (made if missing), then record their names as emit's own.
+
+    Recorded last, so that a failure half way leaves files emit refuses to
+    replace, never a record of files that are not there.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    names = sorted(_written(folder) | {f.name for f in files})
-    write_atomic(folder / WRITTEN, "".join(f"{name}\n" for name in names))
+    names = sorted(written_by_emit(folder) | {f.name for f in files})
     for file in files:
         write_atomic(folder / file.name, file.text, file.mode)
+    write_atomic(folder / WRITTEN, "".join(f"{name}\n" for name in names))
 
 
-def _written(folder: Path) -> set[str]:
+def written_by_emit(folder: Path) -> set[str]:
+    """The names emit has written into ``folder``, from its record there."""
+    record = folder / WRITTEN
+    if record.is_symlink():
+        return set()
     try:
-        return set((folder / WRITTEN).read_text(encoding="utf-8").split())
+        return set(record.read_text(encoding="utf-8").split())
     except (OSError, UnicodeDecodeError):  # none yet, or unreadable: then no file there counts as emit's
         return set()
 

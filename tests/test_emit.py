@@ -125,6 +125,34 @@ def test_emit_never_replaces_a_file_it_did_not_write(cli, tmp_path: Path) -> Non
     assert (out / "README.md").read_text() == "my notes\n"
 
 
+def test_a_record_that_is_not_a_plain_file_is_not_emits(cli, tmp_path: Path) -> None:
+    """A symlinked record would have let emit write outside --out and take the user's word for its files."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("README.md\n")
+    out = tmp_path / "c"
+    out.mkdir()
+    (out / "README.md").write_text("mine\n")
+    (out / ".sgecompile-emitted").symlink_to(notes)
+    code, _, err = cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out))
+    assert code == 2 and "already holds .sgecompile-emitted, README.md, which emit did not write" in err
+    assert notes.read_text() == "README.md\n" and (out / "README.md").read_text() == "mine\n"
+
+
+def test_emit_keeps_exit_statuses_it_did_not_write(cli, tmp_path: Path) -> None:
+    out = tmp_path / "t"
+    (out / "status").mkdir(parents=True)
+    (out / "status" / "1.exit").write_text("mine\n")
+    emitted_tasks(cli, tmp_path, "true\n")
+    assert (out / "status" / "1.exit").read_text() == "mine\n"
+
+
+def test_a_folder_name_that_is_not_utf8_is_a_usage_error(cli, tmp_path: Path) -> None:
+    out = os.fsdecode(bytes(tmp_path) + b"/bad\xff")
+    code, _, err = cli("emit", str(PROFILES / "testsge.toml"), "--out", out)
+    assert code == 2 and "is not UTF-8 text, and the scripts must name it" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_emitting_again_replaces_its_own_files_and_keeps_the_rest(cli, tmp_path: Path) -> None:
     """A cluster emitted into a task folder: both sets of names are emit's, the user's file is kept."""
     out = emitted_tasks(cli, tmp_path, "true\n")

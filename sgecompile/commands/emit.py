@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write
+from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write, written_by_emit
 from ..tasks import forget
 from . import UsageError
 from .compiled import compiled_or_refuse
@@ -20,6 +20,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out} is a file; name a folder to write the scripts into")
     if "\n" in args.out or "\r" in args.out:  # the folder is written into the scripts, where it would start a line
         raise UsageError(f"--out {args.out!r} has a line break; name a folder without one")
+    for what, name in (("--out", str(out.resolve())), ("the profile", args.profile)):
+        if not _utf8(name):  # both are written into the scripts and the README
+            raise UsageError(f"{what} {ascii(name)} is not UTF-8 text, and the scripts must name it: rename it")
     if args.tasks:
         try:
             commands = read_commands(Path(args.tasks))
@@ -33,8 +36,17 @@ def run(args: argparse.Namespace) -> int:
             f"--out {out} already holds {', '.join(foreign)}, which emit did not write;"
             " name another folder, or move them away"
         )
-    if args.tasks:
-        forget(out)  # else `tasks` would count the old list's statuses for the new one
+    if args.tasks and "tasks.sh" in written_by_emit(out):
+        forget(out)  # the statuses of emit's earlier list, which `tasks` would count for the new one
     write(out, files)
     print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {out / 'submit.sh'}")
     return 0
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name from the command line is text (bytes that are not UTF-8 arrive as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
