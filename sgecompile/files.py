@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -70,3 +71,14 @@ def _replace(target: Path, real: Path, text: str, mode: int) -> None:
 
 def _naming(target: Path, error: OSError) -> OSError:
     return type(error)(error.errno, error.strerror or str(error), str(target))
+
+
+def one_of(path: str | os.PathLike[str], sources: Iterable[str | os.PathLike[str]]) -> str | None:
+    """The file among ``sources`` that ``path`` is (by name or through links), if any: writing there destroys it."""
+    for source in sources:
+        try:
+            if os.path.samefile(path, source):
+                return os.fspath(source)
+        except OSError:  # one of them does not exist (yet): not the same file
+            continue
+    return None

@@ -154,3 +154,17 @@ def test_sarif_names_files_by_relative_uris(cli, tmp_path: Path, monkeypatch: py
     }
     assert code == 1 and uris == {"we%2Cird%3Ana%25me%20x.toml"}
     assert urlsplit(uris.pop()).scheme == "" and unquote("we%2Cird%3Ana%25me%20x.toml") == name
+
+
+@pytest.mark.parametrize("target", ["profile.toml", "link.toml", "base.toml"])
+def test_render_never_writes_over_a_file_it_reads(cli, tmp_path: Path, target: str) -> None:
+    """-o naming the profile, a link to it, or its base would replace the input with the script."""
+    base = tmp_path / "base.toml"
+    base.write_text('[worker]\ncores = 1\nmemory = "1GB"\n')
+    profile = tmp_path / "profile.toml"
+    profile.write_text('extends = "base.toml"\n[job]\nwalltime = "1:00:00"\n')
+    (tmp_path / "link.toml").symlink_to(profile)
+    before = {p: p.read_text() for p in (base, profile)}
+    code, out, err = cli("render", str(profile), "-o", str(tmp_path / target))
+    assert (code, out) == (2, "") and "which the profile is read from; write the script elsewhere" in err
+    assert {p: p.read_text() for p in (base, profile)} == before

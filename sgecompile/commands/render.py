@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..compiler import SCHEDULER_PLACEHOLDER
-from ..files import write_atomic
+from ..files import one_of, write_atomic
 from ..rendering import TemplateError, render
 from . import UsageError
 from .compiled import compiled_or_refuse
@@ -16,6 +16,9 @@ def run(args: argparse.Namespace) -> int:
     plan = compiled_or_refuse(args.profile, args.variant, "rendering")
     if plan is None:
         return 1
+    read = one_of(args.output, (d.path for d in plan.profile.source.documents)) if args.output else None
+    if read:
+        raise UsageError(f"-o {args.output} is {read}, which the profile is read from; write the script elsewhere")
     try:
         script = render(plan, scheduler=(args.scheduler or SCHEDULER_PLACEHOLDER,), templates=args.templates)
     except TemplateError as error:  # the user's own templates: theirs to fix, not a bug to report
