@@ -117,9 +117,21 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
 
 
 def skipped(directives: Iterable[Directive], skip: Iterable[str]) -> list[Directive]:
-    """Leave out the options named in ``skip`` (by option name, never by substring)."""
+    """Leave out the options named in ``skip`` (by option name, never by substring).
+
+    The scope of what is left is worked out again, as qsub reads the lines:
+    without its ``-soft`` line, a request that followed it is hard.
+    """
     names = set(skip)
-    return [d for d in directives if d.option not in names]
+    out = []
+    scope = "hard"
+    for d in directives:
+        if d.option in names:
+            continue
+        if d.option in ("-hard", "-soft"):
+            scope = d.option[1:]
+        out.append(d if d.scope == scope else attrs.evolve(d, scope=scope))
+    return out
 
 
 def effective(directives: Iterable[Directive]) -> list[Directive]:

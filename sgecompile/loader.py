@@ -91,8 +91,8 @@ class Loaded:
         names: list[str] = []
         for doc in self.documents:
             variants = doc.data.get("variants")
-            if isinstance(variants, dict):
-                names.extend(n for n in variants if n not in names)
+            if isinstance(variants, dict):  # a name that is no table is SGE005's
+                names.extend(n for n, table in variants.items() if isinstance(table, dict) and n not in names)
         return names
 
 
@@ -132,7 +132,7 @@ def _parse(path: Path, stamp: tuple[int, int]) -> Document:
     del stamp  # part of the cache key only: a changed file is read again
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is no content
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark, as some editors write, is no content
     except UnicodeDecodeError as exc:
         line, column = raw.count(b"\n", 0, exc.start) + 1, exc.start - raw.rfind(b"\n", 0, exc.start)
         raise _not_toml(path, f"not UTF-8 text: {exc.reason} at byte {exc.start}", None, line, column) from None

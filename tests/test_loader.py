@@ -71,6 +71,9 @@ def test_unknown_variant_lists_the_known_ones(write: Callable[..., Path]) -> Non
     )
     (d,) = [d for d in compile_file(path, "bigg").diagnostics if d.code == "SGE004"]
     assert d.hint == 'Variants in this profile: big, "", "two words".'
+    path = write('[worker]\ncores = 2\nmemory = "4GB"\n[variants]\nbig = 3\n')
+    (d,) = [d for d in compile_file(path, "big").diagnostics if d.code == "SGE004"]
+    assert d.hint == "This profile defines no [variants.NAME] tables."  # and SGE005 says big must be one
 
 
 def test_not_utf8_is_a_diagnostic(write: Callable[..., Path], tmp_path: Path) -> None:
@@ -96,6 +99,13 @@ def test_a_byte_order_mark_is_not_part_of_the_profile(tmp_path: Path) -> None:
     assert compile_file(good).ok
     (d,) = compile_file(bad).diagnostics
     assert (d.code, d.location.line, d.location.column) == ("SGE002", 2, 9)
+    bad.write_bytes(b'\xef\xbb\xbf[job]\nname = "caf\xe9"\n')
+    (d,) = compile_file(bad).diagnostics
+    assert (d.message, d.location.line, d.location.column) == (
+        "not UTF-8 text: invalid continuation byte at byte 20",
+        2,
+        12,
+    )
 
 
 def test_each_file_is_parsed_once(write: Callable[..., Path]) -> None:

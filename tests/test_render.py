@@ -76,6 +76,13 @@ def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Re
     assert "#$ -l h_vmem=4G\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
 
 
+def test_skipping_soft_makes_the_requests_after_it_hard(compiled: Callable[..., Result]) -> None:
+    """Without the -soft line, qsub reads -l h_vmem=100G as hard: two hard requests, which check refuses."""
+    result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft", "-l h_vmem=100G"]\nskip = ["-soft"]\n')
+    assert "SGE502" in {d.code for d in result.diagnostics}
+    assert result.plan is not None and result.plan.resource("h_vmem") is not None
+
+
 def test_memory_request_per_job(compiled: Callable[..., Result]) -> None:
     """memory_per = "job" asks the whole amount once."""
     result = compiled(
