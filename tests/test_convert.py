@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sgecompile.compiler import Plan
 from sgecompile.convert import from_keywords, keywords_in_python, to_keywords, toml_text
 from sgecompile.pipeline import compile_file
-from sgecompile.rendering import render
+from sgecompile.rendering import render, shell_word
 
 from .conftest import PROFILES, ROOT
 
@@ -58,6 +62,14 @@ def test_jobqueue_yaml_section(cli, tmp_path: Path) -> None:
     assert "'nonsense' is not a qsub option name" in err and "scheduler-options" in err
 
 
+@pytest.mark.parametrize("text", ["jobqueue: 5\n", "jobqueue:\n  - sge\n", "jobqueue: text\n"])
+def test_jobqueue_that_is_not_a_table_is_a_usage_error(cli, tmp_path: Path, text: str) -> None:
+    config = tmp_path / "jobqueue.yaml"
+    config.write_text(text)
+    code, _, err = cli("import", str(config))
+    assert code == 2 and f"{config}: no `jobqueue: sge:` section" in err
+
+
 def _billion_laughs() -> str:
     """A section whose aliases stand for 9^9 directives, written in 12 short lines."""
     lines = ["jobqueue:", "  sge:", "    cores: 1", "    a0: &a0 [-V, -V, -V, -V, -V, -V, -V, -V, -V]"]
@@ -91,6 +103,17 @@ def test_yaml_aliases_are_read_within_a_bound(cli, tmp_path: Path, text: str, im
         ("SGECluster(cores=n)\n", "p.py:1:18: cores= is not a literal"),
         ("def (\n", "cannot read it as Python"),
         (
+            "SGECluster(cores=" + "-" * 3000 + "1)\n",
+            "p.py: cannot read it as Python: an expression is nested too deeply",
+        ),
+        ("SGECluster(cores=" + "-" * 100000 + "1)\n", "p.py: cannot read it as Python: an expression is nested too"),
+        ("SGECluster(cores={[1]: 2})\n", "p.py:1:18: cores= cannot be read: unhashable type: 'list'"),
+        (
+            'c = SGECluster(4, "4GB", walltime="1:00:00")\n',
+            "p.py:1:16: positional arguments cannot be imported (SGECluster takes n_workers first, not cores);"
+            " write them as keywords: cores=..., memory=...",
+        ),
+        (
             "small = SGECluster(cores=1)\nif big:\n    large = SGECluster(cores=8)\n",
             "2 SGECluster(...) calls (lines 1, 3); one profile holds one",
         ),
@@ -101,6 +124,138 @@ def test_unreadable_python_is_a_usage_error(cli, tmp_path: Path, text: str, mess
     path.write_text(text)
     code, _, err = cli("import", str(path))
     assert code == 2 and message in err
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_import_refuses_to_write_over_the_file_it_reads(cli, tmp_path: Path, link: bool) -> None:
+    """`-o` naming the Python file (or a symlink to it) would replace the user's script with the profile."""
+    script = tmp_path / "a.py"
+    script.write_text('cluster = SGECluster(cores=1, memory="4GB")\nprint("my analysis")\n')
+    output = tmp_path / "link.py" if link else script
+    if link:
+        output.symlink_to(script)
+    code, out, err = cli("import", str(script), "-o", str(output))
+    assert code == 2 and f"-o {output} is the file being imported ({script})" in err and not out
+    assert script.read_text().endswith('print("my analysis")\n')
+
+
+SCHEDULER = "tcp://10.1.2.3:8786"
+
+
+def _worker_argv(script: str) -> list[str]:
+    """The words bash makes of a job script's last line (the worker command), but for the memory limit's value.
+
+    sgecompile and dask-jobqueue write that limit differently (bytes, GiB), as tests/test_differential.py allows.
+    """
+    env = {"PATH": os.environ["PATH"], "TMPDIR": "/scratch/job 7"}
+    shown = subprocess.run(
+        ["bash", "-c", f"set -- {script.splitlines()[-1]}\nprintf '%s\\0' \"$@\""],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    words = shown.stdout.split("\0")[:-1]
+    limit = words.index("--memory-limit") + 1
+    return words[:limit] + words[limit + 1 :]
+
+
+def _their_script(kwargs: dict[str, Any]) -> str:
+    """dask-jobqueue's own job script for ``kwargs``."""
+    sge = pytest.importorskip("dask_jobqueue.sge")
+    return str(sge.SGEJob(scheduler=SCHEDULER, name="dummy-name", **kwargs).job_script())
+
+
+def _our_script(plan: Plan) -> str:
+    return render(plan, scheduler=(SCHEDULER,), worker_name="dummy-name")
+
+
+def test_imported_worker_words_are_the_words_dask_jobqueue_gives_the_worker(tmp_path: Path) -> None:
+    """dask-jobqueue writes worker_extra_args unquoted: an item with a space is several words, and import says so."""
+    kwargs = {
+        "cores": 2,
+        "memory": "4GB",
+        "python": "/opt/py/bin/python3",
+        "local_directory": '"$TMPDIR/my dir"',
+        "worker_extra_args": ["--resources GPU=1", "--lifetime=1h", "--preload 'my plugin.py'"],
+    }
+    imported = from_keywords(kwargs)
+    assert imported.tables["worker"]["extra_args"] == [
+        "--resources",
+        "GPU=1",
+        "--lifetime=1h",
+        "--preload",
+        "my plugin.py",
+    ]
+    assert imported.notes == (
+        "worker_extra_args item '--resources GPU=1' is 2 words in the worker command dask-jobqueue writes (unquoted);"
+        ' imported as ["--resources", "GPU=1"]',
+        "worker_extra_args item \"--preload 'my plugin.py'\" is 2 words in the worker command dask-jobqueue writes"
+        ' (unquoted); imported as ["--preload", "my plugin.py"]',
+    )
+    plan = compile_file(imported_profile(kwargs, tmp_path)).plan
+    assert plan is not None
+    assert _worker_argv(_our_script(plan)) == _worker_argv(_their_script(kwargs))
+
+
+@pytest.mark.parametrize(
+    ("value", "imported", "note"),
+    [
+        ("'/tmp/a b'", "/tmp/a b", None),
+        ("/tmp/a b", None, "local_directory = '/tmp/a b' is 2 words in the worker command dask-jobqueue writes"),
+        (
+            "'/tmp/a",
+            None,
+            "local_directory = \"'/tmp/a\": the job's shell cannot read it (nothing closes the ' at character 1)",
+        ),
+        ("~/dask", "~/dask", "the job's shell would expand or run more of it than $VAR; imported as the plain text"),
+        ("'$TMPDIR'", "$TMPDIR", "the job's shell would expand or run more of it than $VAR"),
+        ("$TMPDIR", "$TMPDIR", None),
+    ],
+)
+def test_a_one_word_keyword_is_imported_as_the_shell_reads_it(
+    value: str, imported: str | None, note: str | None
+) -> None:
+    """What the worker command's shell makes of local_directory, with a note where sgecompile's word differs."""
+    result = from_keywords({"local_directory": value})
+    assert result.tables.get("worker", {}).get("local_directory") == imported
+    assert [note in n for n in result.notes] == ([] if note is None else [True])
+
+
+def test_exported_worker_words_are_quoted_as_render_quotes_them(write: Callable[..., Path], tmp_path: Path) -> None:
+    """dask-jobqueue joins the worker command unquoted: export quotes each word, so its job runs the same argv."""
+    profile = write(
+        """
+        [worker]
+        cores = 1
+        memory = "4GB"
+        python = "/opt/my py/bin/python3"
+        local_directory = "$TMPDIR/my dir"
+        extra_args = ["--resources", "GPU=1 MEM=10e9", "--preload", "a;b $(id) `id` *"]
+        """
+    )
+    plan = compile_file(profile).plan
+    assert plan is not None
+    exported = to_keywords(plan)
+    assert exported["local_directory"] == '"$TMPDIR/my dir"'
+    assert _worker_argv(_their_script(exported)) == _worker_argv(_our_script(plan))
+    assert "/scratch/job 7/my dir" in _worker_argv(_our_script(plan))
+    again = compile_file(imported_profile(exported, tmp_path)).plan
+    assert again is not None and render(again) == render(plan)
+
+
+@given(word=st.text(st.characters(exclude_categories=("Cs",))))
+def test_an_exported_word_is_imported_back_unchanged(word: str) -> None:
+    """Whatever export quotes (spaces, quotes, backslashes, $VAR, $(...)), import reads the same word back."""
+    assert from_keywords({"worker_extra_args": [shell_word(word)]}).tables["worker"]["extra_args"] == [word]
+
+
+def test_export_refuses_an_interface_the_shell_would_change(cli, write: Callable[..., Path]) -> None:
+    """dask-jobqueue gives interface to the scheduler as it is, and to the worker unquoted: no value serves both."""
+    profile = write('[worker]\ncores = 1\nmemory = "4GB"\ninterface = "ib0;id"\n')
+    code, out, err = cli("export", str(profile), "--format", "kwargs")
+    assert code == 2 and not out
+    assert "worker.interface = 'ib0;id': dask-jobqueue gives it to the scheduler as it is" in err
 
 
 def test_export_formats(cli) -> None:

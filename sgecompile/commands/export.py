@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..convert import python_text, to_keywords, yaml_text
+from ..convert import ExportProblem, python_text, to_keywords, yaml_text
+from . import UsageError
 from .compiled import compiled_or_refuse
 
 
@@ -13,6 +14,9 @@ def run(args: argparse.Namespace) -> int:
     plan = compiled_or_refuse(args.profile, args.variant, "exporting")
     if plan is None:
         return 1
-    kwargs = to_keywords(plan)
+    try:
+        kwargs = to_keywords(plan)
+    except ExportProblem as problem:
+        raise UsageError(f"{args.profile}: {problem}; not exporting") from None
     sys.stdout.write(yaml_text(kwargs) if args.format == "jobqueue-yaml" else python_text(kwargs))
     return 0

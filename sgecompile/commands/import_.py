@@ -11,7 +11,7 @@ import attrs
 
 from ..convert import ImportProblem, from_keywords, keywords_in_python, keywords_in_yaml, toml_text
 from ..diagnostics import Diagnostic
-from ..files import write_atomic
+from ..files import one_of, write_atomic
 from ..pipeline import compile_file
 from ..reporters import text
 from . import UsageError
@@ -28,6 +28,8 @@ def _findings_of_text(profile: str) -> list[Diagnostic]:
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
+    if args.output and one_of(args.output, [source]):  # writing would replace the file being read
+        raise UsageError(f"-o {args.output} is the file being imported ({source}); write the profile to another file")
     try:
         kwargs = keywords_in_python(source) if source.suffix == ".py" else keywords_in_yaml(source, args.section)
     except ImportProblem as problem:
