@@ -45,6 +45,7 @@ def _options() -> dict[str, Option]:
 
 
 OPTIONS: dict[str, Option] = _options()
+SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q lines after it hard or soft
 
 
 @attrs.frozen
@@ -107,7 +108,7 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < spec.min_args:
             raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
-        if option in ("-hard", "-soft"):
+        if option in SCOPE_SWITCHES:
             scope = option[1:]
         if option == "-l":
             out.extend(Directive(option, (r,), origin, scope) for r in args[0].split(",") if r)
@@ -128,20 +129,23 @@ def skipped(directives: Iterable[Directive], skip: Iterable[str]) -> list[Direct
     for d in directives:
         if d.option in names:
             continue
-        if d.option in ("-hard", "-soft"):
+        if d.option in SCOPE_SWITCHES:
             scope = d.option[1:]
         out.append(d if d.scope == scope else attrs.evolve(d, scope=scope))
     return out
 
 
 def effective(directives: Iterable[Directive]) -> list[Directive]:
-    """The header's directives: each identity once (the first), and ``-e`` dropped when ``-j y`` joins output."""
+    """The header's directives: each request once (the first), and ``-e`` dropped when ``-j y`` joins output.
+
+    ``-hard`` and ``-soft`` are kept wherever they are: dropping one would move the requests after it.
+    """
     seen: set[tuple[str, ...]] = set()
     out = []
     items = list(directives)
     joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in items)
     for d in items:
-        if d.identity in seen or (joined and d.option == "-e"):
+        if (d.identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
             continue
         seen.add(d.identity)
         out.append(d)
@@ -153,6 +157,8 @@ def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directi
     first: dict[tuple[str, ...], Directive] = {}
     pairs = []
     for d in directives:
+        if d.option in SCOPE_SWITCHES:  # a switch again is the way back to a scope, never a duplicate
+            continue
         if d.identity in first:
             pairs.append((first[d.identity], d))
         else:

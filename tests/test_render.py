@@ -76,6 +76,15 @@ def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Re
     assert "#$ -l h_vmem=4G\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
 
 
+def test_scope_switches_are_never_merged(compiled: Callable[..., Result]) -> None:
+    """A second -hard is the way back to hard requests: dropping it as a duplicate made h_vmem soft."""
+    result = compiled(
+        SMP_H_VMEM + '[job]\ndirectives = ["-hard -l arch=x", "-soft -l hostname=fast1", "-hard -l h_vmem=1G"]\n'
+    )
+    assert "#$ -hard\n#$ -l arch=x\n#$ -soft\n#$ -l hostname=fast1\n#$ -hard\n#$ -l h_vmem=1G\n" in _script(result)
+    assert not [d for d in result.diagnostics if d.code.startswith("SGE50")]
+
+
 def test_skipping_soft_makes_the_requests_after_it_hard(compiled: Callable[..., Result]) -> None:
     """Without the -soft line, qsub reads -l h_vmem=100G as hard: two hard requests, which check refuses."""
     result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft", "-l h_vmem=100G"]\nskip = ["-soft"]\n')
