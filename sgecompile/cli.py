@@ -33,9 +33,16 @@ def _profile(p: argparse.ArgumentParser) -> None:
 
 def _render(p: argparse.ArgumentParser) -> None:
     _profile(p)
-    p.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for the worker command")
+    p.add_argument("--scheduler", metavar="ADDRESS", type=_address, help="scheduler address for the worker command")
     p.add_argument("-o", "--output", metavar="FILE", help="write the script here (atomically) instead of stdout")
     p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
+
+
+def _address(text: str) -> str:
+    """A scheduler address, e.g. tcp://10.0.0.1:8786: one word that `dask worker` cannot take for an option."""
+    if not text or text.startswith("-") or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"wants a scheduler address such as tcp://10.0.0.1:8786, not {text!r}")
+    return text
 
 
 def _count(text: str) -> int:

@@ -58,9 +58,13 @@ def explain(plan: Plan) -> list[Row]:
         Row("memory per process", _dask(worker.memory_per_process), "memory / processes, rounded down"),
         Row("cores per task", str(worker.task_cores), origin(plan, ("worker", "task_cores"))),
     ]
-    if profile.site.pe:
-        rows.append(Row("parallel environment", profile.site.pe, origin(plan, ("site", "pe"))))
-        rows.append(Row("pe slots", f"{profile.slots} (-pe {profile.site.pe} {profile.slots})", "cores x task_cores"))
+    pe = next(iter(plan.wanted("-pe")), None)  # as the header has it: from site.pe or job.directives, or none
+    if pe:
+        derived = pe.origin == ("site", "pe")
+        rows.append(Row("parallel environment", pe.args[0], origin(plan, pe.origin)))
+        rows.append(
+            Row("pe slots", f"{pe.args[1]} ({pe.text})", "cores x task_cores" if derived else origin(plan, pe.origin))
+        )
     rows += _reservation_rows(plan)
     rows.append(_walltime_row(plan))
     return rows

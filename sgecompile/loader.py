@@ -105,18 +105,25 @@ def site_base() -> Path:
     One place for a cluster's facts (pe, memory resource, queue) that every
     profile of a user or a team builds on.
     """
-    if os.environ.get("SGECOMPILE_SITE"):
-        return Path(os.path.expanduser(os.environ["SGECOMPILE_SITE"]))
-    config = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    if os.environ.get("SGECOMPILE_SITE"):  # relative to the working directory, like any path in the environment
+        return Path(os.path.abspath(os.path.expanduser(os.environ["SGECOMPILE_SITE"])))
+    config = os.environ.get("XDG_CONFIG_HOME", "")
+    if not os.path.isabs(config):  # unset, or relative, which XDG says to ignore
+        config = os.path.expanduser("~/.config")
     return Path(config) / "sgecompile" / "site.toml"
 
 
 def display_path(path: Path) -> str:
-    """A path as a compiler prints it: relative to the working directory when below it."""
+    """A path as a compiler prints it: relative to the working directory when below it.
+
+    Bytes of the name that are not UTF-8 are shown as ``\\xff``, as ``ls -b``
+    does, so that every report (JSON and SARIF too) stays text.
+    """
     try:
-        return str(path.relative_to(Path.cwd()))
+        shown = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class _FileProblem(Exception):

@@ -69,6 +69,12 @@ def test_check_of_a_folder_without_profiles_is_a_usage_error(cli: Cli, tmp_path:
         (["up", "--jobs", "0"], "argument --jobs: wants a whole number of at least 1, not '0'"),
         (["up", "--timeout", "nan"], "argument --timeout: wants a number of seconds above 0, not 'nan'"),
         (["up", "--timeout=-5"], "argument --timeout: wants a number of seconds above 0, not '-5'"),
+        (["render", "--scheduler=--preload=x.py"], "argument --scheduler: wants a scheduler address such as"),
+        (
+            ["render", "--scheduler="],
+            "argument --scheduler: wants a scheduler address such as tcp://10.0.0.1:8786, not ''",
+        ),
+        (["render", "--scheduler", "tcp://a b:1"], "argument --scheduler: wants a scheduler address such as"),
     ],
 )
 def test_counts_and_seconds_on_the_command_line_are_checked(

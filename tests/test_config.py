@@ -31,11 +31,28 @@ def test_site_base_from_xdg_config(write, tmp_path: Path, monkeypatch: pytest.Mo
     assert result.plan is not None and any(d.text == "-q long.q" for d in result.plan.directives)
 
 
-def test_missing_site_base_says_where_it_looked(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SGECOMPILE_SITE", str(tmp_path / "nowhere.toml"))
+@pytest.mark.parametrize("relative", [False, True])
+def test_missing_site_base_says_where_it_looked(
+    write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
+) -> None:
+    """A relative $SGECOMPILE_SITE is read from the working directory, and the hint says where it comes from."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SGECOMPILE_SITE", "nowhere.toml" if relative else str(tmp_path / "nowhere.toml"))
     (found,) = [d for d in compile_file(write(PROFILE)).diagnostics if d.code == "SGE003"]
     assert "nowhere.toml" in found.message and "$SGECOMPILE_SITE" in (found.hint or "")
     assert found.location.line == 1
+
+
+def test_a_relative_xdg_config_home_is_ignored(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the XDG base directory spec says: then ~/.config is used."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SGECOMPILE_SITE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", "config")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "config" / "sgecompile").mkdir(parents=True)
+    (tmp_path / "config" / "sgecompile" / "site.toml").write_text('[job]\nqueue = "long.q"\n')
+    (found,) = [d for d in compile_file(write(PROFILE)).diagnostics if d.code == "SGE003"]
+    assert "cannot read home/.config/sgecompile/site.toml" in found.message  # shown relative to the working directory
 
 
 def test_config_shows_every_key_and_its_origin(cli, monkeypatch: pytest.MonkeyPatch) -> None:

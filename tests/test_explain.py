@@ -88,3 +88,17 @@ def test_explain_shows_what_the_header_asks(tmp_path, monkeypatch, job, walltime
     got = rows(tmp_path / "p.toml")
     assert got["walltime"] == walltime
     assert ("SGE h_vmem per slot" in got) == ("skip" not in job)
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ('[site]\npe = "smp"\n', ("8 (-pe smp 8)", "cores x task_cores")),
+        ('[job]\ndirectives = ["-pe smp 8"]\n', ("8 (-pe smp 8)", "p.toml:2:15")),
+        ('[site]\npe = "smp"\n[job]\nskip = ["-pe"]\n', None),
+    ],
+)
+def test_explain_shows_the_pe_the_header_has(tmp_path, monkeypatch, text, slots):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.toml").write_text(text + '[worker]\ncores = 8\nmemory = "8GiB"\n')
+    assert rows(tmp_path / "p.toml").get("pe slots") == slots

@@ -154,6 +154,17 @@ def test_sarif_names_files_by_relative_uris(cli, tmp_path: Path, monkeypatch: py
     }
     assert code == 1 and uris == {"we%2Cird%3Ana%25me%20x.toml"}
     assert urlsplit(uris.pop()).scheme == "" and unquote("we%2Cird%3Ana%25me%20x.toml") == name
+    assert json.loads(out)["runs"][0]["columnKind"] == "unicodeCodePoints"  # not SARIF's default, UTF-16 units
+
+
+@pytest.mark.parametrize("format", ["sarif", "json", "github", "text"])
+def test_a_file_name_that_is_not_utf8_is_reported_as_text(cli, tmp_path: Path, monkeypatch, format: str) -> None:
+    """Its bad bytes are shown as \\xff, as `ls -b` does: the report stays valid UTF-8 (SARIF crashed)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / os.fsdecode(b"bad\xff.toml")).write_text('[worker]\ncores = "1"\nmemory = "1GB"\n')
+    code, out, _ = cli("check", "--format", format, ".")
+    assert code == 1 and "xff.toml" in out  # bad\\xff.toml, its backslash escaped as each format does
+    out.encode("utf-8")  # no lone surrogates
 
 
 @pytest.mark.parametrize("target", ["profile.toml", "link.toml", "base.toml"])

@@ -39,6 +39,7 @@ def report(diagnostics: Sequence[Diagnostic]) -> str:
     run = {
         "tool": {"driver": {"name": "sgecompile", "version": __version__, "rules": rules}},
         "results": [_result(d) for d in diagnostics],
+        "columnKind": "unicodeCodePoints",  # columns count characters, as the text report's do (not UTF-16 units)
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"
