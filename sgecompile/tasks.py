@@ -8,6 +8,7 @@ never started).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import attrs
@@ -32,19 +33,28 @@ class Report:
 
 def report(folder: Path) -> Report:
     try:
-        total = len(json.loads((folder / "tasks.json").read_text(encoding="utf-8")))
+        commands = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise TaskFolderError(f"{folder} holds no task array emitted by sgecompile: {error}") from None
+    if not isinstance(commands, list):
+        raise TaskFolderError(f"{folder / 'tasks.json'} is not the list of commands emit writes")
     failed, unfinished = {}, []
-    for task in range(1, total + 1):
-        try:
-            status = int((folder / "status" / f"{task}.exit").read_text().strip())
-        except (OSError, ValueError):
+    for task in range(1, len(commands) + 1):
+        status = _exit_status(folder / "status" / f"{task}.exit")
+        if status is None:
             unfinished.append(task)
-            continue
-        if status != 0:
+        elif status != 0:
             failed[task] = status
-    return Report(total, failed, tuple(unfinished))
+    return Report(len(commands), failed, tuple(unfinished))
+
+
+def _exit_status(path: Path) -> int | None:
+    """The status tasks.sh wrote (``$?``, 0 to 255, one line); None when there is none: the task did not finish."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+    return int(text) if re.fullmatch(r"[0-9]{1,3}\n?", text) and int(text) <= 255 else None
 
 
 def runs(tasks: list[int]) -> list[tuple[int, int]]:

@@ -103,6 +103,35 @@ def test_task_exit_status_is_kept(cli, tmp_path: Path) -> None:
     assert (found.total, found.failed, found.unfinished) == (2, {1: 3}, ())
 
 
+@pytest.mark.parametrize(
+    ("text", "failed", "unfinished"),
+    [
+        ("0\n", {}, ()),
+        ("3", {1: 3}, ()),
+        ("1_0\n", {}, (1,)),
+        ("\uff10\n", {}, (1,)),
+        ("256\n", {}, (1,)),
+        ("", {}, (1,)),
+    ],
+)
+def test_only_a_status_tasks_sh_can_write_counts(
+    cli, tmp_path: Path, text: str, failed: dict[int, int], unfinished: tuple[int, ...]
+) -> None:
+    """`$?` is 0 to 255 on a line; anything else is no status, so the task is run again rather than trusted."""
+    out = emitted_tasks(cli, tmp_path, "true\n")
+    (out / "status" / "1.exit").write_text(text, encoding="utf-8")
+    found = report(out)
+    assert (found.failed, found.unfinished) == (failed, unfinished)
+
+
+@pytest.mark.parametrize("text", ["5", "null", '"abcdef"', '{"a": 1}', "NaN"])
+def test_a_task_list_that_is_not_a_list_is_a_usage_error(cli, tmp_path: Path, text: str) -> None:
+    out = emitted_tasks(cli, tmp_path, "true\n")
+    (out / "tasks.json").write_text(text)
+    code, stdout, err = cli("tasks", str(out))
+    assert (code, stdout) == (2, "") and "tasks.json is not the list of commands emit writes" in err
+
+
 def test_emitting_a_new_task_list_forgets_the_old_statuses(cli, tmp_path: Path) -> None:
     """Statuses of the tasks that ran before say nothing of the new list in the same folder."""
     out = emitted_tasks(cli, tmp_path, "true\ntrue\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..sge import SGEError
@@ -27,6 +28,6 @@ def run(args: argparse.Namespace) -> int:
             ids = resubmit(folder, found.to_rerun)
             print(f"resubmitted tasks {_ranges(found.to_rerun)} as job {', '.join(ids)}")
     except (TaskFolderError, SGEError) as error:
-        print(f"sgecompile: {error}")
+        print(f"sgecompile: {error}", file=sys.stderr)
         return 2 if isinstance(error, TaskFolderError) else 1
     return 1 if found.to_rerun and not args.resubmit else 0
