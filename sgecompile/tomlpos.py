@@ -159,6 +159,7 @@ class _Reader:
             self.take()
             index = self.array_tables.get(parts, 0)
             self.array_tables[parts] = index + 1
+            self.keys.setdefault(parts, start)  # the array itself is where its first [[header]] names it
             path: Path = parts + (index,)
         else:
             path = parts

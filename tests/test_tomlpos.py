@@ -41,6 +41,7 @@ def test_keys_values_and_array_elements_are_located() -> None:
     assert pos.values[("variants", "big", "worker", "memory")] == (12, 33)
     assert pos.values[("arr", 1, "x")] == (16, 5)
     assert pos.keys[("arr", 1, "a", "b", "c")] == (17, 1)
+    assert pos.of(("arr",)) == pos.keys[("arr", 0)]  # an array of tables is where its first [[arr]] is
 
 
 def test_of_falls_back_to_the_nearest_parent() -> None:
