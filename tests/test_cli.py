@@ -133,7 +133,7 @@ def test_check_all_variants_finds_a_variant_only_mistake(cli: Cli, write: Callab
     path = write(GOOD + "[variants.odd]\nworker = { cores = 3, processes = 2 }\n")
     assert cli("check", path)[0] == 0
     code, out, _ = cli("check", path, "--all-variants")
-    assert code == 1 and "SGE401" in out
+    assert code == 1 and "SGE401" in out and "each would get 1.50 threads (variant odd)" in out
 
 
 def test_python_dash_m_works() -> None:

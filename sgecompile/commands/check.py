@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import glob
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import attrs
 
 from .. import rules
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
@@ -86,12 +89,16 @@ def check_paths(
             found.update(check_base(path))
             continue
         first = compile_file(path, variant) if variant else alone
-        results = [first] + [
-            compile_file(path, name) for name in (first.loaded.variant_names() if all_variants else ())
-        ]
-        for result in results:
-            found.update(_live(result, facts) if facts else result.diagnostics)
+        found.update(_live(first, facts) if facts else first.diagnostics)
+        for name in first.loaded.variant_names() if all_variants else ():
+            result = compile_file(path, name)
+            found.update(_naming(name, _live(result, facts) if facts else result.diagnostics, found))
     return sorted(found, key=sort_key)
+
+
+def _naming(variant: str, diagnostics: Sequence[Diagnostic], known: set[Diagnostic]) -> list[Diagnostic]:
+    """A variant's findings, those the profile itself does not have saying which variant (``--all-variants``)."""
+    return [d if d in known else attrs.evolve(d, message=f"{d.message} (variant {variant})") for d in diagnostics]
 
 
 def _live(result: Result, facts: Facts) -> list[Diagnostic]:
