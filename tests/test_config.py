@@ -66,6 +66,14 @@ def test_config_shows_every_key_and_its_origin(cli, monkeypatch: pytest.MonkeyPa
     assert len([r for r in rows if "." in r and not r.startswith("`")]) >= 26
 
 
+def test_config_shows_values_derived_from_others(cli, write) -> None:
+    """Unset processes and python are not "(none)": the compiler derives them, and config says how."""
+    code, out, _ = cli("config", str(write('[worker]\ncores = 16\nmemory = "8GB"\n')))
+    rows = {line.split()[0]: line.split(maxsplit=2)[1:] for line in out.splitlines() if line.strip()}
+    assert code == 0 and rows["worker.processes"] == ["4", "derived from worker.cores, as dask-jobqueue does"]
+    assert rows["worker.python"][1] == "the Python running sgecompile"
+
+
 def test_config_of_a_broken_file(cli, write) -> None:
     code, out, err = cli("config", str(write("[job\n")))
     assert code == 1 and "SGE002" in err and out == ""
