@@ -103,12 +103,18 @@ def _template_cache() -> _CompiledTemplates | None:
 
 
 class _Loader(jinja2.FileSystemLoader):
-    """jinja2's file loader, except that a template that is not UTF-8 text is a :class:`TemplateError` naming it.
+    """jinja2's file loader, except that a template it cannot read is a :class:`TemplateError` naming it.
 
-    jinja2's own UnicodeDecodeError names no file, and only a user's folder can hold such a template.
+    jinja2's own UnicodeDecodeError names no file, and it passes over a name
+    that is not a file (a dangling link, a folder) to the next folder: the
+    shipped template, which is not the one the user wrote. Only a user's
+    folder can hold such a template.
     """
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for path in (Path(d, template) for d in self.searchpath):
+            if os.path.lexists(path) and not path.is_file():
+                raise TemplateError(f"{path}: not a file that can be read (a dangling link, or a folder)")
         try:
             return super().get_source(environment, template)
         except UnicodeDecodeError as error:

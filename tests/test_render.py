@@ -248,6 +248,21 @@ def test_a_broken_user_template_is_a_usage_error_naming_its_line(
     assert f"sgecompile: {mine / message}" in err and "internal error" not in err
 
 
+@pytest.mark.parametrize("kind", ["dangling link", "folder"])
+def test_a_template_name_that_is_no_file_is_a_usage_error(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, kind: str
+) -> None:
+    """jinja2 would pass over it to the shipped template, which is not what the user wrote."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    if kind == "folder":
+        (mine / "job.sh.j2").mkdir()
+    else:
+        (mine / "job.sh.j2").symlink_to(tmp_path / "gone.j2")
+    code, out, err = cli("render", PROFILES / "perun.toml", "--templates", mine)
+    assert (code, out) == (2, "") and f"{mine / 'job.sh.j2'}: not a file that can be read" in err
+
+
 @pytest.mark.parametrize(("name", "problem"), [("missing", "does not exist"), ("a-file", "is not a folder")])
 def test_a_templates_folder_that_is_not_one_is_a_usage_error(
     cli: Callable[..., tuple[int, str, str]], tmp_path: Path, name: str, problem: str
