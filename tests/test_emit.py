@@ -241,3 +241,11 @@ def test_bad_task_files_are_usage_errors(cli, tmp_path: Path, name: str, text: s
 def test_runs_of_task_numbers() -> None:
     assert runs([7, 1, 2, 3, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
     assert runs([]) == []
+
+
+def test_the_submit_command_printed_is_one_the_shell_runs(cli, tmp_path: Path, monkeypatch) -> None:
+    """`submit.sh` alone would be looked up on PATH; a name with a space must be quoted."""
+    monkeypatch.chdir(tmp_path)
+    for out, shown in ((".", "submit with ./submit.sh\n"), ("my dir", "submit with 'my dir/submit.sh'\n")):
+        code, stdout, _ = cli("emit", str(PROFILES / "testsge.toml"), "--out", out)
+        assert code == 0 and stdout.endswith(shown)

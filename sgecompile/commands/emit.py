@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 from pathlib import Path
 
 from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write, written_by_emit
@@ -39,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if args.tasks and "tasks.sh" in written_by_emit(out):
         forget(out)  # the statuses of emit's earlier list, which `tasks` would count for the new one
     write(out, files)
-    print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {out / 'submit.sh'}")
+    submit = os.path.join(args.out, "submit.sh")  # as given: `./submit.sh` stays a command the shell runs
+    print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {shlex.quote(submit)}")
     return 0
 
 
