@@ -17,14 +17,7 @@ def run(args: argparse.Namespace) -> int:
     plan = compiled_or_refuse(args.profile, args.variant, "emitting")
     if plan is None:
         return 1
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; name a folder to write the scripts into")
-    if "\n" in args.out or "\r" in args.out:  # the folder is written into the scripts, where it would start a line
-        raise UsageError(f"--out {args.out!r} has a line break; name a folder without one")
-    for what, name in (("--out", str(out.resolve())), ("the profile", args.profile)):
-        if not _utf8(name):  # both are written into the scripts and the README
-            raise UsageError(f"{what} {ascii(name)} is not UTF-8 text, and the scripts must name it: rename it")
+    out = _folder(args.out, args.profile)
     if args.tasks:
         try:
             commands = read_commands(Path(args.tasks))
@@ -44,6 +37,19 @@ def run(args: argparse.Namespace) -> int:
     submit = os.path.join(args.out, "submit.sh")  # as given: `./submit.sh` stays a command the shell runs
     print(f"wrote {', '.join(f.name for f in files)} in {out}; submit with {shlex.quote(submit)}")
     return 0
+
+
+def _folder(given: str, profile: str) -> Path:
+    """The --out folder, when the scripts can name it (they hold its path, and the profile's) and it is no file."""
+    out = Path(given)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; name a folder to write the scripts into")
+    if "\n" in given or "\r" in given:  # in a script, it would start a line
+        raise UsageError(f"--out {given!r} has a line break; name a folder without one")
+    for what, name in (("--out", str(out.resolve())), ("the profile", profile)):
+        if not _utf8(name):
+            raise UsageError(f"{what} {ascii(name)} is not UTF-8 text, and the scripts must name it: rename it")
+    return out
 
 
 def _utf8(name: str) -> bool:
