@@ -88,7 +88,8 @@ def resubmit(folder: Path, tasks: list[int]) -> list[str]:
         )
     for task in tasks:
         (folder / "status" / f"{task}.exit").unlink(missing_ok=True)
-    ids = [sge.submit(str(folder / "tasks.sh"), ["-t", f"{a}-{b}"], cwd=folder) for a, b in runs(tasks)]
+    script = str(folder.resolve() / "tasks.sh")  # qsub runs in the folder: a relative name would be looked up twice
+    ids = [sge.submit(script, ["-t", f"{a}-{b}"], cwd=folder) for a, b in runs(tasks)]
     with (folder / "job-ids").open("a") as f:
         f.writelines(f"{i}\n" for i in ids)
     return ids

@@ -27,6 +27,10 @@ def test_emitted_cluster_runs_without_sgecompile(cli, in_tmp: Path) -> None:
     submitted = subprocess.run([str(out / "submit.sh")], capture_output=True, text=True, check=True)
     assert submitted.stdout.count(": job ") == 2
     try:
+        listed = (out / "job-ids").read_text()
+        again = subprocess.run([str(out / "submit.sh")], capture_output=True, text=True)
+        assert again.returncode == 1 and "of an earlier submit is still queued or running" in again.stderr
+        assert (out / "job-ids").read_text() == listed  # so cancel.sh still reaches them
         with Client(scheduler_file=str(out / "scheduler.json"), timeout=120) as client:
             client.wait_for_workers(2, timeout=120)
             assert client.gather(client.map(lambda x: x + 1, range(20))) == list(range(1, 21))
@@ -56,7 +60,7 @@ def test_task_array_failures_are_named_and_only_they_rerun(cli, in_tmp: Path) ->
     assert json.loads((out / "argv-20.json").read_text()) == HOSTILE and not list(out.glob("pwned*"))
 
     (out / "flag").touch()
-    code, said, _ = cli("tasks", str(out), "--resubmit")
+    code, said, _ = cli("tasks", "tasks", "--resubmit")  # relative, as the README writes it
     assert code == 0 and "resubmitted tasks 3, 7, 15" in said
     assert not wait_until_gone(job_ids(out), timeout=180)
     assert cli("tasks", str(out))[1].startswith("20 tasks: 20 succeeded")
