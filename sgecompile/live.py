@@ -53,10 +53,23 @@ def compile_or_raise(profile: str | os.PathLike[str], variant: str | None = None
     return result.plan
 
 
+@contextmanager
+def _sigint_kept() -> Iterator[None]:
+    """Put back the SIGINT handler the block replaces, so Ctrl-C stays a KeyboardInterrupt for our callers."""
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        replaced = previous is not None and signal.getsignal(signal.SIGINT) is not previous
+        if replaced and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, previous)
+
+
 @cache
 def _classes() -> tuple[type, type]:
     """The job and cluster classes, built on first use so that importing sgecompile stays light."""
-    from dask_jobqueue.sge import SGECluster, SGEJob
+    with _sigint_kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
+        from dask_jobqueue.sge import SGECluster, SGEJob
     from distributed.core import Status
     from distributed.deploy.spec import ProcessInterface
 

@@ -162,6 +162,16 @@ def test_render_and_check_do_not_import_dask() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_ctrl_c_stays_a_keyboard_interrupt_after_the_live_classes_load() -> None:
+    """dask_jobqueue makes SIGINT call sys.exit() when imported; a program that launched must still see Ctrl-C."""
+    probe = (
+        "import signal\nfrom sgecompile import live\nbefore = signal.getsignal(signal.SIGINT)\n"
+        "live._classes()\nassert signal.getsignal(signal.SIGINT) is before, signal.getsignal(signal.SIGINT)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_check_does_not_import_jinja2() -> None:
     """Templates are only for scripts: a `check` of a whole repository does not pay for jinja2."""
     probe = (
