@@ -226,6 +226,7 @@ def launch(
     """
     from distributed import Client
 
+    _check_size(jobs, workers, adapt)
     live = cluster(profile, variant, **options)
     try:
         with _sigterm_as_interrupt():
@@ -236,6 +237,21 @@ def launch(
                 yield client
     finally:
         live.close()
+
+
+def _check_size(jobs: Any, workers: Any, adapt: Any) -> None:
+    """Refuse a size dask would fail on deep inside (``jobs=-1``, ``"2"``) or take silently (``adapt=(3, 1)``)."""
+    for name, value in (("jobs", jobs), ("workers", workers)):
+        if value is not None and not _whole(value):
+            raise ValueError(f"{name}= wants a whole number of at least 0, not {value!r}")
+    if adapt is not None and not (
+        isinstance(adapt, tuple | list) and len(adapt) == 2 and all(map(_whole, adapt)) and adapt[0] <= adapt[1]
+    ):
+        raise ValueError(f"adapt= wants (minimum_jobs, maximum_jobs) with 0 <= minimum <= maximum, not {adapt!r}")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _scale(live: Any, jobs: int | None, workers: int | None, adapt: tuple[int, int] | None) -> int:

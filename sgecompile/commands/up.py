@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from pathlib import Path
 
 from . import UsageError
 
@@ -21,6 +22,8 @@ def run(args: argparse.Namespace) -> int:
     from .. import live, sge  # the only commands that need dask
 
     adapt = adapt_range(args.adapt) if args.adapt else None
+    if args.scheduler_file and not Path(args.scheduler_file).resolve().parent.is_dir():
+        raise UsageError(f"--scheduler-file {args.scheduler_file}: its folder does not exist")
     scheduler = {"scheduler_file": args.scheduler_file} if args.scheduler_file else {}
     try:
         with live.launch(
