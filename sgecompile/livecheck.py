@@ -38,29 +38,40 @@ def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
 def qsub_verify(script: str, facts: Facts) -> str | None:
     """What ``qsub -w v`` objects to in a script's text, or None when it accepts it.
 
-    Verification ignores load values (qsub(1)): a request of a complex that
-    only hosts' load reports provide (``mem_free`` on most sites) makes it
-    refuse any job. Such requests are left out of what it is shown; SGE
-    matches them against the live load when it schedules.
+    Verification ignores the load values that change (qsub(1)): with a
+    ``mem_free`` request it refuses any job, though the cluster has it. Such a
+    request is left out of what it is shown; SGE matches it against the live
+    load when it schedules. Static values (``arch``, ``num_proc``) and
+    everything else stay for qsub to judge.
     """
-    shown = "".join(line for line in script.splitlines(keepends=True) if not _load_value_request(line, facts))
+    return _verify_once("".join(line for line in script.splitlines(keepends=True) if not _unverifiable(line, facts)))
+
+
+def _unverifiable(line: str, facts: Facts) -> bool:
+    """Whether a ``#$ -l`` line asks for a load value that verification cannot see.
+
+    Which load values those are depends on the cluster, so qsub is asked, with
+    the request alone: it calls them "unknown resource".
+    """
+    match = re.match(r"#\$\s+-l\s+(([A-Za-z_][A-Za-z0-9_]*)=\S*)", line)
+    if match is None:
+        return False
+    complex_ = next((c for c in facts.complexes.values() if match[2] in (c.name, c.shortcut)), None)
+    offered = any(match[2] in host.capacities for host in facts.hosts.values())
+    if complex_ is None or complex_.consumable != "NO" or offered or complex_.name == "h_rt":
+        return False
+    return "unknown resource" in (_verify_once(f"#!/bin/sh\n#$ -l {match[1]}\ntrue\n") or "")
+
+
+def _verify_once(script: str) -> str | None:
     with tempfile.NamedTemporaryFile("w", suffix=".sh") as file:
-        file.write(shown)
+        file.write(script)
         file.flush()
         try:
             sge.run(["qsub", "-w", "v", file.name])
         except sge.SGEError as error:
             return " / ".join(p for p in error.said if p not in ("Exiting.", "verification: no suitable queues"))
     return None
-
-
-def _load_value_request(line: str, facts: Facts) -> bool:
-    match = re.match(r"#\$\s+-l\s+([A-Za-z_][A-Za-z0-9_]*)=", line)
-    if not match:
-        return False
-    complex_ = facts.complexes.get(match[1])
-    offered = any(match[1] in host.capacities for host in facts.hosts.values())
-    return complex_ is not None and complex_.consumable == "NO" and not offered and complex_.name != "h_rt"
 
 
 def verify(plan: Plan, facts: Facts) -> str | None:
@@ -78,5 +89,6 @@ def check_live(result: Result, facts: Facts) -> list[Diagnostic]:
     if plan is not result.plan:
         found = [d for d in found if d.code not in MEMORY_CODES]
         found += [d for d in rules.run("plan", context) if d.code in MEMORY_CODES]
-    found += rules.run("cluster", attrs.evolve(context, verification=verify(plan, facts)))
+    verification = verify(result.plan, facts)  # the script as render writes it: what launch and emit submit
+    found += rules.run("cluster", attrs.evolve(context, verification=verification))
     return sorted(set(found), key=sort_key)

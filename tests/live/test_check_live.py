@@ -103,3 +103,26 @@ def test_without_sge_commands_a_clear_error(cli, monkeypatch, tmp_path: Path) ->
     code, _, err = cli("check", "--live", str(PROFILES / "testsge.toml"))
     assert code == 2
     assert "--live cannot ask the cluster" in err and "not on PATH" in err
+
+
+@pytest.mark.parametrize(
+    ("resources", "refused"),
+    [
+        ('{ hostname = "nohost" }', True),  # qsub itself cannot resolve it
+        ('{ arch = "lx-arm64" }', True),  # a static load value: verification sees it, the job would wait for ever
+        ('{ mf = "1G" }', False),  # mem_free by its shortcut: a changing load value, left to the scheduler
+        ('{ mem_free = "1G" }', False),
+    ],
+)
+def test_only_changing_load_values_are_kept_from_qsub_verification(
+    cli, sge_cluster, tmp_path: Path, resources: str, refused: bool
+) -> None:
+    code, found = findings(cli, site_profile(tmp_path, f"[job]\nresources = {resources}\n"))
+    assert ("SGE807" in found, code) == (refused, 1 if refused else 0)
+
+
+def test_qsub_judges_the_script_render_writes(cli, sge_cluster, tmp_path: Path) -> None:
+    """memory_per = "job" where h_vmem is per slot: SGE reserves 16G x 2, which no host has, and says so."""
+    text = '[site]\nmemory_per = "job"\n[worker]\ncores = 2\nmemory = "16GiB"\n'
+    code, found = findings(cli, site_profile(tmp_path, text))
+    assert code == 1 and "SGE804" in found and "SGE807" in found
