@@ -42,7 +42,7 @@ class ProfileError(Exception):
 
 
 class LaunchTimeout(TimeoutError):
-    """Workers did not connect in time; the message says what qstat shows for the jobs."""
+    """Workers did not connect in time, or cannot any more; the message says what qstat shows for the jobs."""
 
 
 def compile_or_raise(profile: str | os.PathLike[str], variant: str | None = None) -> Plan:
@@ -271,8 +271,11 @@ def _scale(live: Any, jobs: int | None, workers: int | None, adapt: tuple[int, i
 def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -> None:
     """Block until ``expected`` workers are connected, showing progress on a terminal.
 
-    dask's own wait looks every 0.1 s; once a second this loop also stops on
-    a refused submission and shows what qstat says of the jobs.
+    dask's own wait looks every 0.1 s; once a second this loop also asks
+    qstat, to show it, and to stop at once on a refused submission, or when
+    every job is in an error state (Eqw) or has already ended: then the
+    workers still missing will never come, and waiting out the timeout
+    would only hide why.
     """
     deadline = time.monotonic() + timeout
     shown = False
@@ -281,11 +284,14 @@ def wait_for_workers(client: Client, live: Any, expected: int, timeout: float) -
             if live.submitter.failures:
                 raise live.submitter.failures[0]
             have = len(client.scheduler_info(n_workers=-1)["workers"])
+            jobs = _mine(live)
             if sys.stderr.isatty():
-                sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(_mine(live))}\x1b[K")
+                sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(jobs)}\x1b[K")
                 shown = True
+            if hopeless := _hopeless(live, jobs):
+                raise LaunchTimeout(_stuck_message(jobs, have, expected, hopeless))
             if time.monotonic() > deadline:
-                raise LaunchTimeout(_timeout_message(_mine(live), have, expected, timeout))
+                raise LaunchTimeout(_stuck_message(jobs, have, expected, f"after {timeout:.0f} s"))
         if shown:
             sys.stderr.write(f"\rsgecompile: {expected}/{expected} workers connected\x1b[K")
     finally:
@@ -314,12 +320,24 @@ def _states(jobs: list[sge.QueuedJob]) -> str:
     )
 
 
-def _timeout_message(jobs: list[sge.QueuedJob], have: int, expected: int, timeout: float) -> str:
-    lines = [f"{have} of {expected} workers connected after {timeout:.0f} s; qstat shows: {_states(jobs)}"]
+def _hopeless(live: Any, jobs: list[sge.QueuedJob]) -> str | None:
+    """Why the missing workers can no longer come, if so: every job submitted is in error, or gone."""
+    if not live.submitter.jobs:
+        return None  # nothing submitted yet: dask submits in the background
+    if not jobs:
+        logs = live.compiled.profile.job.log_directory or "the working directory"
+        return f"and every job has ended: the workers exited as they started (their logs are in {logs})"
+    if all(job.failed for job in jobs):
+        return "and every job is in an error state, where SGE never starts it"
+    return None
+
+
+def _stuck_message(jobs: list[sge.QueuedJob], have: int, expected: int, why: str) -> str:
+    lines = [f"{have} of {expected} workers connected {why}; qstat shows: {_states(jobs)}"]
     waiting = {job.id: job.state for job in jobs if job.pending or job.failed}  # an array's tasks share one id
     for job_id, state in waiting.items():
-        why = "; ".join(sge.reasons(job_id)) or "no reason given (scheduler job info may be off)"
-        lines.append(f"  job {job_id} ({state}): {why}")
+        reasons = "; ".join(sge.reasons(job_id)) or "no reason given (scheduler job info may be off)"
+        lines.append(f"  job {job_id} ({state}): {reasons}")
     lines.append("Every job of this launch is being removed.")
     return "\n".join(lines)
 

@@ -170,6 +170,23 @@ def test_timeout_says_what_qstat_shows(in_tmp: Path) -> None:
     assert not wait_until_gone({j.id for j in sge.queued() if j.name == "too-big"})
 
 
+@pytest.mark.parametrize(
+    ("name", "job", "why"),
+    [
+        ("dies", 'prologue = ["exit 1"]', "every job has ended: the workers exited as they started"),
+        ("no-shell", '[site]\nshell = "/bin/no-such-shell"', "every job is in an error state"),
+    ],
+)
+def test_launch_stops_waiting_when_the_workers_cannot_come(in_tmp: Path, name: str, job: str, why: str) -> None:
+    """Workers that exit at once, or a job in Eqw: no use waiting out the 300 s; say why at once."""
+    profile = profile_in(in_tmp, name, job=job)
+    started = time.monotonic()
+    with pytest.raises(live.LaunchTimeout, match=why), live.launch(profile, jobs=2, **FAST):
+        pass
+    assert time.monotonic() - started < 60
+    assert not wait_until_gone({j.id for j in sge.queued() if j.name == name})
+
+
 def test_a_refused_submission_raises_sges_message(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "no-queue", job='queue = "nosuch.q"')
     with pytest.raises(sge.SGEError) as raised, live.launch(profile, jobs=1, timeout=30, **FAST):
