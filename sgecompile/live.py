@@ -11,6 +11,7 @@ Ctrl-C and on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shlex
 import signal
@@ -45,6 +46,18 @@ class LaunchTimeout(TimeoutError):
     """Workers did not connect in time, or cannot any more; the message says what qstat shows for the jobs."""
 
 
+class Refused(sge.SGEError):
+    """qsub refused a job of a cluster: :func:`launch` raises it while waiting, the submitter logs it otherwise."""
+
+
+def _not_refused(record: logging.LogRecord) -> bool:
+    """Drop dask's report of a `Refused`: 25 lines of its event loop's traceback around one line we already give."""
+    return not (record.exc_info and isinstance(record.exc_info[1], Refused))
+
+
+log = logging.getLogger(__name__)
+
+
 def compile_or_raise(profile: str | os.PathLike[str], variant: str | None = None) -> Plan:
     result = compile_file(profile, variant)
     if not result.ok or result.plan is None:
@@ -70,6 +83,7 @@ def _classes() -> tuple[type, type]:
     """The job and cluster classes, built on first use so that importing sgecompile stays light."""
     with _sigint_kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
         from dask_jobqueue.sge import SGECluster, SGEJob
+    logging.getLogger("tornado.application").addFilter(_not_refused)  # where dask logs a failed scale()
     from distributed.core import Status
     from distributed.deploy.spec import ProcessInterface
 
@@ -131,7 +145,8 @@ class Submitter:
     def __init__(self, plan: Plan, array: bool) -> None:
         self.plan, self.array = plan, array
         self.jobs: set[str] = set()  # job ids (an array counts once)
-        self.failures: list[sge.SGEError] = []  # dask only logs them; launch() raises them
+        self.failures: list[Refused] = []  # launch() raises them while it waits; logged when nobody waits
+        self.watched = False  # whether launch() is waiting for workers, and so will raise a refusal
         self._waiting: list[tuple[Any, asyncio.Future[str]]] = []
 
     async def submit(self, job: Any) -> str:
@@ -177,8 +192,10 @@ class Submitter:
         try:
             job = await asyncio.to_thread(submit)
         except sge.SGEError as error:
-            failure = sge.SGEError(f"{self.plan.profile.source.file}: {error}")
+            failure = Refused(f"{self.plan.profile.source.file}: {error}")
             self.failures.append(failure)
+            if not self.watched:
+                log.error("%s", failure)
             raise failure from None
         self.jobs.add(job)
         return [job] if tasks == 1 else [f"{job}.{i}" for i in range(1, tasks + 1)]
@@ -227,13 +244,15 @@ def launch(
     from distributed import Client
 
     _check_size(jobs, workers, adapt)
-    live = cluster(profile, variant, **options)
+    live: Any = cluster(profile, variant, **options)  # a CompiledCluster, a class built at run time
     try:
         with _sigterm_as_interrupt():
+            live.submitter.watched = wait  # set before the first qsub, which may fail at once
             expected = _scale(live, jobs, workers, adapt)
             with Client(live) as client:
                 if wait and expected:
                     wait_for_workers(client, live, expected, timeout)
+                live.submitter.watched = False
                 yield client
     finally:
         live.close()

@@ -194,6 +194,32 @@ def test_a_refused_submission_raises_sges_message(in_tmp: Path) -> None:
     assert "no-queue.toml" in str(raised.value) and 'unknown queue "nosuch.q"' in str(raised.value)
 
 
+def test_up_says_a_refused_submission_in_one_line(in_tmp: Path) -> None:
+    """Not also dask's 25-line traceback of its event loop around it."""
+    profile = profile_in(in_tmp, "no-queue-up", job='queue = "nosuch.q"')
+    done = subprocess.run(
+        [sys.executable, "-m", "sgecompile", "up", str(profile), "--timeout", "30"], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and 'unknown queue "nosuch.q"' in done.stderr, done.stderr
+
+
+def test_a_refusal_nobody_waits_for_is_logged_once_without_a_traceback(
+    in_tmp: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """cluster() scaled by hand: no launch() raises the refusal, so the submitter logs it."""
+    profile = profile_in(in_tmp, "no-queue-scaled", job='queue = "nosuch.q"')
+    with live.cluster(profile, **FAST) as cluster:
+        cluster.scale(jobs=1)
+        deadline = time.monotonic() + 30
+        while not cluster.submitter.failures and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # dask logs the failed scale() right after the submitter
+    failed = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [(r.name, r.exc_info) for r in failed] == [("sgecompile.live", None)], caplog.text
+    assert 'unknown queue "nosuch.q"' in failed[0].getMessage()
+
+
 def test_a_profile_with_errors_submits_nothing(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "broken", job='walltime = "00:30"')
     with pytest.raises(live.ProfileError, match="SGE201"):
