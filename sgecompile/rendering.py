@@ -23,16 +23,21 @@ from . import __version__
 from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
 
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
-_EXPANSION = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_EXPANSION = re.compile(rf"(\${_NAME}|\$\{{{_NAME}(?::?-[A-Za-z0-9_@%+=:,./-]*)?\}})")
 
 
 def shell_word(text: str) -> str:
-    """One shell word that means ``text``, keeping only ``$VAR``/``${VAR}`` expansions.
+    """One shell word that means ``text``, keeping the expansions a path or setting needs on the compute host.
 
-    Plain words stay as they are; anything else is double-quoted with ``\\``,
-    ``"``, `` ` `` and every other ``$`` escaped, so ``$TMPDIR`` still expands
-    on the compute host but ``$(cmd)``, globs, ``;`` and spaces do nothing.
+    Those are ``$VAR``, ``${VAR}``, ``${VAR:-default}`` with a plain default
+    (``${TMPDIR:-/tmp}``) and a leading ``~`` or ``~/``, as in the unquoted
+    words dask-jobqueue writes. Plain words stay as they are; anything else is
+    double-quoted with ``\\``, ``"``, `` ` `` and every other ``$`` escaped, so
+    ``$(cmd)``, globs, ``;`` and spaces do nothing.
     """
+    if text == "~" or text.startswith("~/"):
+        return "~" + (f"/{shell_word(text[2:])}" if len(text) > 2 else text[1:])  # the / unquoted, or no expansion
     if _PLAIN.fullmatch(text):
         return text
     pieces = _EXPANSION.split(text)

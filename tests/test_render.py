@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -122,31 +124,49 @@ def test_worker_words_keep_env_vars_and_nothing_else(compiled: Callable[..., Res
     assert '"a=1;b"' in script
 
 
-@given(st.text(max_size=40))
+def test_worker_words_keep_home_and_defaults_as_the_shell_would(compiled: Callable[..., Result]) -> None:
+    """A conda python under ~ and ${TMPDIR:-/tmp} work as in the unquoted command dask-jobqueue writes."""
+    result = compiled(
+        '[worker]\ncores = 1\nmemory = "1GB"\npython = "~/conda/bin/python"\nlocal_directory = "${TMPDIR:-/tmp}"\n'
+    )
+    assert [d.code for d in result.diagnostics] == ["SGE204"]  # no walltime, and nothing about the words
+    command = _script(result).splitlines()[-1]
+    assert command.startswith("~/conda/bin/python -m distributed.cli.dask_worker ")
+    assert '--local-directory "${TMPDIR:-/tmp}"' in command
+
+
+HOME = pwd.getpwuid(os.getuid()).pw_dir  # what bash makes of ~ with HOME unset
+
+
+def _as_bash_reads(text: str) -> str:
+    """The text with the expansions shell_word keeps done, in an empty environment: none is set."""
+    if text == "~" or text.startswith("~/"):
+        return HOME + _as_bash_reads(text[1:])
+    text = re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([A-Za-z0-9_@%+=:,./-]*)\}", r"\1", text)  # unset: the default
+    return re.sub(r"\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}", "", text)
+
+
+@given(st.text(max_size=40) | st.builds("".join, st.lists(st.sampled_from(["~", "/", "${X:-", "}", "$Y", "a b"]))))
 def test_shell_word_is_one_word_meaning_the_text(text: str) -> None:
-    """bash reads each word back as exactly the text, with $VAR/${VAR} expanded (to nothing: none is set)."""
+    """bash reads each word back as exactly the text, with the expansions it keeps done."""
     if "\x00" in text or re.search(r"\$\{?_(?![A-Za-z0-9_])", text):
         return  # NUL cannot be in an argument; $_ is bash's own (the last argument), set even in an empty env
     word = shell_word(text)
     out = subprocess.run(["bash", "-c", f"printf '%s' {word}"], capture_output=True, env={}, check=True).stdout
-    expected = re.sub(r"\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}", "", text)  # no variables are set
-    assert out.decode("utf-8", "surrogateescape") == expected
+    assert out.decode("utf-8", "surrogateescape") == _as_bash_reads(text)
 
 
-def test_shell_word_expands_only_plain_variables() -> None:
-    """$HOME and ${HOME} expand; $(...) and backticks do not run."""
+def test_shell_word_expands_variables_defaults_and_home_only() -> None:
+    """$HOME, ${HOME}, ${SCRATCH:-/tmp} and ~/ expand; $(...), backticks and a quoted ~ do not."""
+    words = ["$HOME/x", "${HOME}", "${SCRATCH:-/tmp}/d", "~/conda/bin/python", "~/my dir", "$(echo no)", "`echo no`"]
     out = subprocess.run(
-        [
-            "bash",
-            "-c",
-            "printf '%s|' " + " ".join(shell_word(t) for t in ["$HOME/x", "${HOME}", "$(echo no)", "`echo no`"]),
-        ],
+        ["bash", "-c", "printf '%s|' " + " ".join(shell_word(t) for t in [*words, "a~/b", "${X:-$(echo no)}"])],
         capture_output=True,
         env={"HOME": "/h"},
         text=True,
         check=True,
     ).stdout
-    assert out == "/h/x|/h|$(echo no)|`echo no`|"
+    assert out == "/h/x|/h|/tmp/d|/h/conda/bin/python|/h/my dir|$(echo no)|`echo no`|a~/b|${X:-$(echo no)}|"
 
 
 def test_every_shipped_profile_passes_bash_syntax_check() -> None:
