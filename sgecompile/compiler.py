@@ -109,6 +109,16 @@ class Plan:
         found = self.reservation
         return found.text if found and found.derived else None
 
+    @property
+    def log_folder(self) -> str | None:
+        """The ``-o`` folder to make before submitting, since SGE does not: ``$JOB_NAME`` filled in.
+
+        ``$HOME`` and ``$USER`` are left for the submitting side to expand;
+        SGE703 refuses the variables that cannot be known before the job runs.
+        """
+        folder = self.profile.job.log_directory
+        return folder.replace("$JOB_NAME", self.profile.job.name) if folder else None
+
     def wanted(self, option: str) -> list[dirs.Directive]:
         """The hard requests of one option in the header: what SGE must satisfy to run the job."""
         return [d for d in self.directives if d.option == option and d.scope == "hard"]

@@ -45,6 +45,7 @@ def _options() -> dict[str, Option]:
 
 
 OPTIONS: dict[str, Option] = _options()
+OUTPUT_PATH_VARIABLES = ("HOME", "USER", "JOB_ID", "JOB_NAME", "HOSTNAME", "TASK_ID")  # SGE expands these in -o/-e
 SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q lines after it hard or soft
 
 

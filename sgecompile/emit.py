@@ -22,7 +22,7 @@ import tomli
 from . import directives as dirs
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .files import write_atomic
-from .rendering import fill, job_script
+from .rendering import fill, job_script, shell_word
 from .units import parse_dask_memory
 
 SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory
@@ -105,8 +105,8 @@ def _submit_and_cancel(folder: Path, what: str, setup: list[str], scripts: list[
 
 def _make_log_directory(plan: Plan) -> str:
     """SGE cannot create the -o folder: a job whose folder is missing goes to error state Eqw."""
-    folder = plan.profile.job.log_directory
-    return f"mkdir -p {shlex.quote(folder)}" if folder else ": # output goes to the job's working directory"
+    folder = plan.log_folder
+    return f"mkdir -p {shell_word(folder)}" if folder else ": # output goes to the job's working directory"
 
 
 def task_plan(plan: Plan) -> Plan:

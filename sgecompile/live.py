@@ -217,8 +217,10 @@ def cluster(profile: str | os.PathLike[str], variant: str | None = None, **optio
     plan = compile_or_raise(profile, variant)
     if not sge.available():
         raise sge.SGEError(f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sge.SETTINGS}`)")
-    if plan.profile.job.log_directory:
-        Path(plan.profile.job.log_directory).mkdir(parents=True, exist_ok=True)  # SGE cannot create it
+    if plan.log_folder:
+        Path(os.path.expandvars(plan.log_folder)).expanduser().mkdir(
+            parents=True, exist_ok=True
+        )  # SGE cannot create it
     return _classes()[1](plan, **options)
 
 

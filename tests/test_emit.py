@@ -249,3 +249,17 @@ def test_the_submit_command_printed_is_one_the_shell_runs(cli, tmp_path: Path, m
     for out, shown in ((".", "submit with ./submit.sh\n"), ("my dir", "submit with 'my dir/submit.sh'\n")):
         code, stdout, _ = cli("emit", str(PROFILES / "testsge.toml"), "--out", out)
         assert code == 0 and stdout.endswith(shown)
+
+
+def test_submit_makes_the_log_folder_sge_will_write_to(cli, tmp_path: Path) -> None:
+    """$HOME expanded by the submitting shell and $JOB_NAME filled in, as SGE expands them in -o."""
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        '[job]\nname = "run"\nwalltime = 60\nlog_directory = "$HOME/sge-logs/$JOB_NAME"\n'
+        '[worker]\ncores = 1\nmemory = "1GB"\n'
+    )
+    emit(cli, str(profile), "--out", str(tmp_path / "c"))
+    submit = (tmp_path / "c" / "submit.sh").read_text()
+    make = next(line for line in submit.splitlines() if "sge-logs" in line)
+    subprocess.run(["bash", "-c", make], env={"HOME": str(tmp_path)}, check=True)
+    assert (tmp_path / "sge-logs" / "run").is_dir()

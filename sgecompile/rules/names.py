@@ -1,4 +1,4 @@
-"""SGE6xx job names and values that could escape the script; SGE7xx the job's shell."""
+"""SGE6xx job names and values that could escape the script; SGE7xx the job's shell and output paths."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import directives as dirs
 from ..compiler import Plan
 from ..diagnostics import Severity
 from ..tomlpos import Path as KeyPath
@@ -241,3 +242,50 @@ def shell_not_a_path(plan: Plan) -> Iterator[Finding]:
             f"site.shell {shell!r} is not an absolute path, which `#!` and `-S` need",
             f'Write the full path, e.g. shell = "/bin/{shell.rsplit("/", 1)[-1] or "bash"}".',
         )
+
+
+_PER_JOB = ("JOB_ID", "TASK_ID", "HOSTNAME")  # known only once the job runs: no folder can be made for them
+
+
+@rule("SGE703", Severity.ERROR, "plan")
+def output_path_sge_cannot_use(plan: Plan) -> Iterator[Finding]:
+    """An output path (`job.log_directory`, `-o`, `-e`) whose folder SGE cannot find.
+
+    Why: SGE expands only `$HOME`, `$USER`, `$JOB_ID`, `$JOB_NAME`,
+    `$HOSTNAME`, `$TASK_ID` and a leading `~` in these paths, never
+    `${NAME}` or other variables (`$TMPDIR` exists only once the job runs),
+    and it does not create folders: when the folder is missing, the job goes
+    to error state Eqw and never starts. A folder named after `$JOB_ID`,
+    `$TASK_ID` or `$HOSTNAME` cannot be made before the job exists.
+    Example: `log_directory = "$SCRATCH/logs"`, `"${HOME}/logs"` or `"logs/$JOB_ID"`.
+    Use instead: `"$HOME/logs"`, `"~/logs"` or a plain path; SGE already puts
+    the job ID in each file's name (`NAME.oJOB_ID`).
+    """
+    for d in plan.requested:
+        if d.option in ("-o", "-e"):
+            for path in d.args[0].split(","):  # qsub(1): [[host]:]path,...
+                if problem := _output_path_problem(path):
+                    yield Finding(
+                        d.origin,
+                        f"{d.option} {path}: {problem}",
+                        "Use $HOME/..., ~/... or a plain path to a folder that exists; SGE puts the job ID in file names.",
+                    )
+
+
+_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_PER_JOB = ("JOB_ID", "TASK_ID", "HOSTNAME")  # known only once the job runs: no folder can be made for them
+
+
+def _output_path_problem(path: str) -> str | None:
+    """What keeps SGE from finding the folder of one -o/-e path, if anything."""
+    if "${" in path:
+        return "SGE expands `$NAME` here, not `${NAME}`"
+    if unknown := [n for n in _VARIABLE.findall(path) if n not in dirs.OUTPUT_PATH_VARIABLES]:
+        known = ", ".join("$" + n for n in dirs.OUTPUT_PATH_VARIABLES)
+        return f"SGE does not expand ${unknown[0]} here, only {known}"
+    folder = path if path.endswith("/") else path.rpartition("/")[0]
+    if per_job := [n for n in _VARIABLE.findall(folder) if n in _PER_JOB]:
+        return (
+            f"the folder is named after ${per_job[0]}: it cannot exist before the job runs, and SGE does not create it"
+        )
+    return None

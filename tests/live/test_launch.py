@@ -187,6 +187,15 @@ def test_launch_stops_waiting_when_the_workers_cannot_come(in_tmp: Path, name: s
     assert not wait_until_gone({j.id for j in sge.queued() if j.name == name})
 
 
+def test_launch_makes_the_log_folder_sge_expands_job_name_in(in_tmp: Path) -> None:
+    """SGE does not create the -o folder: without it the job would wait in Eqw."""
+    profile = profile_in(in_tmp, "named-logs", job=f'log_directory = "{in_tmp}/logs/$JOB_NAME"')
+    with live.launch(profile, jobs=1, timeout=120, **FAST) as client:
+        (job,) = client.cluster.submitter.jobs
+        assert (in_tmp / "logs" / "named-logs" / f"named-logs.o{job}").is_file()
+    assert not wait_until_gone({job})
+
+
 def test_a_refused_submission_raises_sges_message(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "no-queue", job='queue = "nosuch.q"')
     with pytest.raises(sge.SGEError) as raised, live.launch(profile, jobs=1, timeout=30, **FAST):
