@@ -34,14 +34,21 @@ def _profile(p: argparse.ArgumentParser) -> None:
 def _render(p: argparse.ArgumentParser) -> None:
     _profile(p)
     p.add_argument("--scheduler", metavar="ADDRESS", type=_address, help="scheduler address for the worker command")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the script here (atomically) instead of stdout")
-    p.add_argument("--templates", metavar="DIR", help="a folder of your own templates, looked up first")
+    p.add_argument("-o", "--output", type=_name, metavar="FILE", help="write the script here (atomically), not stdout")
+    p.add_argument("--templates", type=_name, metavar="DIR", help="a folder of your own templates, looked up first")
 
 
 def _address(text: str) -> str:
     """A scheduler address, e.g. tcp://10.0.0.1:8786: one word that `dask worker` cannot take for an option."""
     if not text or text.startswith("-") or any(c.isspace() for c in text):
         raise argparse.ArgumentTypeError(f"wants a scheduler address such as tcp://10.0.0.1:8786, not {text!r}")
+    return text
+
+
+def _name(text: str) -> str:
+    """A file or folder to write or read: an empty one would mean the current folder, or stdout, by accident."""
+    if not text:
+        raise argparse.ArgumentTypeError("wants a file or folder name, not ''")
     return text
 
 
@@ -77,15 +84,19 @@ def _up(p: argparse.ArgumentParser) -> None:
     size = p.add_mutually_exclusive_group()
     size.add_argument("--jobs", type=_count, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
-    p.add_argument("--scheduler-file", metavar="FILE", help="write the scheduler's address here for clients")
+    p.add_argument(
+        "--scheduler-file", type=_name, metavar="FILE", help="write the scheduler's address here for clients"
+    )
     p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
 
 
 def _emit(p: argparse.ArgumentParser) -> None:
     _profile(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the scripts into")
+    p.add_argument("--out", required=True, type=_name, metavar="DIR", help="folder to write the scripts into")
     p.add_argument("--jobs", type=_count, metavar="N", help="worker jobs (default: worker.jobs)")
-    p.add_argument("--tasks", metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)")
+    p.add_argument(
+        "--tasks", type=_name, metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)"
+    )
     p.add_argument("--concurrent", type=_count, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
 
 
@@ -97,7 +108,7 @@ def _tasks(p: argparse.ArgumentParser) -> None:
 def _import(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--section", default="sge", metavar="NAME", help="the jobqueue.yaml section (default: sge)")
-    p.add_argument("-o", "--output", metavar="PROFILE", help="write the profile here instead of stdout")
+    p.add_argument("-o", "--output", type=_name, metavar="PROFILE", help="write the profile here instead of stdout")
 
 
 def _export(p: argparse.ArgumentParser) -> None:

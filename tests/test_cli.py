@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -86,6 +87,29 @@ def test_counts_and_seconds_on_the_command_line_are_checked(
     where = ["--out", str(out)] if command == "emit" else []
     code, _, err = cli(command, PROFILES / "perun.toml", *where, *options)
     assert code == 2 and message in err and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["emit", "--out="], "argument --out: wants a file or folder name, not ''"),
+        (["emit", "--out", "OUT", "--tasks="], "argument --tasks: wants a file or folder name, not ''"),
+        (["render", "-o", ""], "argument -o/--output: wants a file or folder name, not ''"),
+        (["render", "--templates="], "argument --templates: wants a file or folder name, not ''"),
+        (["up", "--scheduler-file="], "argument --scheduler-file: wants a file or folder name, not ''"),
+        (["emit", "--out", "OUT", "--concurrent", "2"], "--concurrent limits how many tasks run at once"),
+        (["emit", "--out", "OUT", "--tasks", "TASKS", "--jobs", "3"], "--jobs is the number of worker jobs"),
+    ],
+)
+def test_options_that_would_do_something_else_are_refused(
+    arguments: list[str], message: str, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty name would write into the current folder or to stdout; an option emit ignores is a mistake."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "TASKS").write_text("echo a\n")
+    command, *options = arguments
+    code, out, err = cli(command, PROFILES / "perun.toml", *options)
+    assert code == 2 and message in err and out == "" and sorted(os.listdir(tmp_path)) == ["TASKS"]
 
 
 def test_check_exit_codes_and_strict(cli: Cli, write: Callable[..., Path]) -> None:

@@ -14,6 +14,10 @@ from .compiled import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.concurrent and not args.tasks:
+        raise UsageError("--concurrent limits how many tasks run at once: it goes with --tasks")
+    if args.tasks and args.jobs:
+        raise UsageError("--jobs is the number of worker jobs of a cluster; with --tasks, each command is one task")
     plan = compiled_or_refuse(args.profile, args.variant, "emitting")
     if plan is None:
         return 1

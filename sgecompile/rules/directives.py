@@ -234,3 +234,25 @@ def _not_one_request(request: str) -> str | None:
     if equals and not value.strip():
         return "has no value"
     return None
+
+
+@rule("SGE512", Severity.ERROR, "plan")
+def array_option_in_directives(plan: Plan) -> Iterator[Finding]:
+    """`-t` or `-tc` in `job.directives`: sgecompile makes the array jobs itself.
+
+    Why: `emit` and `launch` set `-t` and `-tc` from the number of jobs and
+    `--concurrent`, and a `-t` of the profile's would replace theirs: each
+    task of `-t 1-5` starts a worker under the same name, which the dask
+    scheduler refuses for all but one, and `emit` would also make its
+    scheduler job an array of schedulers.
+    Example: `directives = ["-t 1-5", "-tc 2"]`.
+    Use instead: `worker.jobs = 5` (or `emit --jobs 5`, `launch(jobs=5)`);
+    for an array of commands, `emit --tasks FILE --concurrent 2`.
+    """
+    for d in plan.requested:
+        if d.option in ("-t", "-tc"):
+            yield Finding(
+                d.origin,
+                f"`{d.text}` is for array jobs, which emit and launch make themselves",
+                "Remove it: set worker.jobs (or emit --jobs); for commands, emit --tasks FILE --concurrent N.",
+            )

@@ -95,6 +95,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE604": (W + 'python = "PYTHONPATH=/opt/lib"\n', 4, W + 'python = "/usr/bin/python3"\n'),
     "SGE605": (W + '[job]\nprologue = ["if true; then", "echo \\"a"]\n', 5, W + '[job]\nprologue = ["echo a"]\n'),
     "SGE702": ('[site]\nshell = "bash"\n' + W, 2, '[site]\nshell = "/bin/bash"\n' + W),
+    "SGE512": (W + '[job]\ndirectives = ["-t 1-5"]\n', 5, W + "[job]\n"),
     "SGE703": (W + '[job]\nlog_directory = "$SCRATCH/logs"\n', 5, W + '[job]\nlog_directory = "$HOME/logs"\n'),
     "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE602": (W + '[job]\nqueue = "all.q\\n#$ -l h_vmem=1T"\n', 5, W + '[job]\nqueue = "all.q"\n'),
