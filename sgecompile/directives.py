@@ -8,11 +8,12 @@ duplicates, conflicts and ``skip`` are decided here and nowhere else.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from .tomlpos import Path as KeyPath
+from .units import UnitError, parse_sge_memory, parse_sge_time
 
 
 @attrs.frozen
@@ -46,7 +47,15 @@ def _options() -> dict[str, Option]:
 
 OPTIONS: dict[str, Option] = _options()
 OUTPUT_PATH_VARIABLES = ("HOME", "USER", "JOB_ID", "JOB_NAME", "HOSTNAME", "TASK_ID")  # SGE expands these in -o/-e
-SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q lines after it hard or soft
+SCOPE_SWITCHES = ("-hard", "-soft")
+YES_NO = (
+    "-j",
+    "-r",
+    "-R",
+    "-now",
+    "-shell",
+    "-b",
+)  # options whose one argument is y[es] or n[o]  # not requests: each makes the -l and -q lines after it hard or soft
 
 
 @attrs.frozen
@@ -109,6 +118,8 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < spec.min_args:
             raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
+        if option in YES_NO and _boolean(args[0]) is None:
+            raise DirectiveError("arguments", text, f"{option} wants y or n (yes or no), not {args[0]!r}")
         if option in SCOPE_SWITCHES:
             scope = option[1:]
         if option == "-l":
@@ -144,13 +155,38 @@ def effective(directives: Iterable[Directive]) -> list[Directive]:
     seen: set[tuple[str, ...]] = set()
     out = []
     items = list(directives)
-    joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in items)
+    joined = any(d.option == "-j" and _boolean(d.args[0]) for d in items)
     for d in items:
         if (d.identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
             continue
         seen.add(d.identity)
         out.append(d)
     return out
+
+
+def same_value(first: Directive, later: Directive) -> bool:
+    """Whether two requests of one identity ask for the same, however written: ``4G`` and ``4096M``, ``y`` and ``yes``."""
+    if first.args == later.args:
+        return True
+    if first.option in YES_NO:
+        return _boolean(first.args[0]) == _boolean(later.args[0])  # parse() let only y, yes, n and no through
+    if first.option == "-l":
+        a, b = (d.args[0].partition("=")[2] for d in (first, later))
+        return _same(a, b, lambda v: parse_sge_memory(v).bytes) or _same(a, b, lambda v: parse_sge_time(v).seconds)
+    return False
+
+
+def _same(a: str, b: str, amount: Callable[[str], int]) -> bool:
+    try:
+        return amount(a) == amount(b)
+    except UnitError:
+        return False
+
+
+def _boolean(text: str) -> bool | None:
+    """qsub's y[es] or n[o], in any case; it refuses ``true`` and ``1`` (checked on the test SGE)."""
+    word = text.lower()
+    return True if word in ("y", "yes") else False if word in ("n", "no") else None
 
 
 def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directive]]:

@@ -28,9 +28,16 @@ def _said(d: dirs.Directive) -> str:
     return "job.directives" if d.origin[:2] == ("job", "directives") else ".".join(map(str, d.origin))
 
 
+def _key_for(d: dirs.Directive) -> str:
+    """The profile key for what ``d`` asks, where a structured one exists."""
+    if d.option == "-l":
+        return "job.walltime" if dirs.resource_name(d.args[0]) == "h_rt" else "job.resources"
+    return _STRUCTURED.get(d.option, "job.directives")
+
+
 @rule("SGE501", Severity.WARNING, "plan")
 def duplicate_directive(plan: Plan) -> Iterator[Finding]:
-    """The same qsub option asked for twice with the same value.
+    """The same qsub option asked for twice with the same value, however written (`4G` and `4096M`).
 
     Why: harmless, but a sign that a structured key and `job.directives` overlap
     (`-cwd` twice in dask-jobqueue scripts); it is rendered once.
@@ -38,12 +45,17 @@ def duplicate_directive(plan: Plan) -> Iterator[Finding]:
     Use instead: remove it from `directives`; the hint names the key that already asks for it.
     """
     for first, later in dirs.duplicates(plan.requested):
-        if first.args == later.args:
+        if dirs.same_value(first, later):
+            again = (
+                f"is asked for twice (also by {_said(first)})"
+                if first.args == later.args
+                else f"asks for the same as `{first.text}` (from {_said(first)})"
+            )
+            structured = first.origin[:2] != ("job", "directives")
             yield Finding(
                 later.origin,
-                f"`{later.text}` is asked for twice (also by {_said(first)}); it is rendered once",
-                f"Remove it from {_said(later)}."
-                + (f" It is set by {_STRUCTURED[later.option]}." if later.option in _STRUCTURED else ""),
+                f"`{later.text}` {again}; it is rendered once",
+                f"Remove it from {_said(later)}." + (f" It is set by {_said(first)}." if structured else ""),
             )
 
 
@@ -56,8 +68,8 @@ def contradicting_directive(plan: Plan) -> Iterator[Finding]:
     Use instead: one value, in the structured key when there is one.
     """
     for first, later in dirs.duplicates(plan.requested):
-        if first.args != later.args:
-            where = _STRUCTURED.get(later.option, "job.resources" if later.option == "-l" else _said(first))
+        if not dirs.same_value(first, later):
+            where = _said(first) if first.origin[:2] != ("job", "directives") else _key_for(later)
             yield Finding(
                 later.origin,
                 f"`{later.text}` contradicts `{first.text}` (from {_said(first)}); SGE would silently keep the last",
