@@ -50,7 +50,7 @@ def test_usage_errors_exit_2_without_traceback(cli: Cli, tmp_path: Path) -> None
     code, _, err = cli("check", tmp_path / "missing.toml")
     assert code == 2 and "no such file" in err and "Traceback" not in err
     code, _, err = cli("render", tmp_path / "missing.toml")
-    assert code == 1 and "SGE003" in err and "Traceback" not in err
+    assert code == 2 and "no such file" in err and "Traceback" not in err
 
 
 def test_check_of_a_folder_without_profiles_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:

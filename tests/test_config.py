@@ -79,11 +79,29 @@ def test_config_of_a_broken_file(cli, write) -> None:
     assert code == 1 and "SGE002" in err and out == ""
 
 
+def test_config_of_a_profile_with_errors_shows_the_values_and_the_errors(cli, write) -> None:
+    """A misspelt key leaves its default in the table; the error says so, and the exit code fails a script."""
+    code, out, err = cli("config", str(write('[job]\nwaltime = "1:00:00"\n[worker]\ncores = "ten"\nmemory = "4GB"\n')))
+    assert code == 1 and "job.walltime" in out and 'worker.cores            "ten"' in out
+    assert "error[SGE001]: unknown key 'waltime' in [job]" in err and "error[SGE005]" in err
+
+
+@pytest.mark.parametrize("command", ["config", "render", "explain", "export", "emit", "up"])
+def test_a_profile_that_cannot_be_read_is_a_usage_error(cli, tmp_path: Path, command: str) -> None:
+    """As for `check`: exit 2, unlike a base that `extends` names, which is a finding of the profile (exit 1)."""
+    out = ["--out", str(tmp_path / "out")] if command == "emit" else []
+    code, _, err = cli(command, str(tmp_path / "nosuch.toml"), *out)
+    assert code == 2 and err == f"sgecompile: no such file or directory: {tmp_path / 'nosuch.toml'}\n"
+    (tmp_path / "p.toml").write_text('extends = "nosuch.toml"\n')
+    code, _, err = cli(command, str(tmp_path / "p.toml"), *out)
+    assert code == 1 and "error[SGE003]" in err
+
+
 def test_config_shows_values_as_toml_dates_and_tables_included(cli, write) -> None:
     """Values appear as they are written in TOML: a date is no JSON value, and must not end in an error."""
     profile = write('[job]\nname = 1979-05-27\nresources = { arch = "x" }\n[worker]\ncores = 1.5\n')
-    code, out, _ = cli("config", str(profile))
+    code, out, err = cli("config", str(profile))
     rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    assert code == 0
+    assert code == 1 and "SGE005" in err  # none of the three is a value of its key
     assert " 1979-05-27 " in rows["job.name"] and '{ "arch" = "x" }' in rows["job.resources"]
     assert " 1.5 " in rows["worker.cores"]

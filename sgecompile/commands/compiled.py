@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..compiler import Plan
 from ..diagnostics import Severity
 from ..pipeline import compile_file
 from ..reporters import text
+from . import UsageError
+
+
+def existing(profile: str) -> str:
+    """The profile named on the command line, which must be there: a name that is not is a typo (exit 2).
+
+    As in ``check``; a file that is there but cannot be read, or a base that
+    ``extends`` names and is missing, is a finding (SGE003) of the profile.
+    """
+    if not os.path.lexists(profile):
+        raise UsageError(f"no such file or directory: {profile}")
+    return profile
 
 
 def compiled_or_refuse(profile: str, variant: str | None, verb: str) -> Plan | None:
     """The compiled plan, with warnings on stderr; or None, after saying why ``verb`` will not happen."""
-    result = compile_file(profile, variant)
+    result = compile_file(existing(profile), variant)
     shown = [d for d in result.diagnostics if d.severity is not Severity.INFO]
     sys.stderr.write(text.report(shown))
     if result.ok and result.plan is not None:

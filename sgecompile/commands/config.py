@@ -7,14 +7,19 @@ import sys
 from typing import Any
 
 from .. import schema
-from ..loader import load, site_base
+from ..diagnostics import Severity, has_errors
+from ..loader import site_base
 from ..models import default_processes
+from ..pipeline import compile_file
 from ..reporters import text
 from ..tomltext import toml_value
+from .compiled import existing
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args.profile, args.variant)
+    """The table of values, then the profile's errors and warnings: a value shown is not yet a value that works."""
+    result = compile_file(existing(args.profile), args.variant)
+    loaded = result.loaded
     if loaded.diagnostics:
         sys.stderr.write(text.report(list(loaded.diagnostics)))
         return 1
@@ -30,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     width = [max(len(r[i]) for r in rows) for i in (0, 1)]
     sys.stdout.write("".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {w}\n" for k, v, w in rows))
     sys.stdout.write(f'\n`extends = "@site"` reads {site_base()}\n')
-    return 0
+    sys.stderr.write(text.report([d for d in result.diagnostics if d.severity is not Severity.INFO]))
+    return 1 if has_errors(result.diagnostics) else 0
 
 
 def _derived(values: dict[str, dict[str, Any]], section: str, name: str) -> tuple[Any, str] | None:

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from . import UsageError
+from .compiled import existing
 
 
 def adapt_range(text: str) -> tuple[int, int]:
@@ -21,6 +22,7 @@ def adapt_range(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from .. import live, sge  # the only commands that need dask
 
+    existing(args.profile)
     adapt = adapt_range(args.adapt) if args.adapt else None
     if args.scheduler_file and not Path(args.scheduler_file).resolve().parent.is_dir():
         raise UsageError(f"--scheduler-file {args.scheduler_file}: its folder does not exist")
