@@ -158,10 +158,16 @@ def format_dask_memory(amount: int) -> str:
 
 
 def describe_bytes(amount: int) -> str:
-    """A decimal reading of a byte count for messages, e.g. ``68.7 GB`` or ``953.7 MB``."""
+    """A decimal reading of a byte count for messages, e.g. ``68.7 GB``, ``953.7 MB``, ``1.02 kB`` (never ``1 kB`` for 1024)."""
     for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if amount >= factor:
-            return f"{amount / factor:.1f}".removesuffix(".0") + f" {unit}"
+        if amount >= factor:  # integer arithmetic: floats lose amounts above 2^53
+            tenths = (amount * 10 + factor // 2) // factor
+            if tenths % 10:
+                return f"{tenths // 10}.{tenths % 10} {unit}"
+            if amount % factor == 0:
+                return f"{amount // factor} {unit}"
+            hundredths = (amount * 100 + factor // 2) // factor
+            return f"{hundredths // 100}.{hundredths % 100:02d} {unit}"
     return f"{amount} bytes"
 
 

@@ -14,6 +14,7 @@ from sgecompile.units import (
     MAX_WALLTIME,
     MIB,
     UnitError,
+    describe_bytes,
     format_dask_memory,
     format_hms,
     format_sge_memory,
@@ -197,3 +198,15 @@ def test_walltimes_over_a_hundred_years_are_too_long(text: str | int) -> None:
         parse_walltime(text)
     assert info.value.problem == "too-long" and "more than 100 years" in str(info.value)
     assert parse_walltime(MAX_WALLTIME).seconds == MAX_WALLTIME
+
+
+@given(st.integers(min_value=0, max_value=10**40))
+def test_describe_bytes_rounds_honestly(amount: int) -> None:
+    """Within half of its last digit, and a whole number only when the amount is one (1024 bytes is not "1 kB")."""
+    text = describe_bytes(amount)
+    number, unit = text.split(" ")
+    factor = {"bytes": 1, "kB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}[unit]
+    digits = len(number.partition(".")[2])
+    shown = int(number.replace(".", ""))  # in units of factor / 10**digits
+    assert abs(amount * 10**digits - shown * factor) * 2 <= factor
+    assert digits or amount % factor == 0

@@ -25,7 +25,7 @@ def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     memory value`). Its `G` is 1024^3 bytes and `g` is 1000^3, so the fix depends
     on which amount was meant.
     Example: `resources = { h_vmem = "64GB" }`.
-    Use instead: `64G` (64 GiB = 68.7 GB), `64g` or `61036M` (exactly 64 GB, to the MiB).
+    Use instead: `64G` (64 GiB = 68.7 GB) or `64g` (exactly 64 GB).
     """
     for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
         text = failure.error.text.strip()
@@ -38,7 +38,7 @@ _SGE_MEMORY = 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are p
 
 
 def _readings(text: str) -> str:
-    """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest G, the exact amount."""
+    """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest other G, the exact amount."""
     plain = re.fullmatch(r"([1-9][0-9]*)([kmgKMG])[bB]", text)
     if not plain:  # zero, or hex or octal digits (SGE102): no decimal reading to offer
         return _SGE_MEMORY
@@ -46,10 +46,10 @@ def _readings(text: str) -> str:
     n, power = int(digits), "kmg".index(prefix.lower()) + 1
     amount = n * 1000**power
     readings = [f"`{n}{prefix.upper()}` = {describe_bytes(n * 1024**power)}"]
-    if amount >= GIB:
-        near = round(amount / GIB)
+    near = round(amount / GIB)
+    if amount >= GIB and (near, power) != (n, 3):
         readings.append(f"`{near}G` ≈ {describe_bytes(near * GIB)}")
-    readings.append(f"exactly {describe_bytes(amount)}: `{n}{prefix.lower()}` or `{format_sge_memory(amount)}`")
+    readings.append(f"exactly {describe_bytes(amount)}: `{n}{prefix.lower()}`")
     return "Write one of: " + "; ".join(readings) + "."
 
 

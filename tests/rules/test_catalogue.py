@@ -192,11 +192,13 @@ def test_a_yottabyte_of_worker_memory_is_sge104(memory: str, compiled: Callable[
 @pytest.mark.parametrize(
     ("amount", "hint"),
     [
-        ("64GB", "Write one of: `64G` = 68.7 GB; `60G` ≈ 64.4 GB; exactly 64 GB: `64g` or `61036M`."),
-        ("512mb", "Write one of: `512M` = 536.9 MB; exactly 512 MB: `512m` or `489M`."),
+        ("64GB", "Write one of: `64G` = 68.7 GB; `60G` ≈ 64.4 GB; exactly 64 GB: `64g`."),
+        ("512mb", "Write one of: `512M` = 536.9 MB; exactly 512 MB: `512m`."),
+        ("4GB", "Write one of: `4G` = 4.3 GB; exactly 4 GB: `4g`."),  # 4G is also the nearest G: said once
+        ("1kB", "Write one of: `1K` = 1.02 kB; exactly 1 kB: `1k`."),
         ("0GB", "SGE memory is a whole number"),
         ("0x10GB", 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".'),
-        ("999999999999999999999999GB", "exactly 1000000000000000000000 TB: `999999999999999999999999g`"),
+        ("999999999999999999999999GB", "exactly 1000000000000000000000.00 TB: `999999999999999999999999g`"),
     ],
 )
 def test_sge101_hint_reads_the_amount_both_ways(amount: str, hint: str, compiled: Callable[..., Result]) -> None:
