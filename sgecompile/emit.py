@@ -89,7 +89,13 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
         *_submit_and_cancel(folder, "the scheduler and the workers", setup, ["scheduler.sh", "workers.sh"]),
         File(
             "README.md",
-            fill("cluster-README.md.j2", profile=plan.profile.source.file, jobs=jobs, scheduler_file=scheduler_file),
+            fill(
+                "cluster-README.md.j2",
+                profile=plan.profile.source.file,
+                jobs=jobs,
+                scheduler_file=scheduler_file,
+                logs=_logs(plan),
+            ),
         ),
     ]
 
@@ -107,6 +113,14 @@ def _make_log_directory(plan: Plan) -> str:
     """SGE cannot create the -o folder: a job whose folder is missing goes to error state Eqw."""
     folder = plan.log_folder
     return f"mkdir -p {shell_word(folder)}" if folder else ": # output goes to the job's working directory"
+
+
+def _logs(plan: Plan) -> str:
+    """Where SGE writes the jobs' output files, for the emitted README."""
+    output = plan.wanted("-o")
+    if output:
+        return f"`{output[0].args[0]}`"
+    return "this folder" if plan.wanted("-cwd") else "your home folder (the jobs run without -cwd)"
 
 
 def task_plan(plan: Plan) -> Plan:
@@ -133,6 +147,7 @@ def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: 
                 count=len(commands),
                 concurrent=concurrent,
                 folder=str(folder),
+                logs=_logs(plan),
             ),
         ),
     ]

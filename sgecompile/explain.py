@@ -74,7 +74,10 @@ def _walltime_row(plan: Plan) -> Row:
     """The h_rt the header asks for (from job.walltime or job.directives; none when job.skip drops -l)."""
     asked = plan.resource("h_rt")
     if asked is None:
-        return Row("walltime", "none asked: the queue's h_rt applies", "default")
+        skipped = plan.profile.job.walltime is not None  # job.skip drops every -l: SGE204 says so too
+        return Row(
+            "walltime", "none asked: the queue's h_rt applies", origin(plan, ("job", "skip")) if skipped else "default"
+        )
     seconds = parse_sge_time(asked.args[0].partition("=")[2]).seconds  # typing has checked it
     return Row("walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin))
 

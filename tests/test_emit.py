@@ -263,3 +263,13 @@ def test_submit_makes_the_log_folder_sge_will_write_to(cli, tmp_path: Path) -> N
     make = next(line for line in submit.splitlines() if "sge-logs" in line)
     subprocess.run(["bash", "-c", make], env={"HOME": str(tmp_path)}, check=True)
     assert (tmp_path / "sge-logs" / "run").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("profile", "logs"),
+    [("perun.toml", "this folder"), ("testsge.toml", "`sge-logs/`")],
+)
+def test_the_emitted_readme_says_where_the_output_goes(cli, tmp_path: Path, profile: str, logs: str) -> None:
+    """The -o folder of the header, or the folder the jobs run in (-cwd)."""
+    emit(cli, str(PROFILES / profile), "--out", str(tmp_path / "c"))
+    assert f"The jobs' output files are in {logs}." in (tmp_path / "c" / "README.md").read_text()

@@ -76,7 +76,8 @@ def test_cli_explain_prints_the_table(cli):
     [
         ('walltime = "1:00:00"', ("3600 s = 1:00:00", "p.toml:5:12")),
         ('directives = ["-l h_rt=7200"]', ("7200 s = 2:00:00", "p.toml:5:15")),
-        ('walltime = "1:00:00"\nskip = ["-l"]', ("none asked: the queue's h_rt applies", "default")),
+        ('walltime = "1:00:00"\nskip = ["-l"]', ("none asked: the queue's h_rt applies", "p.toml:6:8")),
+        ("", ("none asked: the queue's h_rt applies", "default")),
     ],
 )
 def test_explain_shows_what_the_header_asks(tmp_path, monkeypatch, job, walltime):

@@ -130,10 +130,13 @@ def threads_without_pe(plan: Plan) -> Iterator[Finding]:
     """
     profile = plan.profile
     if profile.slots > 1 and not any(d.option == "-pe" for d in plan.directives):
+        if profile.site.pe and "-pe" in profile.job.skip:
+            why, fix = "job.skip removes the -pe", 'Remove "-pe" from job.skip.'
+        else:
+            why = "no parallel environment is set"
+            fix = 'Set site.pe to your cluster\'s pe (`qconf -spl` lists them), e.g. pe = "threaded".'
         yield Finding(
-            ("worker", "cores"),
-            f"the job runs {profile.slots} cores of work but reserves 1 slot: no parallel environment is set",
-            'Set site.pe to your cluster\'s pe (`qconf -spl` lists them), e.g. pe = "threaded".',
+            ("worker", "cores"), f"the job runs {profile.slots} cores of work but reserves 1 slot: {why}", fix
         )
 
 

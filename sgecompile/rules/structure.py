@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -131,7 +132,7 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Itera
         yield Finding(
             at,
             f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
-            f"{k.name} = {_example(k)}",
+            f"{k.name} = {_example(k, value)}",
         )
     elif k.choices and value not in k.choices:
         yield Finding(
@@ -143,7 +144,16 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Itera
         yield Finding(at, f"{label} must be {bound[0]}, not {value}", f"{k.name} = {bound[1]}")
 
 
-def _example(k: schema.Key) -> str:
+def _example(k: schema.Key, value: Any = None) -> str:
+    """The value written as the key wants it, where it reads as one (`cores = 2.0` is `cores = 2`); else the default."""
+    if k.kind == "int" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if k.kind == "int" and isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
+        return str(int(value))
+    if k.kind == "bool" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower()
+    if k.default is not None and schema.kind_matches(k.kind, k.default):
+        return toml_value(k.default)
     examples = {
         "int": "10",
         "bool": "true",

@@ -37,10 +37,13 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
+        in_walltime = failure.key == ("job", "walltime")  # else an h_rt that qsub itself reads
         yield Finding(
             failure.key,
             f"walltime: {failure.error}",
-            'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").',
+            'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").'
+            if in_walltime
+            else 'Write H:M:S ("12:00:00") or whole seconds (43200); or set job.walltime, which also reads "12h".',
         )
 
 

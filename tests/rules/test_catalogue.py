@@ -292,3 +292,45 @@ def test_sge204_when_job_skip_drops_the_walltime(compiled: Callable[..., Result]
     found = compiled(W + '[job]\nwalltime = "1:00:00"\nskip = ["-l"]\n').diagnostics
     (info,) = [d for d in found if d.code == "SGE204"]
     assert info.location.line == 6 and "job.skip removes every -l request" in info.message
+
+
+@pytest.mark.parametrize(
+    ("job", "hint"),
+    [
+        ('walltime = "-1"', 'a duration ("12h", "1d12h")'),
+        ('directives = ["-l h_rt=1h"]', 'or set job.walltime, which also reads "12h"'),
+        ('resources = { h_rt = "1h" }', 'or set job.walltime, which also reads "12h"'),
+    ],
+)
+def test_sge202_offers_durations_only_where_they_are_read(job: str, hint: str, compiled: Callable[..., Result]) -> None:
+    """qsub reads `-l h_rt` itself, and takes no `12h`; job.walltime does."""
+    (found,) = [d for d in compiled(W + f"[job]\n{job}\n").diagnostics if d.code == "SGE202"]
+    assert hint in (found.hint or "")
+
+
+def test_sge406_names_the_skip_that_removed_the_pe(compiled: Callable[..., Result]) -> None:
+    (found,) = [
+        d for d in compiled(W + '[site]\npe = "smp"\n[job]\nskip = ["-pe"]\n').diagnostics if d.code == "SGE406"
+    ]
+    assert (
+        found.message.endswith("reserves 1 slot: job.skip removes the -pe")
+        and found.hint == 'Remove "-pe" from job.skip.'
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ("cores = 2.0", "cores = 2"),
+        ('cores = "8"', "cores = 8"),
+        ('cores = "ten"', "cores = 10"),
+        ('nanny = "True"', "nanny = true"),
+        ("death_timeout = 60.5", "death_timeout = 60"),  # the default, not a sample unrelated to it
+    ],
+)
+def test_sge005_hint_writes_the_value_as_the_key_wants_it(
+    line: str, hint: str, compiled: Callable[..., Result]
+) -> None:
+    text = f'[worker]\nmemory = "1GB"\n{line}\n' + ("" if line.startswith("cores") else "cores = 1\n")
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE005"]
+    assert found.hint == hint
