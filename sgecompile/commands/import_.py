@@ -30,11 +30,12 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if args.output and one_of(args.output, [source]):  # writing would replace the file being read
         raise UsageError(f"-o {args.output} is the file being imported ({source}); write the profile to another file")
+    python = source.suffix == ".py"
     try:
-        kwargs = keywords_in_python(source) if source.suffix == ".py" else keywords_in_yaml(source, args.section)
+        kwargs = keywords_in_python(source) if python else keywords_in_yaml(source, args.section)
     except ImportProblem as problem:
         raise UsageError(str(problem)) from None
-    imported = from_keywords(kwargs)
+    imported = from_keywords(kwargs, yaml=not python)
     profile = toml_text(imported, str(source))
     for note in imported.notes:
         sys.stderr.write(f"{source}: note: {note}\n")

@@ -1,0 +1,408 @@
+"""import and export against dask-jobqueue's own header: skip texts, extra directives, old and new names, shebangs.
+
+Each exported profile must make ``SGEJob(...).job_script()`` ask SGE for what
+``render`` asks for, and each imported configuration must render what
+dask-jobqueue writes for it. Headers are compared as the requests SGE reads
+(``-soft`` and ``-hard`` included), after the README's deliberate differences.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import dask
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sgecompile import convert
+from sgecompile import directives as dirs
+from sgecompile.convert import ExportProblem, from_keywords, to_keywords, toml_text
+from sgecompile.pipeline import Result, compile_file
+from sgecompile.rendering import render
+from sgecompile.tomltext import toml_value
+from sgecompile.units import parse_sge_time
+
+sge = pytest.importorskip("dask_jobqueue.sge")
+
+SCHEDULER = "tcp://10.1.2.3:8786"
+Request = tuple[str, tuple[str, ...], str]
+
+
+def requests(script: str) -> Counter[Request]:
+    """What a script's ``#$`` lines ask of SGE, in SGE's reading: (option, arguments, hard or soft).
+
+    The README's deliberate differences are normalised: one ``-l`` per
+    resource (the parser splits them), walltime in seconds, no ``-S``, and no
+    ``-e`` while ``-j y`` joins output.
+    """
+    found: list[dirs.Directive] = []
+    scope = "hard"
+    for line in script.splitlines():
+        if line.startswith("#$ "):
+            parsed = dirs.parse(line.removeprefix("#$ "), (), scope)
+            scope = parsed[-1].scope
+            found += parsed
+    joined = any(d.option == "-j" and d.args == ("y",) for d in found)
+    return Counter(
+        (d.option, _in_seconds(d.args), d.scope)
+        for d in found
+        if d.option != "-S" and not (joined and d.option == "-e")
+    )
+
+
+def _in_seconds(args: tuple[str, ...]) -> tuple[str, ...]:
+    name, _, value = args[0].partition("=") if args else ("", "", "")
+    return (f"h_rt={parse_sge_time(value).seconds}",) if name == "h_rt" else args
+
+
+def theirs(kwargs: dict[str, Any]) -> str:
+    """dask-jobqueue's script for ``SGECluster(**kwargs)``, with its default configuration (walltime 00:30:00)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the old keyword names
+        return str(sge.SGEJob(scheduler=SCHEDULER, name="dummy-name", **kwargs).job_script())
+
+
+def theirs_imported(kwargs: dict[str, Any]) -> str:
+    """dask-jobqueue's script for a configuration import reads, but for its default walltime.
+
+    import leaves a walltime that was not given out of the profile, and
+    check says what dask-jobqueue would have asked for (SGE204).
+    """
+    with dask.config.set({"jobqueue.sge.walltime": None}):
+        return theirs(kwargs)
+
+
+def ours(result: Result) -> str:
+    assert result.plan is not None, result.diagnostics
+    return render(result.plan, scheduler=(SCHEDULER,), worker_name="dummy-name")
+
+
+def imported(kwargs: dict[str, Any], folder: Path, name: str = "imported.toml") -> Result:
+    path = folder / name
+    path.write_text(toml_text(from_keywords(kwargs), "test"), encoding="utf-8")
+    return compile_file(path)
+
+
+def written(tables: dict[str, dict[str, Any]], folder: Path) -> Result:
+    path = folder / "profile.toml"
+    text = "".join(
+        f"[{name}]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in table.items()) for name, table in tables.items()
+    )
+    path.write_text(text, encoding="utf-8")
+    return compile_file(path)
+
+
+# --- export: the same requests as render ------------------------------------------------------------------------
+
+
+def test_export_keeps_written_directives_and_their_scope(tmp_path: Path) -> None:
+    """-q, -P and -o written in job.directives reach dask-jobqueue as written, and a soft request stays soft."""
+    directives = ["-q big.q", "-P proj", "-o /tmp/out/", "-soft -l arch=x86 -hard", "-m ea"]
+    result = written(
+        {"job": {"walltime": 3600, "directives": directives}, "worker": {"cores": 1, "memory": "1GB"}}, tmp_path
+    )
+    exported = to_keywords(result.plan) if result.plan else {}
+    assert exported["job_extra_directives"] == ["-S /bin/bash", *directives]
+    assert "resource_spec" not in exported
+    assert requests(theirs(exported)) == requests(ours(result))
+    assert ("-l", ("arch=x86",), "soft") in requests(theirs(exported))
+
+
+def test_export_skips_what_render_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """job.skip becomes job_directives_skip texts that remove exactly the lines render leaves out."""
+    monkeypatch.chdir(tmp_path)  # dask-jobqueue makes the log directory
+    result = written(
+        {
+            "site": {"pe": "smp"},
+            "job": {"walltime": 3600, "log_directory": "logs", "skip": ["-l", "-N", "-j", "-cwd", "-o"]},
+            "worker": {"cores": 2, "memory": "2GB"},
+        },
+        tmp_path,
+    )
+    exported = to_keywords(result.plan) if result.plan else {}
+    assert exported["job_directives_skip"] == ["-N", "-l h_rt", "-cwd", "-j y"]
+    assert requests(theirs(exported)) == requests(ours(result)) == Counter({("-pe", ("smp", "2"), "hard"): 1})
+
+
+def test_export_of_a_profile_without_walltime_skips_dask_jobqueues_default(tmp_path: Path) -> None:
+    result = written({"worker": {"cores": 1, "memory": "1GB"}}, tmp_path)
+    exported = to_keywords(result.plan) if result.plan else {}
+    assert exported["job_directives_skip"] == ["-l h_rt"]
+    assert "h_rt" not in theirs(exported)
+
+
+def test_export_falls_back_to_the_whole_line_when_the_option_is_in_a_line_to_keep(tmp_path: Path) -> None:
+    """A queue named after -cwd would lose its line to the skip text "-cwd": the whole line is skipped instead."""
+    result = written({"job": {"queue": "x-cwd", "cwd": False}, "worker": {"cores": 1, "memory": "1GB"}}, tmp_path)
+    exported = to_keywords(result.plan) if result.plan else {}
+    assert "#$ -cwd" in exported["job_directives_skip"]
+    assert requests(theirs(exported)) == requests(ours(result))
+
+
+def test_export_refuses_a_line_no_skip_text_can_remove_alone() -> None:
+    """A line to skip that a line to keep holds whole cannot be skipped alone (check refuses the `#` it takes)."""
+    lines = {"-N": "#$ -N a#$ -cwd", "-cwd": "#$ -cwd"}
+    with pytest.raises(ExportProblem, match="every text that removes it also removes `#\\$ -N a#\\$ -cwd`"):
+        convert._skip_texts(lines, ["-cwd"])
+
+
+QUEUE = "big.q"
+DIRECTIVES = [
+    f"-q {QUEUE}",
+    "-P proj",
+    "-o logs/",
+    "-e logs/",
+    "-soft -l arch=x86 -hard",
+    "-soft -q fast.q",
+    "-m ea",
+    "-l h_rt=3600",
+    "-l scratch=1G,gpu=1",
+    "-l h_vmem=1G",
+    "-j y",
+    "-cwd",
+    "-V",
+    "-r y",
+]
+SKIPS = ["-N", "-l", "-j", "-cwd", "-o", "-e", "-q", "-P", "-soft", "-hard", "-V", "-m", "-S", "-pe"]
+
+
+def _maybe(value: Any) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), st.just(value))
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    """Profiles whose structured keys and job.directives overlap (same values), with skips of either."""
+    site = {"pe": draw(_maybe("smp")), "memory_resource": draw(_maybe("h_vmem"))}
+    job = {
+        "name": draw(_maybe("sim")),
+        "queue": draw(_maybe(QUEUE)),
+        "project": draw(_maybe("proj")),
+        "walltime": draw(_maybe(3600)),
+        "resources": draw(_maybe({"mem_free": "2G"})),
+        "log_directory": draw(st.sampled_from([None, "logs", "logs/"])),
+        "cwd": draw(st.booleans()),
+        "join_output": draw(st.booleans()),
+        "export_env": draw(st.booleans()),
+        "directives": draw(st.lists(st.sampled_from(DIRECTIVES), unique=True, max_size=4)),
+        "skip": draw(st.lists(st.sampled_from(SKIPS), unique=True, max_size=4)),
+    }
+    return {
+        "site": {k: v for k, v in site.items() if v is not None},
+        "job": {k: v for k, v in job.items() if v is not None},
+        "worker": {"cores": 2, "memory": "2GB"},
+    }
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(tables=profiles())
+def test_exported_keywords_ask_for_what_render_asks_for(
+    tables: dict[str, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the structured keys, job.directives and job.skip: dask-jobqueue's header asks for the same, as often."""
+    monkeypatch.chdir(tmp_path)
+    result = written(tables, tmp_path)
+    assume(result.ok)
+    assert result.plan is not None
+    assert requests(theirs(to_keywords(result.plan))) == requests(ours(result))
+
+
+# --- import: what dask-jobqueue's header holds, no more and no less ---------------------------------------------
+
+
+def test_a_skip_text_removes_only_the_lines_that_contain_it(tmp_path: Path) -> None:
+    """'-l h_rt' removes dask-jobqueue's walltime line only: the memory request stays, the walltime goes."""
+    kwargs = {
+        "cores": 1,
+        "memory": "4GB",
+        "walltime": "01:00:00",
+        "resource_spec": "h_vmem=4G,mem_free=4G",
+        "job_directives_skip": ["-l h_rt"],
+    }
+    result = from_keywords(kwargs)
+    assert result.tables["job"] == {"resources": {"h_vmem": "4G", "mem_free": "4G"}}
+    assert "job_directives_skip item '-l h_rt' removes `#$ -l h_rt=01:00:00`: imported without job.walltime" in (
+        result.notes
+    )
+    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs_imported(kwargs)))
+
+
+@pytest.mark.parametrize(
+    ("skip", "job", "note"),
+    [
+        (["-cwd", "-j y"], {"log_directory": "logs", "cwd": False, "join_output": False}, "join_output = false"),
+        (["-N"], {"log_directory": "logs", "skip": ["-N"]}, 'imported as skip = ["-N"]'),
+        (["logs"], {}, "imported without job.log_directory"),
+        (["-o"], {}, "imported without job.log_directory"),  # -e alone says nothing next to -j y
+        (["-o", "-j y"], {"log_directory": "logs", "join_output": False, "skip": ["-o"]}, 'imported as skip = ["-o"]'),
+        (["nonsense", "-V"], {"log_directory": "logs"}, "removes none of the lines dask-jobqueue writes itself"),
+    ],
+)
+def test_skip_texts_become_the_keys_that_leave_the_same_lines_out(
+    skip: list[str], job: dict[str, Any], note: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    kwargs = {"cores": 1, "memory": "1GB", "log_directory": "logs", "job_extra_directives": ["-V"]}
+    result = from_keywords({**kwargs, "job_directives_skip": skip})
+    assert {k: v for k, v in result.tables["job"].items() if k != "export_env"} == job
+    assert any(note in n for n in result.notes), result.notes
+    assert set(requests(ours(imported({**kwargs, "job_directives_skip": skip}, tmp_path)))) == set(
+        requests(theirs_imported({**kwargs, "job_directives_skip": skip}))
+    )
+
+
+def test_a_skip_that_would_also_remove_an_extra_directive_is_not_imported() -> None:
+    """dask-jobqueue never skips job_extra_directives; the profile's skip would: keeping the line is the safe side."""
+    kwargs = {"job_extra_directives": ["-N sim"], "header_skip": ["-N"]}
+    result = from_keywords(kwargs)
+    assert "skip" not in result.tables["job"]
+    assert (
+        "header_skip item '-N' removes `#$ -N dask-worker`: not imported, and the profile writes it:"
+        ' skip = ["-N"] would also remove the -N of job_extra_directives, which dask-jobqueue keeps'
+    ) in result.notes
+
+
+import_keywords = st.fixed_dictionaries(
+    {"cores": st.just(2), "memory": st.just("2GB")},
+    optional={
+        "job_name": st.just("sim"),
+        "queue": st.just("big.q"),
+        "project": st.just("proj"),
+        "walltime": st.sampled_from(["01:00:00", "3600"]),
+        "resource_spec": st.sampled_from(["h_vmem=4G,mem_free=4G", "arch=x86"]),
+        "log_directory": st.just("logs"),
+        "job_extra_directives": st.lists(
+            st.sampled_from(["-V", "-m ea", "-pe smp 2", "-soft -l arch=x86 -hard", "-S /bin/bash"]),
+            unique=True,
+            max_size=3,
+        ),
+        "job_directives_skip": st.lists(
+            st.sampled_from(
+                ["-l h_rt", "-l", "-N", "-cwd", "-j y", "-e", "-o", "logs", "h_vmem", "-q", "-P", "nonsense", "#$"]
+                + ["dask-worker", "sim", "x86", "-V"]
+            ),
+            unique=True,
+            max_size=3,
+        ),
+        "shebang": st.sampled_from(["#!/usr/bin/env bash", "#!/bin/bash"]),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kwargs=import_keywords)
+def test_imported_configuration_renders_dask_jobqueues_header(
+    kwargs: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the skip texts remove, the imported profile asks for what dask-jobqueue's script asks for."""
+    monkeypatch.chdir(tmp_path)
+    result = imported(kwargs, tmp_path)
+    assert result.ok, result.diagnostics
+    assert set(requests(ours(result))) == set(requests(theirs_imported(kwargs)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kwargs=import_keywords)
+def test_import_export_import_gives_the_same_profile(
+    kwargs: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile imported again from the export is the first one: same script, same findings, same export."""
+    monkeypatch.chdir(tmp_path)
+    first = imported(kwargs, tmp_path, "first.toml")
+    assert first.plan is not None
+    exported = to_keywords(first.plan)
+    second = imported(exported, tmp_path, "second.toml")
+    assert second.plan is not None
+    assert render(second.plan) == render(first.plan)
+    assert {d.code for d in second.diagnostics} == {d.code for d in first.diagnostics}
+    assert to_keywords(second.plan) == exported
+    assert requests(theirs(exported)) == Counter(requests(ours(first)))
+
+
+def test_round_trip_keeps_a_skipped_cwd_and_adds_no_shell_directive(tmp_path: Path) -> None:
+    first = imported({"cores": 1, "memory": "1GB", "job_directives_skip": ["-cwd"]}, tmp_path, "first.toml")
+    assert first.plan is not None
+    again = from_keywords(to_keywords(first.plan))
+    assert again.tables["job"]["cwd"] is False and "directives" not in again.tables["job"]
+
+
+# --- old and new keyword names -------------------------------------------------------------------------------------
+
+
+RENAMED = [
+    ("job-extra", "job-extra-directives", ["-m n"], ["-m ea"], ("job", "directives")),
+    ("env-extra", "job-script-prologue", ["module load a"], ["module load b"], ("job", "prologue")),
+    ("extra", "worker-extra-args", ["--lifetime=1h"], ["--lifetime=2h"], ("worker", "extra_args")),
+    ("header-skip", "job-directives-skip", ["-j y"], ["-cwd"], ("job", "cwd")),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "old_value", "new_value", "key"), RENAMED)
+@pytest.mark.parametrize("new_first", [True, False])
+def test_the_new_name_wins_wherever_it_is_written(
+    old: str, new: str, old_value: list[str], new_value: list[str], key: tuple[str, str], new_first: bool
+) -> None:
+    """dask-jobqueue reads the old name only while the new one is empty, whichever comes last in the file."""
+    pairs = [(new, new_value), (old, old_value)]
+    section = dict(pairs if new_first else pairs[::-1])
+    result = from_keywords({"cores": 1, "memory": "1GB", **section})
+    expected = False if key == ("job", "cwd") else new_value
+    assert result.tables[key[0]][key[1]] == expected
+    assert f"{old} = {old_value!r}: left out: dask-jobqueue ignores it, as {new} (its new name) is set" in result.notes
+
+
+def test_an_empty_new_name_gives_way_to_the_old_one(tmp_path: Path) -> None:
+    kwargs = {"cores": 1, "memory": "1GB", "job_extra_directives": [], "job_extra": ["-m ea"]}
+    result = from_keywords(kwargs)
+    assert result.tables["job"]["directives"] == ["-m ea"]
+    assert any(n.startswith("job_extra_directives = []: left out: it is empty") for n in result.notes)
+    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs_imported(kwargs)))
+
+
+# --- the job's name, and the shell ---------------------------------------------------------------------------------
+
+
+def test_name_is_the_clusters_in_python_and_the_jobs_in_yaml(cli, tmp_path: Path) -> None:
+    """SGECluster(name=...) names the cluster (-N stays dask-worker); jobqueue.yaml's `name` is the job's -N."""
+    script = tmp_path / "a.py"
+    script.write_text('cluster = SGECluster(cores=1, memory="1GB", name="foo")\n')
+    code, out, err = cli("import", str(script))
+    assert code == 0 and "[job]" not in out
+    assert "name= is the name of the cluster, not of its jobs (that is job_name=); left out" in err
+    config = tmp_path / "jobqueue.yaml"
+    config.write_text("jobqueue:\n  sge:\n    cores: 1\n    memory: 1GB\n    name: foo\n    job-name: bar\n")
+    code, out, err = cli("import", str(config))
+    assert code == 0 and 'name = "foo"' in out and "dask-jobqueue reads no job-name" in err
+
+
+@pytest.mark.parametrize(
+    ("shebang", "shell", "note"),
+    [
+        ("#!/usr/bin/env bash", None, "(dask-jobqueue's default) left out: the profile's shell is /bin/bash"),
+        ("#!/usr/bin/env zsh", None, "left out: site.shell needs an absolute path"),
+        ("#!bash", None, "left out: site.shell needs an absolute path"),
+        ("#!/bin/zsh", "/bin/zsh", None),
+    ],
+)
+def test_a_shebang_becomes_an_absolute_shell_or_nothing(
+    shebang: str, shell: str | None, note: str | None, tmp_path: Path
+) -> None:
+    result = from_keywords({"cores": 1, "memory": "1GB", "shebang": shebang, "job_extra_directives": ["-S /bin/zsh"]})
+    assert result.tables.get("site", {}).get("shell") == shell
+    assert [note in n for n in result.notes] == ([] if note is None else [True])
+    found = imported({"cores": 1, "memory": "1GB", "shebang": shebang}, tmp_path).diagnostics
+    assert "SGE702" not in {d.code for d in found}
+
+
+def test_an_unclosed_quote_in_an_extra_directive_is_left_for_check(tmp_path: Path) -> None:
+    """Import does not crash on a directive qsub cannot read: check reports it (SGE506)."""
+    found = imported({"cores": 1, "memory": "1GB", "job_extra_directives": ["-N 'a"]}, tmp_path).diagnostics
+    assert "SGE506" in {d.code for d in found}
