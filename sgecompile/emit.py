@@ -205,6 +205,8 @@ def read_commands(path: Path) -> list[list[str]]:
         return _argv_lists(path, text)
     commands = []
     for number, line in enumerate(text.splitlines(), 1):
+        if "\x00" in line:
+            raise TaskListError(f"{path}:{number}: {_NUL}")
         try:
             words = shlex.split(line, comments=True)
         except ValueError as error:
@@ -226,4 +228,9 @@ def _argv_lists(path: Path, text: str) -> list[list[str]]:
     for i, argv in enumerate(data, 1):
         if not isinstance(argv, list) or not argv or not all(isinstance(w, str) for w in argv):
             raise TaskListError(f"{path}: command {i} is not a non-empty list of strings: {argv!r}")
+        if any("\x00" in word for word in argv):
+            raise TaskListError(f"{path}: command {i}: {_NUL}")
     return data
+
+
+_NUL = "a NUL byte, which no command's arguments can hold (bash would drop it)"

@@ -227,6 +227,8 @@ def test_read_commands(tmp_path: Path, name: str, text: str, commands: list[list
         ("t.json", '[["echo", 1]]', "command 1 is not a non-empty list of strings"),
         ("t.json", "{", "t.json"),
         ("t.toml", "commands = []", "non-empty list"),
+        ("t.txt", "echo a\necho a\x00b\n", "t.txt:2: a NUL byte, which no command's arguments can hold"),
+        ("t.json", '[["echo", "a\\u0000b"]]', "command 1: a NUL byte"),
     ],
 )
 def test_bad_task_files_are_usage_errors(cli, tmp_path: Path, name: str, text: str, message: str) -> None:

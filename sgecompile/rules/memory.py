@@ -94,9 +94,11 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
 
 @rule("SGE104", Severity.ERROR, "values")
 def not_dask_memory(ctx: Context) -> Iterator[Finding]:
-    """`worker.memory` that dask cannot read as an amount of memory.
+    """`worker.memory` that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
 
     Why: the workers' memory limit (and the SGE request derived from it) needs an exact amount.
+    dask itself reads more (`1_000GB`, `1 000GB`, `5.GB`, a bare `MB`), and
+    sgecompile does not: such texts are more often typos than amounts.
     Example: `memory = "sixty-four"`.
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
