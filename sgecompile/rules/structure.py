@@ -10,7 +10,7 @@ from .. import schema
 from ..diagnostics import Severity
 from ..loader import Document
 from ..tomlpos import Path as KeyPath
-from ..tomltext import shown, toml_value, type_name
+from ..tomltext import shown, toml_key, toml_value, type_name
 from . import Context, Finding, loader_code, rule
 
 loader_code(
@@ -50,7 +50,7 @@ def _where_else(name: str) -> str | None:
 
 
 def _unknown(name: str, known: list[str], at: KeyPath, section: str | None) -> Finding:
-    place = f"[{section}]" if section else "the top level"
+    place = f"[{'.'.join(toml_key(str(part)) for part in at[:-1])}]" if section else "the top level"  # a variant's too
     other = _where_else(name)
     if other and (section is None or not other.startswith(section + ".")):
         return Finding(

@@ -334,3 +334,8 @@ def test_sge005_hint_writes_the_value_as_the_key_wants_it(
     text = f'[worker]\nmemory = "1GB"\n{line}\n' + ("" if line.startswith("cores") else "cores = 1\n")
     (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE005"]
     assert found.hint == hint
+
+
+def test_sge001_names_the_variant_table_the_key_is_in(compiled: Callable[..., Result]) -> None:
+    (found,) = [d for d in compiled(W + '[variants."big run".job]\nwaltime = 120\n').diagnostics if d.code == "SGE001"]
+    assert found.message == "unknown key 'waltime' in [variants.\"big run\".job]"
