@@ -22,7 +22,8 @@ import tomli
 from . import directives as dirs
 from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .files import write_atomic
-from .rendering import fill, job_script, shell_word
+from .rendering import fill, job_script
+from .shellword import shell_word
 from .units import parse_dask_memory
 
 SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory

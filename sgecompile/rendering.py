@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shlex
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,28 +20,7 @@ import jinja2
 
 from . import __version__
 from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
-
-_PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_EXPANSION = re.compile(rf"(\${_NAME}|\$\{{{_NAME}(?::?-[A-Za-z0-9_@%+=:,./-]*)?\}})")
-
-
-def shell_word(text: str) -> str:
-    """One shell word that means ``text``, keeping the expansions a path or setting needs on the compute host.
-
-    Those are ``$VAR``, ``${VAR}``, ``${VAR:-default}`` with a plain default
-    (``${TMPDIR:-/tmp}``) and a leading ``~`` or ``~/``, as in the unquoted
-    words dask-jobqueue writes. Plain words stay as they are; anything else is
-    double-quoted with ``\\``, ``"``, `` ` `` and every other ``$`` escaped, so
-    ``$(cmd)``, globs, ``;`` and spaces do nothing.
-    """
-    if text == "~" or text.startswith("~/"):
-        return "~" + (f"/{shell_word(text[2:])}" if len(text) > 2 else text[1:])  # the / unquoted, or no expansion
-    if _PLAIN.fullmatch(text):
-        return text
-    pieces = _EXPANSION.split(text)
-    quoted = "".join(p if i % 2 else re.sub(r'([\\"`$])', r"\\\1", p) for i, p in enumerate(pieces))
-    return f'"{quoted}"'
+from .shellword import shell_word
 
 
 class TemplateError(Exception):

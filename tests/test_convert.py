@@ -16,9 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sgecompile.compiler import Plan
-from sgecompile.convert import from_keywords, keywords_in_python, to_keywords, toml_text
+from sgecompile.convert.exporting import to_keywords
+from sgecompile.convert.importing import from_keywords, toml_text
+from sgecompile.convert.reading import keywords_in_python
 from sgecompile.pipeline import compile_file
-from sgecompile.rendering import render, shell_word
+from sgecompile.rendering import render
+from sgecompile.shellword import shell_word
 
 from .conftest import PROFILES, ROOT
 
@@ -209,8 +212,10 @@ def test_imported_worker_words_are_the_words_dask_jobqueue_gives_the_worker(tmp_
             None,
             "local_directory = \"'/tmp/a\": the job's shell cannot read it (nothing closes the ' at character 1)",
         ),
-        ("~/dask", "~/dask", "the job's shell would expand or run more of it than $VAR; imported as the plain text"),
-        ("'$TMPDIR'", "$TMPDIR", "the job's shell would expand or run more of it than $VAR"),
+        ("~/dask", "~/dask", None),  # sgecompile keeps a leading ~/ expanding, as the shell does
+        ("${TMPDIR:-/tmp}", "${TMPDIR:-/tmp}", None),
+        ("/data/*.fa", "/data/*.fa", "the job's shell would expand or run more of it than $VAR and ~/"),
+        ("'$TMPDIR'", "$TMPDIR", "the job's shell would expand or run more of it than $VAR and ~/"),
         ("$TMPDIR", "$TMPDIR", None),
     ],
 )

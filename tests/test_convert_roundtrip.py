@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sgecompile import convert
 from sgecompile import directives as dirs
-from sgecompile.convert import ExportProblem, from_keywords, to_keywords, toml_text
+from sgecompile.convert import exporting
+from sgecompile.convert.exporting import ExportProblem, to_keywords
+from sgecompile.convert.importing import from_keywords, toml_text
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.rendering import render
 from sgecompile.tomltext import toml_value
@@ -147,7 +148,7 @@ def test_export_refuses_a_line_no_skip_text_can_remove_alone() -> None:
     """A line to skip that a line to keep holds whole cannot be skipped alone (check refuses the `#` it takes)."""
     lines = {"-N": "#$ -N a#$ -cwd", "-cwd": "#$ -cwd"}
     with pytest.raises(ExportProblem, match="every text that removes it also removes `#\\$ -N a#\\$ -cwd`"):
-        convert._skip_texts(lines, ["-cwd"])
+        exporting._skip_texts(lines, ["-cwd"])
 
 
 QUEUE = "big.q"

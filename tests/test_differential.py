@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sgecompile.convert import to_keywords
+from sgecompile.convert.exporting import to_keywords
 from sgecompile.models import default_processes
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -12,12 +10,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import Result, compile_file
-from sgecompile.rendering import environment, render, shell_word
+from sgecompile.rendering import environment, render
 from tests.conftest import PROFILES
 
 
@@ -133,43 +129,6 @@ def test_worker_words_keep_home_and_defaults_as_the_shell_would(compiled: Callab
     command = _script(result).splitlines()[-1]
     assert command.startswith("~/conda/bin/python -m distributed.cli.dask_worker ")
     assert '--local-directory "${TMPDIR:-/tmp}"' in command
-
-
-HOME = pwd.getpwuid(os.getuid()).pw_dir  # what bash makes of ~ with HOME unset
-
-
-def _as_bash_reads(text: str) -> str:
-    """The text with the expansions shell_word keeps done, in an empty environment: none is set."""
-    if text == "~" or text.startswith("~/"):
-        return HOME + _as_bash_reads(text[1:])
-    expansion = (
-        r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([A-Za-z0-9_@%+=:,./-]*)\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
-    )
-    return re.sub(expansion, lambda m: m[1] or "", text)  # unset: a default, or nothing
-
-
-@example("$${A-A}")  # a lone $ before an expansion (found by hypothesis)
-@given(st.text(max_size=40) | st.builds("".join, st.lists(st.sampled_from(["~", "/", "${X:-", "}", "$Y", "a b"]))))
-def test_shell_word_is_one_word_meaning_the_text(text: str) -> None:
-    """bash reads each word back as exactly the text, with the expansions it keeps done."""
-    if "\x00" in text or re.search(r"\$\{?_(?![A-Za-z0-9_])", text):
-        return  # NUL cannot be in an argument; $_ is bash's own (the last argument), set even in an empty env
-    word = shell_word(text)
-    out = subprocess.run(["bash", "-c", f"printf '%s' {word}"], capture_output=True, env={}, check=True).stdout
-    assert out.decode("utf-8", "surrogateescape") == _as_bash_reads(text)
-
-
-def test_shell_word_expands_variables_defaults_and_home_only() -> None:
-    """$HOME, ${HOME}, ${SCRATCH:-/tmp} and ~/ expand; $(...), backticks and a quoted ~ do not."""
-    words = ["$HOME/x", "${HOME}", "${SCRATCH:-/tmp}/d", "~/conda/bin/python", "~/my dir", "$(echo no)", "`echo no`"]
-    out = subprocess.run(
-        ["bash", "-c", "printf '%s|' " + " ".join(shell_word(t) for t in [*words, "a~/b", "${X:-$(echo no)}"])],
-        capture_output=True,
-        env={"HOME": "/h"},
-        text=True,
-        check=True,
-    ).stdout
-    assert out == "/h/x|/h|/tmp/d|/h/conda/bin/python|/h/my dir|$(echo no)|`echo no`|a~/b|${X:-$(echo no)}|"
 
 
 def test_every_shipped_profile_passes_bash_syntax_check() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..convert import ExportProblem, python_text, to_keywords, yaml_text
+from ..convert.exporting import ExportProblem, python_text, to_keywords, yaml_text
 from . import UsageError
 from .compiled import compiled_or_refuse
 

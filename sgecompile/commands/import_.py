@@ -9,7 +9,8 @@ from pathlib import Path
 
 import attrs
 
-from ..convert import ImportProblem, from_keywords, keywords_in_python, keywords_in_yaml, toml_text
+from ..convert.importing import from_keywords, toml_text
+from ..convert.reading import ImportProblem, keywords_in_python, keywords_in_yaml
 from ..diagnostics import Diagnostic
 from ..files import one_of, write_atomic
 from ..pipeline import compile_file

@@ -1,32 +1,21 @@
-"""To and from dask-jobqueue: its ``SGECluster`` keyword arguments and ``jobqueue.yaml`` sections.
+"""``sgecompile import``: dask-jobqueue keyword arguments → a profile's tables, with notes for what does not carry over.
 
-``import`` turns keyword arguments into a profile's tables; ``export`` turns
-a compiled profile back into keyword arguments that make dask-jobqueue write
-the same job (walltime in H:M:S, the derived memory in ``resource_spec``,
-``-pe``, ``-V`` and the ``job.directives`` among the extra directives, and
-skip texts for the lines dask-jobqueue writes that the profile leaves out).
 Keyword arguments sgecompile has no place for are reported, never dropped
-silently. Both directions read dask-jobqueue's own header through
-:func:`dask_header`, the one model of it here.
+silently; the skip texts are read as the lines of dask-jobqueue's own header
+(:func:`~sgecompile.convert.header.dask_header`) they remove.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime
-import itertools
-import re
 import shlex
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from . import directives as dirs
-from . import schema
-from .compiler import Plan
-from .tomltext import toml_value
-from .units import format_hms
+from .. import schema, shellword
+from ..tomltext import toml_value
+from .header import dask_header
 
 # dask-jobqueue keyword -> (section, key); old names first, as dask-jobqueue still reads them.
 KEYWORDS: dict[str, tuple[str, str]] = {
@@ -59,42 +48,11 @@ RENAMED = {
     "header_skip": "job_directives_skip",
     "extra": "worker_extra_args",
 }
-# What dask-jobqueue writes when it is given no job name or walltime (its own jobqueue.yaml).
-DASK_JOB_NAME = "dask-worker"
-DASK_WALLTIME = "00:30:00"
 DASK_SHEBANG = "#!/usr/bin/env bash"
 DEFAULT_SHELL: str = schema.key("site", "shell").default
-# Profile keys whose header lines dask-jobqueue writes from its own keywords; every other line is an extra directive.
-DASK_KEYS = {
-    ("job", "name"),
-    ("job", "queue"),
-    ("job", "project"),
-    ("job", "resources"),
-    ("worker", "memory"),
-    ("job", "walltime"),
-    ("job", "log_directory"),
-    ("job", "cwd"),
-    ("job", "join_output"),
-}
 # Keywords dask-jobqueue joins into the worker command with spaces and no quotes, so the job's shell splits them.
 ONE_WORD = {"python", "interface", "local_directory"}
 WORD_LISTS = {"extra", "worker_extra_args"}
-# One piece of a shell word, or the blanks between words; a quote or backslash that nothing closes is left.
-SHELL_PIECE = re.compile(
-    r"""'(?P<single>[^']*)'|"(?P<double>(?:[^"\\]|\\.)*)"|\\(?P<escaped>.)"""
-    r"""|(?P<plain>[^ \t\n'"\\]+)|(?P<blank>[ \t\n]+)|(?P<unclosed>.)""",
-    re.S,
-)
-# What that shell does to a word beyond $VAR and ${VAR}, which sgecompile's quoted words keep only as text.
-MORE_THAN_VARIABLES = re.compile(r"[`;&|<>()*?[~#\n]|(?<!\$)\{|\$(?![A-Za-z_]|\{[A-Za-z_][A-Za-z0-9_]*\})")
-
-
-class ImportProblem(ValueError):
-    """Input that cannot be read as dask-jobqueue configuration; the message names the place."""
-
-
-class ExportProblem(ValueError):
-    """A profile that no dask-jobqueue keyword arguments reproduce; the message names the key."""
 
 
 @attrs.frozen
@@ -254,43 +212,22 @@ def _command_words(raw: str, value: Any, notes: list[str]) -> Any:
 def _shell_words(label: str, text: str, notes: list[str]) -> list[str] | None:
     """``text`` split as the job's shell splits it; None, with a note, when that shell cannot read it.
 
-    The words keep ``$VAR`` to expand on the compute host, as sgecompile renders
-    them; a note says when the shell would do more (globs, ``~``, ``$(...)``,
-    ``;``, a quoted ``$``), which the imported words hold as plain text.
+    The words keep ``$VAR``, ``${VAR:-default}`` and a leading ``~/`` to
+    expand on the compute host, as sgecompile renders them; a note says when
+    the shell would do more (globs, ``$(...)``, ``;``, a quoted ``$``), which
+    the imported words hold as plain text.
     """
     try:
-        words = _shell_split(text)
+        words = shellword.split(text)
     except ValueError as error:  # an unclosed quote or a backslash at the end: the script would not run
         notes.append(f"{label}: the job's shell cannot read it ({error}); left out")
         return None
-    if MORE_THAN_VARIABLES.search(text) or ("$" in text and ("'" in text or "\\" in text)):
+    if shellword.expands_beyond_kept(text):
         notes.append(
-            f"{label}: the job's shell would expand or run more of it than $VAR; imported as the plain"
+            f"{label}: the job's shell would expand or run more of it than $VAR and ~/; imported as the plain"
             f" text {toml_value(words)}: check that this is what you meant"
         )
     return words
-
-
-def _shell_split(text: str) -> list[str]:
-    """The words a POSIX shell makes of ``text`` by splitting it and removing quotes, before any expansion.
-
-    Unlike ``shlex.split``, a backslash before ``$`` or a backquote between
-    double quotes goes, as in the shell: ``"\\$(id)"`` is the text ``$(id)``,
-    which is how ``render`` and ``export`` write it.
-    """
-    words: list[str] = []
-    word: str | None = None  # None between words; "" after a word of empty quotes
-    for piece in SHELL_PIECE.finditer(text):
-        kind = str(piece.lastgroup)
-        value = piece[kind]
-        if kind == "unclosed":
-            raise ValueError(f"nothing closes the {value} at character {piece.start() + 1}")
-        if kind == "blank":
-            words += [] if word is None else [word]
-            word = None
-        else:
-            word = (word or "") + (re.sub(r'\\([$`"\\])', r"\1", value) if kind == "double" else value)
-    return words if word is None else [*words, word]
 
 
 def _resources(spec: str, notes: list[str]) -> dict[str, str]:
@@ -353,27 +290,6 @@ def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> Non
             f"site.memory_resource = {requested[0]!r} is assumed from resource_spec, counted per slot as SGE does "
             "for a consumable YES; `sgecompile check --live` compares it with the cluster"
         )
-
-
-def dask_header(kwargs: dict[str, Any]) -> dict[str, str]:
-    """The ``#$`` lines dask-jobqueue 0.9 writes itself for ``SGECluster(**kwargs)``, each under the text that names it.
-
-    These are the only lines ``job_directives_skip`` can remove: each one that
-    contains one of its texts. The job_extra_directives come after them and
-    are never skipped. A job name or walltime not given is dask-jobqueue's default.
-    """
-    given = {k: v for k, v in kwargs.items() if v is not None}
-    lines = {"-N": f"#$ -N {given.get('job_name', DASK_JOB_NAME)}"}
-    for option, key in (("-q", "queue"), ("-P", "project"), ("-l", "resource_spec")):
-        if key in given:
-            lines[option] = f"#$ {option} {given[key]}"
-    lines["-l h_rt"] = f"#$ -l h_rt={given.get('walltime', DASK_WALLTIME)}"
-    if "log_directory" in given:
-        lines["-e"] = f"#$ -e {given['log_directory']}/"
-        lines["-o"] = f"#$ -o {given['log_directory']}/"
-    lines["-cwd"] = "#$ -cwd"
-    lines["-j y"] = "#$ -j y"
-    return lines
 
 
 # The profile key that writes a line of dask-jobqueue's header, where leaving the key out leaves the line out.
@@ -459,220 +375,6 @@ def _skip_option(option: str, job: dict[str, Any]) -> str:
     return f'imported as skip = ["{option}"]'
 
 
-def keywords_in_python(path: Path) -> dict[str, Any]:
-    """The literal keyword arguments of the ``SGECluster(...)`` call in a Python file."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError, SyntaxError) as error:
-        raise ImportProblem(f"{path}: cannot read it as Python: {error}") from None
-    except (MemoryError, RecursionError):  # how CPython's parser gives up on an expression thousands deep
-        raise ImportProblem(f"{path}: cannot read it as Python: an expression is nested too deeply") from None
-    calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "SGECluster"
-    ]
-    if not calls:
-        raise ImportProblem(f"{path}: no SGECluster(...) call in it")
-    if len(calls) > 1:
-        lines = ", ".join(str(n) for n in sorted(call.lineno for call in calls))
-        raise ImportProblem(
-            f"{path}: {len(calls)} SGECluster(...) calls (lines {lines}); one profile holds one: "
-            "put the call to import in a file of its own"
-        )
-    if calls[0].args:
-        first = calls[0].args[0]
-        raise ImportProblem(
-            f"{path}:{first.lineno}:{first.col_offset + 1}: positional arguments cannot be imported"
-            " (SGECluster takes n_workers first, not cores); write them as keywords: cores=..., memory=..."
-        )
-    found = {}
-    for keyword in calls[0].keywords:
-        where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"
-        if keyword.arg is None:
-            raise ImportProblem(f"{where}: **kwargs cannot be read without running the file; write them out")
-        try:
-            found[keyword.arg] = ast.literal_eval(keyword.value)
-        except ValueError:
-            raise ImportProblem(f"{where}: {keyword.arg}= is not a literal value; write it out") from None
-        except TypeError as error:  # a literal Python cannot build: a list as a dict key or in a set
-            raise ImportProblem(f"{where}: {keyword.arg}= cannot be read: {error}") from None
-    return found
-
-
-def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:
-    """The ``jobqueue: SECTION:`` table of a dask ``jobqueue.yaml``."""
-    import yaml  # comes with dask
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ImportProblem(f"{path}: cannot read it as YAML: {error}") from None
-    jobqueue = data.get("jobqueue") if isinstance(data, dict) else None
-    found = jobqueue.get(section) if isinstance(jobqueue, dict) else None
-    if not isinstance(found, dict):
-        raise ImportProblem(f"{path}: no `jobqueue: {section}:` section")
-    if _more_values_than(MAX_VALUES, found):
-        raise ImportProblem(
-            f"{path}: the `jobqueue: {section}:` section holds more than {MAX_VALUES} values once its YAML"
-            " aliases are expanded (or refers to itself); a section needs a few dozen"
-        )
-    return found
-
-
-MAX_VALUES = 10_000  # a jobqueue.yaml section holds a few dozen; nested aliases can stand for billions
-
-
-def _more_values_than(limit: int, value: Any) -> bool:
-    """Whether ``value`` holds more than ``limit`` values, each alias counted as the copy it stands for.
-
-    Counting stops at the limit, so a billion-laughs document or one that
-    contains itself is found in ``limit`` steps.
-    """
-    pending, seen = [value], 0
-    while pending:
-        seen += 1
-        if seen > limit:
-            return True
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending += [*item.keys(), *item.values()]
-        elif isinstance(item, list):
-            pending += item
-    return False
-
-
-def to_keywords(plan: Plan) -> dict[str, Any]:
-    """``SGECluster`` keyword arguments that make dask-jobqueue write the same job as ``plan``.
-
-    The header is read from what ``render`` writes (after ``job.skip`` and
-    duplicates), never from the keys alone: a line dask-jobqueue writes for a
-    keyword is passed that keyword, every other line goes out as an extra
-    directive, and the lines dask-jobqueue writes whatever it is given (a
-    name, a walltime, ``-cwd``, ``-j y``, both log lines) are skipped where
-    the header has none.
-
-    dask-jobqueue joins the worker command with spaces and quotes nothing, so
-    each worker word goes out quoted as ``render`` writes it: ``"/tmp/my dir"``
-    stays one word and ``$TMPDIR`` still expands on the compute host.
-    """
-    from .rendering import shell_word  # brings jinja2, which nothing else of import or export needs
-
-    profile = plan.profile
-    job, worker = profile.job, profile.worker
-    name, queue, project = (_written(plan, ("job", key)) for key in ("name", "queue", "project"))
-    resources = [d.args[0] for d in _written(plan, ("job", "resources")) + _written(plan, ("worker", "memory"))]
-    walltime = job.walltime if _written(plan, ("job", "walltime")) else None
-    logs = job.log_directory if _written(plan, ("job", "log_directory")) else None
-    kwargs: dict[str, Any] = {
-        "cores": worker.cores,
-        "processes": worker.processes,
-        "memory": worker.memory.text,
-        "job_name": name[0].args[0] if name else None,
-        "queue": queue[0].args[0] if queue else None,
-        "project": project[0].args[0] if project else None,
-        "walltime": format_hms(walltime.seconds) if walltime else None,
-        "resource_spec": ",".join(resources) or None,
-        "log_directory": logs.rstrip("/") if logs else None,  # dask-jobqueue adds the "/" itself
-        "job_extra_directives": _extra_directives(plan),
-        "job_script_prologue": list(job.prologue),
-        "python": shell_word(worker.python) if ("worker", "python") in profile.source.origins else None,
-        "death_timeout": worker.death_timeout,
-        "interface": _plain_interface(worker.interface),
-        "local_directory": shell_word(worker.local_directory) if worker.local_directory else None,
-        "nanny": worker.nanny,
-        "worker_extra_args": [shell_word(word) for word in worker.extra_args],
-        "shebang": f"#!{profile.site.shell}",
-    }
-    kwargs["job_directives_skip"] = _skip_texts(dask_header(kwargs), _unwritten(plan, kwargs))
-    return {k: v for k, v in kwargs.items() if v not in (None, [])}
-
-
-def _written(plan: Plan, key: tuple[str, ...]) -> list[dirs.Directive]:
-    """The header's directives that the profile key ``key`` asked for: what is left of them after skip and duplicates."""
-    return [d for d in plan.directives if d.origin[: len(key)] == key]
-
-
-def _unwritten(plan: Plan, kwargs: dict[str, Any]) -> list[str]:
-    """The lines dask-jobqueue writes whatever it is given (by the text that names each) that the header has not.
-
-    Its ``-e`` next to ``-j y`` stays, as a documented difference: output
-    joined by ``job.join_output`` makes it say nothing.
-    """
-    logs = {d.option for d in _written(plan, ("job", "log_directory"))}
-    joined = bool(_written(plan, ("job", "join_output")))
-    unwritten = {
-        "-N": kwargs["job_name"] is None,
-        "-l h_rt": kwargs["walltime"] is None,
-        "-e": kwargs["log_directory"] is not None and "-e" not in logs and not joined,
-        "-o": kwargs["log_directory"] is not None and "-o" not in logs,
-        "-cwd": not _written(plan, ("job", "cwd")),
-        "-j y": not joined,
-    }
-    return [label for label, gone in unwritten.items() if gone]
-
-
-def _skip_texts(lines: dict[str, str], unwritten: list[str]) -> list[str]:
-    """``job_directives_skip`` texts that remove exactly the ``unwritten`` lines of dask-jobqueue's own header.
-
-    dask-jobqueue drops every line of its own that contains a skip text, so a
-    text serves only if no line to keep contains it: the option (``-cwd``,
-    ``-l h_rt``) reads best, the whole line is the fallback.
-    """
-    kept = [line for label, line in lines.items() if label not in unwritten]
-    texts = []
-    for label in unwritten:
-        text = next((t for t in (label, lines[label]) if not any(t in line for line in kept)), None)
-        if text is None:
-            other = next(line for line in kept if lines[label] in line)
-            raise ExportProblem(
-                f"the header has no `{lines[label]}`, which dask-jobqueue writes unless job_directives_skip removes"
-                f" it, and every text that removes it also removes `{other}`"
-            )
-        texts.append(text)
-    return texts
-
-
-def _extra_directives(plan: Plan) -> list[str]:
-    """The header's directives dask-jobqueue has no keyword for, in the header's order, as job_extra_directives.
-
-    A ``job.directives`` entry goes out as the user wrote it when the header
-    holds all of it and its words are plain (no quotes to read differently);
-    otherwise each directive of it the header holds goes out as ``render``
-    writes it, so a skipped or duplicate part stays out and a request whose
-    ``-soft`` was skipped stays hard.
-    """
-    written = plan.profile.source.values["job"].get("directives", [])
-    extra: list[str] = []
-    others = (d for d in plan.directives if d.origin[:2] not in DASK_KEYS)
-    for origin, group in itertools.groupby(others, key=lambda d: d.origin):
-        held = list(group)
-        asked = [d for d in plan.profile.job.directives if d.origin == origin]
-        text = written[origin[2]] if origin[:2] == ("job", "directives") else None
-        if text is not None and held == asked and shlex.split(text) == text.split():
-            extra.append(text)
-        else:
-            extra += [d.text for d in held]
-    return extra
-
-
-def _plain_interface(interface: str | None) -> str | None:
-    """``worker.interface``, if dask-jobqueue can be given it: it names the scheduler's interface as well.
-
-    The scheduler reads the value as it is and the worker command unquoted, so
-    only a word the shell leaves alone means the same to both.
-    """
-    from .rendering import shell_word
-
-    if interface and shell_word(interface) != interface:
-        raise ExportProblem(
-            f"worker.interface = {interface!r}: dask-jobqueue gives it to the scheduler as it is and writes it"
-            " unquoted into the worker command, so no interface= keyword does what the profile does"
-        )
-    return interface
-
-
 def toml_text(imported: Imported, source: str) -> str:
     """The imported tables as a profile, with what was left out as comments at the top."""
     lines = [f"# Imported by sgecompile from {source}."]
@@ -681,16 +383,3 @@ def toml_text(imported: Imported, source: str) -> str:
         if imported.tables.get(section):
             lines += ["", f"[{section}]"] + [f"{k} = {toml_value(v)}" for k, v in imported.tables[section].items()]
     return "\n".join(lines) + "\n"
-
-
-def yaml_text(kwargs: dict[str, Any]) -> str:
-    """Keyword arguments as a ``jobqueue.yaml`` (dask's dashed names)."""
-    import yaml
-
-    section = {k.replace("_", "-"): v for k, v in kwargs.items()}
-    return str(yaml.safe_dump({"jobqueue": {"sge": section}}, sort_keys=False))
-
-
-def python_text(kwargs: dict[str, Any]) -> str:
-    body = "".join(f"    {k}={v!r},\n" for k, v in kwargs.items())
-    return f"from dask_jobqueue import SGECluster\n\ncluster = SGECluster(\n{body})\n"

@@ -1,0 +1,99 @@
+"""dask-jobqueue configuration as keyword arguments: from an ``SGECluster(...)`` call in a .py file or a jobqueue.yaml section.
+
+Read without running anything: Python as literals, YAML with a bound on
+aliases. Input that cannot be read is an :class:`ImportProblem` naming the place.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+
+class ImportProblem(ValueError):
+    """Input that cannot be read as dask-jobqueue configuration; the message names the place."""
+
+
+def keywords_in_python(path: Path) -> dict[str, Any]:
+    """The literal keyword arguments of the ``SGECluster(...)`` call in a Python file."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError) as error:
+        raise ImportProblem(f"{path}: cannot read it as Python: {error}") from None
+    except (MemoryError, RecursionError):  # how CPython's parser gives up on an expression thousands deep
+        raise ImportProblem(f"{path}: cannot read it as Python: an expression is nested too deeply") from None
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "SGECluster"
+    ]
+    if not calls:
+        raise ImportProblem(f"{path}: no SGECluster(...) call in it")
+    if len(calls) > 1:
+        lines = ", ".join(str(n) for n in sorted(call.lineno for call in calls))
+        raise ImportProblem(
+            f"{path}: {len(calls)} SGECluster(...) calls (lines {lines}); one profile holds one: "
+            "put the call to import in a file of its own"
+        )
+    if calls[0].args:
+        first = calls[0].args[0]
+        raise ImportProblem(
+            f"{path}:{first.lineno}:{first.col_offset + 1}: positional arguments cannot be imported"
+            " (SGECluster takes n_workers first, not cores); write them as keywords: cores=..., memory=..."
+        )
+    found = {}
+    for keyword in calls[0].keywords:
+        where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"
+        if keyword.arg is None:
+            raise ImportProblem(f"{where}: **kwargs cannot be read without running the file; write them out")
+        try:
+            found[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            raise ImportProblem(f"{where}: {keyword.arg}= is not a literal value; write it out") from None
+        except TypeError as error:  # a literal Python cannot build: a list as a dict key or in a set
+            raise ImportProblem(f"{where}: {keyword.arg}= cannot be read: {error}") from None
+    return found
+
+
+def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:
+    """The ``jobqueue: SECTION:`` table of a dask ``jobqueue.yaml``."""
+    import yaml  # comes with dask
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ImportProblem(f"{path}: cannot read it as YAML: {error}") from None
+    jobqueue = data.get("jobqueue") if isinstance(data, dict) else None
+    found = jobqueue.get(section) if isinstance(jobqueue, dict) else None
+    if not isinstance(found, dict):
+        raise ImportProblem(f"{path}: no `jobqueue: {section}:` section")
+    if _more_values_than(MAX_VALUES, found):
+        raise ImportProblem(
+            f"{path}: the `jobqueue: {section}:` section holds more than {MAX_VALUES} values once its YAML"
+            " aliases are expanded (or refers to itself); a section needs a few dozen"
+        )
+    return found
+
+
+MAX_VALUES = 10_000  # a jobqueue.yaml section holds a few dozen; nested aliases can stand for billions
+
+
+def _more_values_than(limit: int, value: Any) -> bool:
+    """Whether ``value`` holds more than ``limit`` values, each alias counted as the copy it stands for.
+
+    Counting stops at the limit, so a billion-laughs document or one that
+    contains itself is found in ``limit`` steps.
+    """
+    pending, seen = [value], 0
+    while pending:
+        seen += 1
+        if seen > limit:
+            return True
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return False
