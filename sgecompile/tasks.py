@@ -74,14 +74,27 @@ def forget(folder: Path) -> None:
         status.unlink()
 
 
-def queued_jobs(folder: Path) -> set[str]:
+def submitted(folder: Path) -> set[str]:
+    """The job ids submit.sh (and resubmit) wrote into ``folder``; none when it was never submitted."""
     ids_file = folder / "job-ids"
-    mine = set(ids_file.read_text().split()) if ids_file.exists() else set()
-    return mine & {job.id for job in sge.queued()}
+    return set(ids_file.read_text().split()) if ids_file.exists() else set()
 
 
-def resubmit(folder: Path, tasks: list[int]) -> list[str]:
-    """Submit ``tasks.sh`` again for exactly these tasks; returns the new job ids."""
+def queued_jobs(folder: Path) -> set[str]:
+    return submitted(folder) & {job.id for job in sge.queued()}
+
+
+def resubmit(folder: Path, tasks: list[int]) -> str:
+    """Submit ``tasks.sh`` again for exactly these tasks, as one array job; returns its id.
+
+    One job, so that the array's ``-tc`` (``emit --concurrent``) bounds them
+    all: its i-th task runs task ``tasks[i]``, which tasks.sh reads from
+    ``$SGECOMPILE_TASKS``.
+    """
+    if not submitted(folder):
+        raise TaskFolderError(
+            f"nothing of {folder} was submitted yet: run {folder / 'submit.sh'}, which also makes its folders"
+        )
     if busy := queued_jobs(folder):
         raise TaskFolderError(
             f"jobs {', '.join(sorted(busy))} of {folder} are still queued: wait for them or run cancel.sh"
@@ -89,7 +102,9 @@ def resubmit(folder: Path, tasks: list[int]) -> list[str]:
     for task in tasks:
         (folder / "status" / f"{task}.exit").unlink(missing_ok=True)
     script = str(folder.resolve() / "tasks.sh")  # qsub runs in the folder: a relative name would be looked up twice
-    ids = [sge.submit(script, ["-t", f"{a}-{b}"], cwd=folder) for a, b in runs(tasks)]
+    chosen = ":".join(map(str, tasks))  # not commas: qsub -v splits at them
+    options = ["-t", f"1-{len(tasks)}", "-v", f"SGECOMPILE_TASKS={chosen}"]
+    job = sge.submit(script, options, cwd=folder)
     with (folder / "job-ids").open("a") as f:
-        f.writelines(f"{i}\n" for i in ids)
-    return ids
+        f.write(f"{job}\n")
+    return job

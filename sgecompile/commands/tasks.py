@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..sge import SGEError
-from ..tasks import TaskFolderError, report, resubmit, runs
+from ..tasks import TaskFolderError, report, resubmit, runs, submitted
 
 
 def _ranges(tasks: list[int]) -> str:
@@ -24,9 +24,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"  task {task}: exit {status}")
         if found.unfinished:
             print(f"  unfinished: {_ranges(list(found.unfinished))}")
+            if not submitted(folder):
+                print(f"  nothing was submitted yet: run {folder / 'submit.sh'}")
         if args.resubmit and found.to_rerun:
-            ids = resubmit(folder, found.to_rerun)
-            print(f"resubmitted tasks {_ranges(found.to_rerun)} as job {', '.join(ids)}")
+            job = resubmit(folder, found.to_rerun)
+            print(f"resubmitted tasks {_ranges(found.to_rerun)} as job {job}")
     except (TaskFolderError, SGEError) as error:
         print(f"sgecompile: {error}", file=sys.stderr)
         return 2 if isinstance(error, TaskFolderError) else 1

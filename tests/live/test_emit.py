@@ -62,7 +62,23 @@ def test_task_array_failures_are_named_and_only_they_rerun(cli, in_tmp: Path) ->
     (out / "flag").touch()
     code, said, _ = cli("tasks", "tasks", "--resubmit")  # relative, as the README writes it
     assert code == 0 and "resubmitted tasks 3, 7, 15" in said
+    assert len(job_ids(out)) == 2  # one array job for the three, so that its -tc 8 bounds them all
     assert not wait_until_gone(job_ids(out), timeout=180)
     assert cli("tasks", str(out))[1].startswith("20 tasks: 20 succeeded")
     runs = {i: len((out / f"ran-{i}").read_text().splitlines()) for i in range(1, 20)}
     assert runs == {i: 2 if i in failing else 1 for i in range(1, 20)}
+
+
+def test_exit_codes_sge_reads_as_orders_end_the_task_all_the_same(cli, in_tmp: Path) -> None:
+    """SGE re-runs a job that exits 99 and holds one that exits 100 (Eqw): the task records the code and ends."""
+    (in_tmp / "cmds.txt").write_text("sh -c 'exit 99'\nsh -c 'exit 100'\ntrue\n")
+    out = in_tmp / "codes"
+    assert cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", "cmds.txt")[0] == 0
+    code, _, err = cli("tasks", str(out), "--resubmit")
+    assert code == 2 and "nothing of" in err  # never submitted: resubmit would skip submit.sh's folders, and the job would wait in Eqw
+    assert "nothing was submitted yet: run" in cli("tasks", str(out))[1]
+    subprocess.run([str(out / "submit.sh")], check=True, capture_output=True)
+    assert not wait_until_gone(job_ids(out), timeout=60)
+    code, said, _ = cli("tasks", str(out))
+    assert code == 1 and "3 tasks: 1 succeeded, 2 failed, 0 unfinished" in said
+    assert "task 1: exit 99" in said and "task 2: exit 100" in said
