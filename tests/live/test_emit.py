@@ -75,7 +75,9 @@ def test_exit_codes_sge_reads_as_orders_end_the_task_all_the_same(cli, in_tmp: P
     out = in_tmp / "codes"
     assert cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out), "--tasks", "cmds.txt")[0] == 0
     code, _, err = cli("tasks", str(out), "--resubmit")
-    assert code == 2 and "nothing of" in err  # never submitted: resubmit would skip submit.sh's folders, and the job would wait in Eqw
+    assert (
+        code == 2 and "nothing of" in err
+    )  # never submitted: resubmit would skip submit.sh's folders, and the job would wait in Eqw
     assert "nothing was submitted yet: run" in cli("tasks", str(out))[1]
     subprocess.run([str(out / "submit.sh")], check=True, capture_output=True)
     assert not wait_until_gone(job_ids(out), timeout=60)
