@@ -75,18 +75,27 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
     scheduler_file = str(folder / "scheduler.json")
     python = plan.profile.worker.python
     scheduler_command = [python, "-m", "distributed.cli.dask_scheduler", "--scheduler-file", scheduler_file]
+    scheduler_command += ["--port", "0"]  # any free port: the file tells the workers, and 8786 may be taken
     if plan.profile.worker.interface:
         scheduler_command += ["--interface", plan.profile.worker.interface]
-    wait = f"until [ -s {shlex.quote(scheduler_file)} ]; do sleep 2; done  # the scheduler job may start later"
     workers = plan.as_array(jobs)
     worker_command = plan.worker_command(("--scheduler-file", scheduler_file), f"{WORKER_NAME_DEFAULT}-$SGE_TASK_ID")
     setup = [
         _make_log_directory(plan),
-        "rm -f scheduler.json  # a stale one would mislead the workers",
+        "rm -f scheduler.json scheduler.ended  # stale ones would mislead the workers",
     ]
+    ended = shlex.quote(str(folder / "scheduler.ended"))
     return [
-        File("scheduler.sh", job_script(scheduler_plan(plan), scheduler_command), EXECUTABLE),
-        File("workers.sh", job_script(workers, worker_command, prologue=[wait]), EXECUTABLE),
+        File(
+            "scheduler.sh",
+            job_script(
+                scheduler_plan(plan), scheduler_command, prologue=[f"trap {shlex.quote('touch ' + ended)} EXIT"]
+            ),
+            EXECUTABLE,
+        ),
+        File(
+            "workers.sh", job_script(workers, worker_command, prologue=[_wait_for(scheduler_file, ended)]), EXECUTABLE
+        ),
         *_submit_and_cancel(folder, "the scheduler and the workers", setup, ["scheduler.sh", "workers.sh"]),
         File(
             "README.md",
@@ -99,6 +108,15 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
             ),
         ),
     ]
+
+
+def _wait_for(scheduler_file: str, ended: str) -> str:
+    """The workers' wait for the scheduler job, which may start later; not past its end, or they would hold slots."""
+    said = f"sgecompile: the scheduler job ended without writing {scheduler_file}; its log says why"
+    return (
+        f"until [ -s {shlex.quote(scheduler_file)} ]; do"
+        f" if [ -e {ended} ]; then echo {shlex.quote(said)} >&2; exit 1; fi; sleep 2; done"
+    )
 
 
 def _submit_and_cancel(folder: Path, what: str, setup: list[str], scripts: list[str]) -> list[File]:

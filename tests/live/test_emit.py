@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,10 @@ def job_ids(folder: Path) -> set[str]:
 
 
 def test_emitted_cluster_runs_without_sgecompile(cli, in_tmp: Path) -> None:
+    """Also while another program holds dask's default port 8786 (another user's scheduler, say)."""
     out = in_tmp / "cluster"
     assert cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out), "--jobs", "2")[0] == 0
+    taken = socket.create_server(("", 8786), reuse_port=False)
     submitted = subprocess.run([str(out / "submit.sh")], capture_output=True, text=True, check=True)
     assert submitted.stdout.count(": job ") == 2
     try:
@@ -35,8 +38,21 @@ def test_emitted_cluster_runs_without_sgecompile(cli, in_tmp: Path) -> None:
             client.wait_for_workers(2, timeout=120)
             assert client.gather(client.map(lambda x: x + 1, range(20))) == list(range(1, 21))
     finally:
+        taken.close()
         subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
     assert not wait_until_gone(job_ids(out))
+
+
+def test_workers_stop_waiting_when_the_scheduler_job_fails(cli, in_tmp: Path) -> None:
+    """They would otherwise hold their slots until the walltime, waiting for a scheduler file that never comes."""
+    profile = in_tmp / "broken.toml"
+    profile.write_text(f'extends = "{PROFILES / "testsge.toml"}"\n[worker]\npython = "/bin/false"\n')
+    out = in_tmp / "broken"
+    assert cli("emit", str(profile), "--out", str(out), "--jobs", "2")[0] == 0
+    subprocess.run([str(out / "submit.sh")], capture_output=True, text=True, check=True)
+    assert not wait_until_gone(job_ids(out), timeout=60)
+    logs = "".join(p.read_text() for p in (out / "sge-logs").glob("sgecompile-test.o*"))
+    assert logs.count("the scheduler job ended without writing") == 2, logs
 
 
 def test_task_array_failures_are_named_and_only_they_rerun(cli, in_tmp: Path) -> None:
