@@ -56,6 +56,8 @@ def _not_refused(record: logging.LogRecord) -> bool:
 
 
 log = logging.getLogger(__name__)
+QSUB_TIMEOUT = 60  # seconds a qsub under way may take before the cluster's jobs are removed without it
+CLOSE_AFTER_ERROR = 5  # seconds: after an error, dask may wait for ever for a scheduler that cannot answer
 
 
 def compile_or_raise(profile: str | os.PathLike[str], variant: str | None = None) -> Plan:
@@ -148,6 +150,9 @@ class Submitter:
         self.failures: list[Refused] = []  # launch() raises them while it waits; logged when nobody waits
         self.watched = False  # whether launch() is waiting for workers, and so will raise a refusal
         self._waiting: list[tuple[Any, asyncio.Future[str]]] = []
+        self._submitting = threading.Condition()  # guards the two below, across the event loop's threads
+        self._in_flight = 0
+        self._closing = False
 
     async def submit(self, job: Any) -> str:
         """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
@@ -183,25 +188,45 @@ class Submitter:
         return job_script(array, array.worker_command((jobs[0].scheduler,), "$WORKER_NAME"), prologue=[choose])
 
     async def _qsub(self, script: str, tasks: int = 1) -> list[str]:
-        def submit() -> str:
-            with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="sgecompile-") as file:
-                file.write(script)
-                file.flush()
-                return sge.submit(file.name)
-
         try:
-            job = await asyncio.to_thread(submit)
+            job = await asyncio.to_thread(self._submit, script)
         except sge.SGEError as error:
+            if self._closing:
+                raise
             failure = Refused(f"{self.plan.profile.source.file}: {error}")
             self.failures.append(failure)
             if not self.watched:
                 log.error("%s", failure)
             raise failure from None
-        self.jobs.add(job)
         return [job] if tasks == 1 else [f"{job}.{i}" for i in range(1, tasks + 1)]
 
+    def _submit(self, script: str) -> str:
+        """qsub the script (in a worker thread) and remember the job at once, whatever becomes of the event loop."""
+        with self._submitting:
+            if self._closing:
+                raise sge.SGEError("not submitted: the cluster is closing")
+            self._in_flight += 1
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="sgecompile-") as file:
+                file.write(script)
+                file.flush()
+                job = sge.submit(file.name)
+            self.jobs.add(job)
+            return job
+        finally:
+            with self._submitting:
+                self._in_flight -= 1
+                self._submitting.notify_all()
+
     def remove_all(self) -> None:
-        """qdel every job of this cluster that qstat still lists."""
+        """qdel every job of this cluster that qstat still lists, once no qsub is under way; submit no more.
+
+        Ctrl-C can stop dask's event loop while a qsub runs in its thread: the
+        job it makes must be waited for and removed too.
+        """
+        with self._submitting:
+            self._closing = True
+            self._submitting.wait_for(lambda: self._in_flight == 0, timeout=QSUB_TIMEOUT)
         if self.jobs and sge.available():
             listed = {job.id for job in sge.queued()}
             sge.delete(sorted(self.jobs & listed))
@@ -256,8 +281,28 @@ def launch(
                     wait_for_workers(client, live, expected, timeout)
                 live.submitter.watched = False
                 yield client
-    finally:
-        live.close()
+    except BaseException:
+        _close_after_error(live)
+        raise
+    live.close()
+
+
+def _close_after_error(live: Any) -> None:
+    """Remove the cluster's jobs, then close it as far as dask can, without hiding the error on its way up.
+
+    Ctrl-C inside one of dask's own waits (``Client()`` starting, say) can
+    leave it unable to close: distributed's ``sync`` then fails with an
+    UnboundLocalError, and its exit handler would try again for 10 s. The
+    jobs go first, so that they are gone whatever closing does.
+    """
+    from distributed.core import Status
+
+    live.submitter.remove_all()
+    try:
+        live.close(timeout=CLOSE_AFTER_ERROR)
+    except Exception as error:  # the error being raised is the one to report
+        log.debug("closing the cluster after an error failed too: %r", error)
+        live.status = Status.closed  # nothing more to close: its jobs are gone, its loop cannot answer
 
 
 def _check_size(jobs: Any, workers: Any, adapt: Any) -> None:

@@ -8,6 +8,7 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -247,3 +248,27 @@ def test_adaptive_launch_waits_for_the_minimum_and_scales_up(in_tmp: Path) -> No
         assert sum(client.gather(futures)) == sum(range(30))
         jobs = set(client.cluster.submitter.jobs)
     assert not wait_until_gone(jobs)
+
+
+def test_removing_the_jobs_waits_for_a_qsub_under_way_and_then_submits_no_more(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C can stop dask's event loop while its thread runs a qsub: that job must be removed too."""
+    plan = live.compile_or_raise(profile_in(in_tmp, "in-flight"))
+    submitter = live.Submitter(plan, array=False)
+    real = sge.submit
+
+    def slow(*args: object, **kwargs: object) -> str:
+        time.sleep(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sge, "submit", slow)
+    script = render(plan, scheduler=("tcp://127.0.0.1:1",), worker_name="in-flight-0")
+    under_way = threading.Thread(target=submitter._submit, args=(script,))
+    under_way.start()
+    time.sleep(0.2)
+    submitter.remove_all()
+    under_way.join()
+    assert len(submitter.jobs) == 1 and not wait_until_gone(set(submitter.jobs))
+    with pytest.raises(sge.SGEError, match="the cluster is closing"):
+        submitter._submit(script)
