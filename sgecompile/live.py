@@ -282,9 +282,11 @@ def launch(
                 live.submitter.watched = False
                 yield client
     except BaseException:
-        _close_after_error(live)
+        with _uninterrupted():
+            _close_after_error(live)
         raise
-    live.close()
+    with _uninterrupted():
+        live.close()
 
 
 def _close_after_error(live: Any) -> None:
@@ -406,6 +408,21 @@ def _stuck_message(jobs: list[sge.QueuedJob], have: int, expected: int, why: str
         lines.append(f"  job {job_id} ({state}): {reasons}")
     lines.append("Every job of this launch is being removed.")
     return "\n".join(lines)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM while the jobs are removed: a second one would stop that halfway (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:  # None: set outside Python, nothing to put back
+                signal.signal(sig, handler)
 
 
 @contextmanager

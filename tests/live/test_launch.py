@@ -111,7 +111,9 @@ def test_an_exception_inside_the_block_removes_every_job(in_tmp: Path) -> None:
     assert len(jobs) == 2 and not wait_until_gone(jobs)
 
 
-def test_sigterm_to_up_removes_its_jobs(in_tmp: Path) -> None:
+@pytest.mark.parametrize("again", [False, True])
+def test_sigterm_to_up_removes_its_jobs(in_tmp: Path, again: bool) -> None:
+    """Also when a second SIGTERM comes while it removes them (an impatient `kill`, or a batch system's)."""
     profile = profile_in(in_tmp, "up-sigterm")
     up = subprocess.Popen(
         [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", "--scheduler-file", "s.json"],
@@ -125,6 +127,9 @@ def test_sigterm_to_up_removes_its_jobs(in_tmp: Path) -> None:
         jobs = {j.id for j in sge.queued() if j.name == "up-sigterm"}
         assert jobs
         up.terminate()
+        if again:
+            time.sleep(0.05)
+            up.terminate()
         assert up.wait(timeout=60) == 0
     finally:
         up.kill()
