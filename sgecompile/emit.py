@@ -96,7 +96,13 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
         File(
             "workers.sh", job_script(workers, worker_command, prologue=[_wait_for(scheduler_file, ended)]), EXECUTABLE
         ),
-        *_submit_and_cancel(folder, "the scheduler and the workers", setup, ["scheduler.sh", "workers.sh"]),
+        *_submit_and_cancel(
+            folder,
+            "the scheduler and the workers",
+            setup,
+            ["scheduler.sh", "workers.sh"],
+            cleanup=("rm -f scheduler.json  # its scheduler is gone: a client reading it would wait for nothing",),
+        ),
         File(
             "README.md",
             fill(
@@ -119,12 +125,14 @@ def _wait_for(scheduler_file: str, ended: str) -> str:
     )
 
 
-def _submit_and_cancel(folder: Path, what: str, setup: list[str], scripts: list[str]) -> list[File]:
-    """submit.sh (prepare the folder, qsub each script, keep the ids) and cancel.sh (qdel them)."""
+def _submit_and_cancel(
+    folder: Path, what: str, setup: list[str], scripts: list[str], cleanup: tuple[str, ...] = ()
+) -> list[File]:
+    """submit.sh (prepare the folder, qsub each script, keep the ids) and cancel.sh (qdel them, then ``cleanup``)."""
     submit = fill("submit.sh.j2", folder=str(folder), what=what, setup=setup, scripts=scripts)
     return [
         File("submit.sh", submit, EXECUTABLE),
-        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder)), EXECUTABLE),
+        File("cancel.sh", fill("cancel.sh.j2", folder=str(folder), cleanup=cleanup), EXECUTABLE),
     ]
 
 

@@ -243,10 +243,18 @@ def cluster(profile: str | os.PathLike[str], variant: str | None = None, **optio
     if not sge.available():
         raise sge.SGEError(f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sge.SETTINGS}`)")
     if plan.log_folder:
-        Path(os.path.expandvars(plan.log_folder)).expanduser().mkdir(
-            parents=True, exist_ok=True
-        )  # SGE cannot create it
+        _make_log_folder(Path(os.path.expandvars(plan.log_folder)).expanduser(), profile)
     return _classes()[1](plan, **options)
+
+
+def _make_log_folder(folder: Path, profile: str | os.PathLike[str]) -> None:
+    """SGE does not create the -o folder: a job whose folder is missing waits in Eqw."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ProfileError(
+            f"{os.fspath(profile)}: job.log_directory {folder} cannot be made ({error.strerror}); nothing was submitted"
+        ) from None
 
 
 @contextmanager

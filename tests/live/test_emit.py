@@ -41,6 +41,7 @@ def test_emitted_cluster_runs_without_sgecompile(cli, in_tmp: Path) -> None:
         taken.close()
         subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
     assert not wait_until_gone(job_ids(out))
+    assert not (out / "scheduler.json").exists()  # a client reading it would wait for a scheduler that is gone
 
 
 def test_workers_stop_waiting_when_the_scheduler_job_fails(cli, in_tmp: Path) -> None:

@@ -235,6 +235,12 @@ def test_a_refusal_nobody_waits_for_is_logged_once_without_a_traceback(
     assert 'unknown queue "nosuch.q"' in failed[0].getMessage()
 
 
+def test_a_log_folder_that_cannot_be_made_submits_nothing(in_tmp: Path) -> None:
+    profile = profile_in(in_tmp, "no-logs", job='log_directory = "/proc/nope"')
+    with pytest.raises(live.ProfileError, match=r"job.log_directory /proc/nope cannot be made \(No such file"):
+        live.cluster(profile)
+
+
 def test_a_profile_with_errors_submits_nothing(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "broken", job='walltime = "00:30"')
     with pytest.raises(live.ProfileError, match="SGE201"):
