@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
+from ..models import memory_complexes
 from ..units import (
     GIB,
+    MIB,
     UnitError,
     describe_bytes,
     format_sge_memory,
@@ -92,6 +94,27 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
         )
 
 
+@rule("SGE106", Severity.ERROR, "plan")
+def memory_without_unit(plan: Plan) -> Iterator[Finding]:
+    """A memory request to SGE with no unit, under a mebibyte: `h_vmem=4`.
+
+    Why: SGE reads a number with no unit as bytes, so `h_vmem = 4` is a limit
+    of 4 bytes, and the job is killed as soon as it starts (or `mem_free=4`
+    asks for nothing at all).
+    Example: `resources = { h_vmem = 4 }`.
+    Use instead: the unit meant: `h_vmem = "4G"`.
+    """
+    memory = memory_complexes(plan.profile.site.memory_resource)
+    for d in plan.requested:
+        name, _, value = d.args[0].partition("=") if d.option == "-l" else ("", "", "")
+        if name.strip() in memory and re.fullmatch(r"[0-9]{1,7}", value.strip()) and 0 < int(value) < MIB:
+            yield Finding(
+                d.origin,
+                f"`-l {d.args[0]}` has no unit, so SGE reads it as {describe_bytes(int(value))}",
+                f"Write the unit meant: {name.strip()}={value.strip()}M or {name.strip()}={value.strip()}G.",
+            )
+
+
 @rule("SGE104", Severity.ERROR, "values")
 def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     """`worker.memory` that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
@@ -168,7 +191,12 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
 
 
 def _reserved(plan: Plan, found: Reservation) -> str:
-    total = f"{format_sge_memory(found.per_job)} ({describe_bytes(found.per_job)})"
+    aligned = found.per_job % MIB == 0  # else format_sge_memory would round it up: 8 bytes is no "1M"
+    total = (
+        f"{format_sge_memory(found.per_job)} ({describe_bytes(found.per_job)})"
+        if aligned
+        else describe_bytes(found.per_job)
+    )
     if found.multiplier > 1:
         return f"{found.resource}={found.text} per slot x {found.multiplier} slots = {total}"
     return f"{found.resource}={found.text} ({describe_bytes(found.per_job)})"

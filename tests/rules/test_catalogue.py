@@ -95,6 +95,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE604": (W + 'python = "PYTHONPATH=/opt/lib"\n', 4, W + 'python = "/usr/bin/python3"\n'),
     "SGE605": (W + '[job]\nprologue = ["if true; then", "echo \\"a"]\n', 5, W + '[job]\nprologue = ["echo a"]\n'),
     "SGE702": ('[site]\nshell = "bash"\n' + W, 2, '[site]\nshell = "/bin/bash"\n' + W),
+    "SGE106": (W + "[job]\nresources = { h_vmem = 4 }\n", 5, W + '[job]\nresources = { h_vmem = "4G" }\n'),
     "SGE512": (W + '[job]\ndirectives = ["-t 1-5"]\n', 5, W + "[job]\n"),
     "SGE703": (W + '[job]\nlog_directory = "$SCRATCH/logs"\n', 5, W + '[job]\nlog_directory = "$HOME/logs"\n'),
     "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
@@ -339,3 +340,24 @@ def test_sge005_hint_writes_the_value_as_the_key_wants_it(
 def test_sge001_names_the_variant_table_the_key_is_in(compiled: Callable[..., Result]) -> None:
     (found,) = [d for d in compiled(W + '[variants."big run".job]\nwaltime = 120\n').diagnostics if d.code == "SGE001"]
     assert found.message == "unknown key 'waltime' in [variants.\"big run\".job]"
+
+
+@pytest.mark.parametrize(
+    ("job", "found"),
+    [
+        ('directives = ["-l mem_free=512"]', True),
+        ('resources = { h_vmem = "1048575" }', True),
+        ('resources = { h_vmem = "1048576" }', False),  # a mebibyte in bytes: meant as written
+        ('resources = { h_vmem = "4G" }', False),
+        ('resources = { arch = "4" }', False),  # not a memory resource
+    ],
+)
+def test_sge106_unitless_memory_under_a_mebibyte(job: str, found: bool, compiled: Callable[..., Result]) -> None:
+    assert ("SGE106" in {d.code for d in compiled(W + f"[job]\n{job}\n").diagnostics}) is found
+
+
+def test_sge301_states_a_total_that_is_no_whole_mebibyte_in_bytes(compiled: Callable[..., Result]) -> None:
+    """Rounded up to 1M, an 8-byte total read as a real reservation."""
+    profile = '[site]\nmemory_resource = "h_vmem"\npe = "smp"\n' + W + "[job]\nresources = { h_vmem = 4 }\n"
+    (found,) = [d for d in compiled(profile).diagnostics if d.code == "SGE301"]
+    assert "per slot x 2 slots = 8 bytes, less than" in found.message
