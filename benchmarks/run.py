@@ -115,10 +115,10 @@ def _sgecluster_time(workers: int) -> float:
     cluster = SGECluster(
         cores=1,
         processes=1,
-        memory="1GiB",
+        memory="512MiB",
         queue="all.q",
         walltime="00:30:00",
-        resource_spec="h_vmem=1G",
+        resource_spec="h_vmem=1216M",
         job_extra_directives=["-V", "-pe threaded 1"],
         death_timeout=30,
         log_directory="sge-logs",

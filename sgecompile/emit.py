@@ -50,7 +50,9 @@ def scheduler_plan(plan: Plan) -> Plan:
     """
     profile = plan.profile
     site, job, worker = profile.site, profile.job, profile.worker
-    small = attrs.evolve(worker, cores=1, processes=1, task_cores=1, memory=parse_dask_memory(SCHEDULER_MEMORY))
+    small = attrs.evolve(
+        worker, cores=1, processes=1, task_cores=1, nanny=False, memory=parse_dask_memory(SCHEDULER_MEMORY)
+    )  # one Python, no nanny: the scheduler
     own = attrs.evolve(
         profile,
         site=attrs.evolve(site, pe=None),

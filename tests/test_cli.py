@@ -22,7 +22,7 @@ def test_render_prints_script_and_warnings_to_stderr(cli: Cli) -> None:
     """Perun renders with exit 0; its per-slot memory warning goes to stderr only."""
     code, out, err = cli("render", PROFILES / "perun.toml")
     assert code == 0 and out.startswith("#!/bin/bash\n")
-    assert "warning[SGE302]" in err and "h_vmem=96M per slot" in err
+    assert "warning[SGE302]" in err and "h_vmem=166M per slot" in err
     assert "SGE" not in out
 
 

@@ -44,18 +44,18 @@ def test_cluster_files_are_valid_bash_and_wire_the_scheduler_file(cli, tmp_path:
     assert '--name "$JOB_NAME-$JOB_ID-$SGE_TASK_ID"' in workers
     scheduler = (out / "scheduler.sh").read_text()
     assert "#$ -N sgecompile-test-scheduler" in scheduler and "#$ -pe" not in scheduler
-    assert "#$ -l h_rt=1800" in scheduler and "#$ -l h_vmem=2G" in scheduler
+    assert "#$ -l h_rt=1800" in scheduler and "#$ -l h_vmem=2432M" in scheduler
     assert f'Client(scheduler_file="{out}/scheduler.json")' in (out / "README.md").read_text()
 
 
 def test_the_scheduler_job_leaves_out_the_workers_pe_and_memory_wherever_written(cli, write, tmp_path: Path) -> None:
     profile = write(
         '[site]\nmemory_resource = "h_vmem"\nmemory_per = "job"\n[job]\nwalltime = "1:00:00"\n'
-        'directives = ["-pe smp 8", "-l h_vmem=64G"]\n[worker]\ncores = 8\nmemory = "64GiB"\n'
+        'directives = ["-pe smp 8", "-l h_vmem=64G"]\n[worker]\ncores = 8\nmemory = "60GiB"\n'
     )
     emit(cli, str(profile), "--out", str(tmp_path / "c"))
     scheduler = (tmp_path / "c" / "scheduler.sh").read_text()
-    assert "#$ -l h_vmem=2G\n" in scheduler and "64G" not in scheduler and "-pe" not in scheduler
+    assert "#$ -l h_vmem=2432M\n" in scheduler and "64G" not in scheduler and "-pe" not in scheduler
     assert "#$ -pe smp 8\n#$ -l h_vmem=64G\n" in (tmp_path / "c" / "workers.sh").read_text()
 
 

@@ -33,12 +33,12 @@ def test_perun_renders_as_the_issue_demands() -> None:
 
 
 def test_memory_request_is_derived_per_slot(compiled: Callable[..., Result]) -> None:
-    """64 GB over 10 slots asks -l h_vmem=6104M: rounded up to whole MiB, binary units, never GB."""
+    """64 GB and its processes' own address space (1920 MiB) over 10 slots: whole MiB rounded up, never GB."""
     result = compiled(
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 10\nprocesses = 2\nmemory = "64GB"\n'
     )
     script = _script(result)
-    assert "#$ -l h_vmem=6104M\n" in script and "#$ -pe smp 10\n" in script
+    assert "#$ -l h_vmem=6296M\n" in script and "#$ -pe smp 10\n" in script
     assert "--nthreads 5 --memory-limit 32000000000 --nworkers 2" in script
 
 
@@ -60,18 +60,18 @@ def test_a_pe_in_directives_counts_the_memory_per_slot(compiled: Callable[..., R
     result = compiled(
         '[site]\nmemory_resource = "h_vmem"\n[job]\ndirectives = ["-pe smp 8"]\n[worker]\ncores = 8\nmemory = "8GiB"\n'
     )
-    assert "#$ -l h_vmem=1G\n" in _script(result)
+    assert "#$ -l h_vmem=1408M\n" in _script(result)
     skipped = compiled(
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nskip = ["-pe"]\n[worker]\ncores = 8\nmemory = "8GiB"\n'
     )
-    assert "#$ -l h_vmem=8G\n" in _script(skipped)
+    assert "#$ -l h_vmem=11G\n" in _script(skipped)
 
 
 def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Result]) -> None:
     """A soft request is a preference: SGE reserves by the hard one, which is still derived."""
     result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft -l h_vmem=2G"]\n')
     script = _script(result)
-    assert "#$ -l h_vmem=4G\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
+    assert "#$ -l h_vmem=4800M\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
 
 
 def test_scope_switches_are_never_merged(compiled: Callable[..., Result]) -> None:

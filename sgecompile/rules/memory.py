@@ -150,27 +150,37 @@ def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
 
 @rule("SGE301", Severity.ERROR, "plan")
 def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
-    """The SGE memory reservation is smaller than dask's memory limit for the job.
+    """The SGE memory reservation is smaller than what the job needs under dask's memory limit.
 
     Why: SGE kills the job when it passes its reservation, before dask's own
     limits can spill to disk, pause or restart a worker: tasks die with no
-    memory error in dask's logs.
+    memory error in dask's logs. An address-space limit (`h_vmem`, `s_vmem`)
+    also counts what each Python process maps beyond its data: about 320 MiB
+    for the worker and as much for its nanny, and 64 MiB per thread.
     Example: `memory = "64GB"` with `h_vmem = "4G"` and 10 slots per slot (40 GiB).
-    Use instead: a per-slot amount of at least `worker.memory` / slots (the hint computes it).
+    Use instead: the per-slot amount in the hint, or leave the resource out and
+    let it be derived.
     """
     found = plan.reservation
-    dask = plan.profile.worker.memory
-    if found and not found.derived and found.per_job < dask.bytes:
+    if found and not found.derived and found.per_job < plan.job_needs:
         yield Finding(
             found.origin,
-            f"SGE reserves {_reserved(plan, found)}, less than worker.memory {dask.text!r} ({describe_bytes(dask.bytes)}): SGE kills the job before dask can spill or pause",
+            f"SGE reserves {_reserved(plan, found)}, less than {_needs(plan)}: SGE kills the job before dask can spill or pause",
             _matching(plan, found),
         )
 
 
+def _needs(plan: Plan) -> str:
+    dask = plan.profile.worker.memory
+    said = f"worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})"
+    if plan.job_needs == dask.bytes:
+        return said
+    return f"the {describe_bytes(plan.job_needs)} the job maps: {said} and the Python processes' own address space"
+
+
 @rule("SGE302", Severity.WARNING, "plan")
 def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
-    """The SGE memory reservation is more than twice dask's memory limit for the job.
+    """The SGE memory reservation is more than twice what the job needs under dask's memory limit.
 
     Why: with `memory_per = "slot"`, SGE multiplies the request by the pe slots:
     `h_vmem=64G` with `-pe threaded 10` reserves 640 GiB. The job waits for a
@@ -182,7 +192,7 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     """
     found = plan.reservation
     dask = plan.profile.worker.memory
-    if found and not found.derived and found.per_job > 2 * dask.bytes:
+    if found and not found.derived and found.per_job > 2 * plan.job_needs:
         yield Finding(
             found.origin,
             f"SGE reserves {_reserved(plan, found)}, {found.per_job / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
@@ -206,7 +216,8 @@ def _matching(plan: Plan, found: Reservation) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
-    return f"To match worker.memory {dask.text!r}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
+    fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.job_needs != dask.bytes else "")
+    return f"To fit {fit}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
 
 
 @rule("SGE303", Severity.ERROR, "plan")

@@ -283,3 +283,15 @@ def test_removing_the_jobs_waits_for_a_qsub_under_way_and_then_submits_no_more(
     assert len(submitter.jobs) == 1 and not wait_until_gone(set(submitter.jobs))
     with pytest.raises(sge.SGEError, match="the cluster is closing"):
         submitter._submit(script)
+
+
+def test_a_worker_can_hold_what_dask_allows_under_the_derived_h_vmem(in_tmp: Path) -> None:
+    """h_vmem limits address space: at h_vmem = the dask limit, holding 85 % of it failed with MemoryError."""
+    profile = profile_in(in_tmp, "vmem-room")
+    with live.launch(profile, jobs=1, timeout=120, **FAST) as client:
+        limit = live.compile_or_raise(profile).profile.worker.memory_per_process
+
+        def hold(size: int) -> int:
+            return len(bytearray(size))
+
+        assert client.submit(hold, int(limit * 0.85), pure=False).result(timeout=120) == int(limit * 0.85)

@@ -32,7 +32,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE301": (
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "1G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
         5,
-        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "2G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
+        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "3G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
     ),
     "SGE302": (
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "64G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
