@@ -65,10 +65,10 @@ def test_walltime_beyond_the_queue(cli, sge_cluster, tmp_path: Path) -> None:
 
 def test_memory_per_job_is_overridden_by_the_consumable(cli, sge_cluster, tmp_path: Path) -> None:
     """h_vmem is consumable YES here: per slot, whatever the profile says, and the check says so."""
-    text = '[site]\nmemory_per = "job"\n[job]\nresources = { h_vmem = "2G" }\n[worker]\ncores = 4\nmemory = "2GiB"\n'
+    text = '[site]\nmemory_per = "job"\n[job]\nresources = { h_vmem = "4G" }\n[worker]\ncores = 4\nmemory = "2GiB"\n'
     code, found = findings(cli, site_profile(tmp_path, text))
     assert found["SGE804"]["hint"] == 'memory_per = "slot"'
-    assert "x 4 slots = 8G" in found["SGE302"]["message"]  # counted per slot after all
+    assert "x 4 slots = 16G" in found["SGE302"]["message"]  # counted per slot after all
 
 
 def test_unknown_resource(cli, sge_cluster, tmp_path: Path) -> None:
