@@ -92,6 +92,11 @@ class Directive:
     def text(self) -> str:
         return " ".join((self.option, *self.args))
 
+    @property
+    def line(self) -> str:
+        """The directive as a ``#$`` line of its own: SGE reads each line on its own, starting hard."""
+        return f"-soft {self.text}" if self.scope == "soft" else self.text
+
 
 def resource_name(request: str) -> str:
     return request.partition("=")[0].strip()
@@ -132,13 +137,15 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
 def skipped(directives: Iterable[Directive], skip: Iterable[str]) -> list[Directive]:
     """Leave out the options named in ``skip`` (by option name, never by substring).
 
-    The scope of what is left is worked out again, as qsub reads the lines:
-    without its ``-soft`` line, a request that followed it is hard.
+    The scope of what is left is worked out again, as qsub reads a line:
+    without its ``-soft``, a request that followed it on its line is hard.
     """
     names = set(skip)
     out = []
-    scope = "hard"
+    scope, line = "hard", None
     for d in directives:
+        if d.origin != line:  # each #$ line starts hard (checked on the test SGE)
+            scope, line = "hard", d.origin
         if d.option in names:
             continue
         if d.option in SCOPE_SWITCHES:

@@ -190,10 +190,9 @@ class _Typer:
 
     def directives(self, texts: tuple[str, ...], site: Site) -> tuple[dirs.Directive, ...]:
         out: list[dirs.Directive] = []
-        scope = "hard"
         for i, text in enumerate(texts):
             try:
-                parsed = dirs.parse(text, ("job", "directives", i), scope)
+                parsed = dirs.parse(text, ("job", "directives", i))  # each entry is a line: SGE starts each hard
             except dirs.DirectiveError as error:
                 self.failures.append(Failure(("job", "directives", i), "directive", error))
                 continue
@@ -202,7 +201,6 @@ class _Typer:
                     name, _, value = d.args[0].partition("=")
                     self.request(name, value, d.origin, site)
             out.extend(parsed)
-            scope = parsed[-1].scope if parsed else scope
         return tuple(out)
 
     def request(self, name: str, value: str, key: KeyPath, site: Site) -> Memory | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
+from . import directives as dirs
 from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
 from .shellword import shell_word
 
@@ -190,7 +191,7 @@ def job_script(
         template,
         templates,
         shell=profile.site.shell,
-        directives=[d.text for d in plan.directives],
+        directives=[d.line for d in plan.directives if d.option not in dirs.SCOPE_SWITCHES],
         prologue=[*profile.job.prologue, *prologue],
         command=command,
         **values,

@@ -41,17 +41,14 @@ def requests(script: str) -> Counter[Request]:
     ``-e`` while ``-j y`` joins output.
     """
     found: list[dirs.Directive] = []
-    scope = "hard"
     for line in script.splitlines():
         if line.startswith("#$ "):
-            parsed = dirs.parse(line.removeprefix("#$ "), (), scope)
-            scope = parsed[-1].scope
-            found += parsed
+            found += dirs.parse(line.removeprefix("#$ "), ())  # each line starts hard, as SGE reads it
     joined = any(d.option == "-j" and d.args == ("y",) for d in found)
     return Counter(
         (d.option, _in_seconds(d.args), d.scope)
         for d in found
-        if d.option != "-S" and not (joined and d.option == "-e")
+        if d.option not in ("-S", *dirs.SCOPE_SWITCHES) and not (joined and d.option == "-e")
     )
 
 

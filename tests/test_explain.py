@@ -32,7 +32,10 @@ def test_variant_values_name_the_variant_and_derived_memory():
     assert got["threads per process"][0] == "4"
     assert got["memory per process"][0] == "32GB = 32,000,000,000 bytes"
     assert got["processes per job"][1].endswith("(variant big)")
-    assert got["SGE h_vmem per slot"] == ("7854M = 8,235,515,904 bytes (8.2 GB)", "derived from worker.memory and its processes")
+    assert got["SGE h_vmem per slot"] == (
+        "7854M = 8,235,515,904 bytes (8.2 GB)",
+        "derived from worker.memory and its processes",
+    )
 
 
 def test_base_file_values_point_into_the_base():

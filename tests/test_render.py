@@ -71,23 +71,25 @@ def test_a_soft_memory_request_leaves_the_derived_one(compiled: Callable[..., Re
     """A soft request is a preference: SGE reserves by the hard one, which is still derived."""
     result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft -l h_vmem=2G"]\n')
     script = _script(result)
-    assert "#$ -l h_vmem=4800M\n" in script and "#$ -soft\n#$ -l h_vmem=2G\n" in script
+    assert "#$ -l h_vmem=4800M\n" in script and "#$ -soft -l h_vmem=2G\n" in script
 
 
-def test_scope_switches_are_never_merged(compiled: Callable[..., Result]) -> None:
-    """A second -hard is the way back to hard requests: dropping it as a duplicate made h_vmem soft."""
+def test_each_line_says_its_own_scope(compiled: Callable[..., Result]) -> None:
+    """SGE reads each #$ line on its own, starting hard: `#$ -soft` then `#$ -l x` asks x hard (tried on the test SGE)."""
     result = compiled(
-        SMP_H_VMEM + '[job]\ndirectives = ["-hard -l arch=x", "-soft -l hostname=fast1", "-hard -l h_vmem=1G"]\n'
+        SMP_H_VMEM + '[job]\ndirectives = ["-hard -l arch=x", "-soft -l hostname=fast1 -hard -l h_vmem=1G"]\n'
     )
-    assert "#$ -hard\n#$ -l arch=x\n#$ -soft\n#$ -l hostname=fast1\n#$ -hard\n#$ -l h_vmem=1G\n" in _script(result)
+    assert "#$ -l arch=x\n#$ -soft -l hostname=fast1\n#$ -l h_vmem=1G\n" in _script(result)
     assert not [d for d in result.diagnostics if d.code.startswith("SGE50")]
 
 
-def test_skipping_soft_makes_the_requests_after_it_hard(compiled: Callable[..., Result]) -> None:
-    """Without the -soft line, qsub reads -l h_vmem=100G as hard: two hard requests, which check refuses."""
-    result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft", "-l h_vmem=100G"]\nskip = ["-soft"]\n')
-    assert "SGE502" in {d.code for d in result.diagnostics}
+def test_a_scope_switch_alone_on_its_line_changes_nothing(compiled: Callable[..., Result]) -> None:
+    """dask-jobqueue users write ["-soft", "-l h_vmem=100G"]: two lines, so SGE asks h_vmem=100G hard."""
+    result = compiled(SMP_H_VMEM + '[job]\ndirectives = ["-soft", "-l h_vmem=100G"]\n')
     assert result.plan is not None and result.plan.resource("h_vmem") is not None
+    assert result.plan.resource("h_vmem").args == ("h_vmem=100G",)
+    assert "#$ -l h_vmem=100G\n" in _script(result) and "#$ -soft" not in _script(result)
+    assert "SGE513" in {d.code for d in result.diagnostics}
 
 
 def test_memory_request_per_job(compiled: Callable[..., Result]) -> None:

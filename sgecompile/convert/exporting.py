@@ -143,7 +143,7 @@ def _extra_directives(plan: Plan) -> list[str]:
         if text is not None and held == asked and shlex.split(text) == text.split():
             extra.append(text)
         else:
-            extra += [d.text for d in held]
+            extra += [d.line for d in held if d.option not in dirs.SCOPE_SWITCHES]
     return extra
 
 

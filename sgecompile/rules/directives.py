@@ -268,3 +268,23 @@ def array_option_in_directives(plan: Plan) -> Iterator[Finding]:
                 f"`{d.text}` is for array jobs, which emit and launch make themselves",
                 "Remove it: set worker.jobs (or emit --jobs); for commands, emit --tasks FILE --concurrent N.",
             )
+
+
+@rule("SGE513", Severity.WARNING, "plan")
+def scope_switch_ends_its_line(plan: Plan) -> Iterator[Finding]:
+    """A `-soft` or `-hard` at the end of a `job.directives` entry, where it changes nothing.
+
+    Why: SGE reads each `#$` line on its own, starting hard, so `directives =
+    ["-soft", "-l h_vmem=2G"]` (two lines, as dask-jobqueue writes them) asks
+    `h_vmem=2G` as a hard request (checked on the test SGE).
+    Example: `directives = ["-soft", "-l hostname=fast1"]`.
+    Use instead: the switch on the line of the requests it is for: `"-soft -l hostname=fast1"`.
+    """
+    last: dict[tuple[str | int, ...], dirs.Directive] = {d.origin: d for d in plan.asked}
+    for origin, d in last.items():
+        if d.option in dirs.SCOPE_SWITCHES and origin[:2] == ("job", "directives"):
+            yield Finding(
+                origin,
+                f"`{d.option}` ends its line, and SGE starts each `#$` line hard: it changes no request",
+                f'Write it before the requests it is for, on one line: "{d.option} -l ...".',
+            )

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from sgecompile import facts, sge
+from sgecompile.pipeline import compile_file
+from sgecompile.rendering import render
 
 from ..conftest import PROFILES
 
@@ -126,3 +128,20 @@ def test_qsub_judges_the_script_render_writes(cli, sge_cluster, tmp_path: Path) 
     text = '[site]\nmemory_per = "job"\n[worker]\ncores = 2\nmemory = "16GiB"\n'
     code, found = findings(cli, site_profile(tmp_path, text))
     assert code == 1 and "SGE804" in found and "SGE807" in found
+
+
+def test_soft_requests_reach_sge_soft_and_a_lone_switch_changes_nothing(sge_cluster, tmp_path: Path) -> None:
+    """What qmaster holds for the rendered script: SGE reads each #$ line on its own, starting hard."""
+    text = '[job]\ndirectives = ["-soft -l mem_free=1G", "-soft", "-l arch=lx-amd64"]\n'
+    result = compile_file(site_profile(tmp_path, text))
+    assert result.plan is not None
+    script = tmp_path / "job.sh"
+    script.write_text(render(result.plan))
+    job = sge.submit(str(script), ["-h"])  # held: nothing runs
+    try:
+        held = sge.run(["qstat", "-j", job])
+    finally:
+        sge.delete([job])
+    lists = dict(line.split(":", 1) for line in held.splitlines() if "resource_list" in line)
+    assert lists["soft resource_list"].strip() == "mem_free=1G"
+    assert "arch=lx-amd64" in lists["hard resource_list"]

@@ -97,6 +97,7 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE702": ('[site]\nshell = "bash"\n' + W, 2, '[site]\nshell = "/bin/bash"\n' + W),
     "SGE106": (W + "[job]\nresources = { h_vmem = 4 }\n", 5, W + '[job]\nresources = { h_vmem = "4G" }\n'),
     "SGE512": (W + '[job]\ndirectives = ["-t 1-5"]\n', 5, W + "[job]\n"),
+    "SGE513": (W + '[job]\ndirectives = ["-soft", "-l arch=x"]\n', 5, W + '[job]\ndirectives = ["-soft -l arch=x"]\n'),
     "SGE703": (W + '[job]\nlog_directory = "$SCRATCH/logs"\n', 5, W + '[job]\nlog_directory = "$HOME/logs"\n'),
     "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
     "SGE602": (W + '[job]\nqueue = "all.q\\n#$ -l h_vmem=1T"\n', 5, W + '[job]\nqueue = "all.q"\n'),
