@@ -79,14 +79,16 @@ class Plan:
 
     @property
     def job_needs(self) -> int:
-        """Bytes of ``site.memory_resource`` the job needs, so that dask's limits act before SGE's.
+        """Bytes of ``site.memory_resource`` the job needs, so that dask's limits act before SGE's."""
+        return self.memory_needed(self.profile.site.memory_resource)
 
-        ``worker.memory``; for an address-space limit (``h_vmem``), also what
-        each process maps beyond its data: the worker, its nanny, and a malloc
+    def memory_needed(self, resource: str | None) -> int:
+        """Bytes of ``resource`` the job needs: ``worker.memory``, and for an address-space limit
+        (``h_vmem``) also what each process maps beyond its data: the worker, its nanny, and a malloc
         arena per thread (see ``ADDRESS_SPACE_LIMITS``).
         """
         worker = self.profile.worker
-        if self.profile.site.memory_resource not in ADDRESS_SPACE_LIMITS:
+        if resource not in ADDRESS_SPACE_LIMITS:
             return worker.memory.bytes
         pythons = 2 if worker.nanny else 1
         per_process = pythons * PROCESS_ADDRESS_SPACE + worker.threads_per_process * THREAD_ARENA

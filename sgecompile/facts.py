@@ -30,6 +30,7 @@ class Complex:
     type: str  # INT, MEMORY, TIME, ...
     requestable: bool
     consumable: str  # YES (per slot), JOB (per job), NO
+    default: str = "NONE"  # what SGE gives a job that does not ask (column `default` of qconf -sc)
 
 
 @attrs.frozen
@@ -131,7 +132,8 @@ def _complexes(ask: Ask) -> dict[str, Complex]:
         fields = line.split()
         if line.startswith("#") or len(fields) < 6:
             continue
-        found[fields[0]] = Complex(fields[0], fields[1], fields[2], fields[4] in ("YES", "FORCED"), fields[5])
+        default = fields[6] if len(fields) > 6 else "NONE"
+        found[fields[0]] = Complex(fields[0], fields[1], fields[2], fields[4] in ("YES", "FORCED"), fields[5], default)
     return found
 
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..compiler import Plan
+from .. import directives as dirs
+from ..compiler import ADDRESS_SPACE_LIMITS, Plan
 from ..diagnostics import Severity
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Context, Finding, rule
@@ -286,3 +287,33 @@ def more_jobs_than_run_at_once(ctx: Context) -> Iterator[Finding]:
             f"{jobs} jobs are one array job, of which this cluster runs at most {limit} at once (max_aj_instances): the other {jobs - limit} wait",
             f"Use at most jobs = {limit}, each with more cores and processes.",
         )
+
+
+@rule("SGE810", Severity.ERROR, "cluster")
+def default_address_space_too_small(ctx: Context) -> Iterator[Finding]:
+    """The job asks no `h_vmem` (or `s_vmem`), and the cluster's default for it is less than the job maps.
+
+    Why: SGE gives a job that does not ask for a consumable the default of
+    `qconf -sc`, and for an address-space limit that is a limit all the same:
+    on the test SGE, whose default is 0, every such job's processes got
+    `ulimit -v` 10 MB and the workers died as Python started.
+    Example: no `site.memory_resource` where `qconf -sc` shows `h_vmem ... YES 0`.
+    Use instead: `site.memory_resource = "h_vmem"`, so that the request is derived.
+    """
+    plan, facts = _live(ctx)
+    asked = {dirs.resource_name(d.args[0]) for d in plan.wanted("-l")}
+    for name in sorted(ADDRESS_SPACE_LIMITS - asked):
+        complex_ = facts.complexes.get(name)
+        per = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
+        if complex_ is None or per is None:
+            continue
+        try:
+            default = parse_sge_memory(complex_.default).bytes * (plan.profile.slots if per == "slot" else 1)
+        except UnitError:
+            continue  # NONE, INFINITY: no limit
+        if default < plan.memory_needed(name):
+            yield Finding(
+                ("site", "memory_resource"),
+                f"the job asks no {name}, so SGE gives it the default {complex_.default} (`qconf -sc`), {describe_bytes(default)} in all: less than its workers map",
+                f'Set site.memory_resource = "{name}": the request is then derived from worker.memory.',
+            )

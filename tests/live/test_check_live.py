@@ -145,3 +145,11 @@ def test_soft_requests_reach_sge_soft_and_a_lone_switch_changes_nothing(sge_clus
     lists = dict(line.split(":", 1) for line in held.splitlines() if "resource_list" in line)
     assert lists["soft resource_list"].strip() == "mem_free=1G"
     assert "arch=lx-amd64" in lists["hard resource_list"]
+
+
+def test_no_address_space_request_on_a_cluster_whose_default_is_0(cli, sge_cluster, tmp_path: Path) -> None:
+    """The test SGE's h_vmem default is 0: such a job's workers die as Python starts (ulimit -v 10 MB)."""
+    profile = tmp_path / "nomem.toml"
+    profile.write_text('[job]\nqueue = "all.q"\nwalltime = 60\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    code, found = findings(cli, profile)
+    assert code == 1 and "the job asks no h_vmem, so SGE gives it the default 0" in found["SGE810"]["message"]

@@ -94,3 +94,17 @@ def test_no_array_limit_means_none(compiled: Callable[..., Result]) -> None:
     assert result.plan is not None
     context = rules.Context(result.loaded, (), result.plan.profile, result.plan, unlimited, None)
     assert rules.run("cluster", context) == []
+
+
+@pytest.mark.parametrize(("default", "found"), [("0", True), ("1G", True), ("4G", False), ("NONE", False)])
+def test_sge810_the_default_address_space_of_a_job_that_asks_none(
+    default: str, found: bool, compiled: Callable[..., Result]
+) -> None:
+    """1 GiB of h_vmem is less than a 1 GiB worker and its nanny map; 4 GiB is enough; NONE is no limit."""
+    facts = attrs.evolve(
+        FACTS, complexes={**FACTS.complexes, "h_vmem": Complex("h_vmem", "h_vmem", "MEMORY", True, "JOB", default)}
+    )
+    result = compiled('[job]\nqueue = "all.q"\nwalltime = 60\n[worker]\ncores = 1\nmemory = "1GiB"\n')
+    assert result.plan is not None
+    context = rules.Context(result.loaded, (), result.plan.profile, result.plan, facts, None)
+    assert ("SGE810" in {d.code for d in rules.run("cluster", context)}) is found
