@@ -33,7 +33,7 @@ for _i, _p in enumerate("kmgtp", start=1):
     _DASK_FACTORS[_p] = _DASK_FACTORS[_p + "b"] = 1000**_i
     _DASK_FACTORS[_p + "i"] = _DASK_FACTORS[_p + "ib"] = 1024**_i
 
-# sge_types(1), memory_specifier: lower case is powers of 1000, upper case of 1024.
+# sge_types(5), memory_specifier: lower case is powers of 1000, upper case of 1024.
 SGE_FACTORS: dict[str, int] = {
     "": 1,
     "k": 1000,
@@ -42,6 +42,8 @@ SGE_FACTORS: dict[str, int] = {
     "M": MIB,
     "g": 1000**3,
     "G": GIB,
+    "t": 1000**4,
+    "T": 1024**4,
 }
 
 # Numbers are limited to 24 digits: larger amounts are typos, and unbounded ones cost unbounded time.
@@ -109,6 +111,12 @@ def parse_sge_memory(text: str | int) -> Memory:
         text = str(text)
     match = _SGE_RE.match(text)
     if not match:
+        fraction = re.fullmatch(r"(?P<number>[0-9]{0,24}\.[0-9]{1,24})(?P<unit>[kKmMgGtT]?)", text)
+        if fraction:  # qsub takes it; sgecompile counts whole bytes, as SGE reserves them
+            amount = int(Decimal(fraction["number"]) * SGE_FACTORS[fraction["unit"]])
+            raise UnitError(
+                "not-a-number", text, f"{text!r} is a fraction: write whole units, e.g. {format_sge_memory(amount)}"
+            )
         raise UnitError("not-a-number", text, f"{text!r} is not an SGE memory value")
     unit = match["unit"]
     if unit not in SGE_FACTORS:
@@ -224,10 +232,18 @@ def _bounded_walltime(seconds: int, text: str, fields: tuple[int, ...] = ()) -> 
 
 
 def parse_sge_time(text: str) -> Walltime:
-    """Read a time as qsub does in ``-l h_rt=...``: whole seconds or ``H:M:S``, not ``2h30m``."""
+    """Read a time as qsub does in ``-l h_rt=...`` (sge_types(5)): whole seconds or ``H:M:S``.
+
+    qsub reads seconds with a leading 0 as octal (``010`` is 8 s; ``08`` it
+    refuses), which is never what was meant: an error. It also takes hex
+    seconds and more (``30m`` is 30 million seconds); sgecompile does not.
+    """
     stripped = text.strip()
+    if re.fullmatch(r"0[0-9]+", stripped):
+        octal = f": {int(stripped, 8)} s" if set(stripped) <= set("01234567") else ", and refuses it"
+        raise UnitError("not-a-time", text, f"{text!r} starts with 0, so qsub reads it as octal{octal}")
     if stripped and ":" not in stripped and not re.fullmatch(r"-?[0-9]+", stripped):
-        raise UnitError("not-a-time", text, f"{text!r} is not a time qsub reads: write whole seconds or H:M:S")
+        raise UnitError("not-a-time", text, f"{text!r} is not whole seconds or H:M:S")
     return parse_walltime(text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from hypothesis import given
@@ -20,6 +21,7 @@ from sgecompile.units import (
     format_sge_memory,
     parse_dask_memory,
     parse_sge_memory,
+    parse_sge_time,
     parse_walltime,
 )
 
@@ -106,7 +108,7 @@ def test_sge_memory_is_read_as_qmaster_reads_it(text: str | int, amount: int) ->
         ("64GB", "decimal-suffix"),
         ("64gb", "decimal-suffix"),
         ("64MB", "decimal-suffix"),
-        ("64T", "unknown-unit"),
+        ("64P", "unknown-unit"),
         ("lots", "not-a-number"),
         ("09G", "octal"),
         ("1.5G", "not-a-number"),
@@ -210,3 +212,23 @@ def test_describe_bytes_rounds_honestly(amount: int) -> None:
     shown = int(number.replace(".", ""))  # in units of factor / 10**digits
     assert abs(amount * 10**digits - shown * factor) * 2 <= factor
     assert digits or amount % factor == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("010", "'010' starts with 0, so qsub reads it as octal: 8 s"),
+        ("08", "'08' starts with 0, so qsub reads it as octal, and refuses it"),
+        ("30m", "'30m' is not whole seconds or H:M:S"),  # qsub: 30 million seconds
+    ],
+)
+def test_sge_time_traps(text: str, message: str) -> None:
+    with pytest.raises(UnitError, match=re.escape(message)):
+        parse_sge_time(text)
+
+
+def test_sge_memory_has_terabytes_and_no_fractions() -> None:
+    """sge_types(5): t and T multiply by 1000^4 and 1024^4; qsub takes 1.5G, but SGE reserves whole bytes."""
+    assert parse_sge_memory("1T").bytes == 1024**4 and parse_sge_memory("2t").bytes == 2 * 1000**4
+    with pytest.raises(UnitError, match=re.escape("'1.5G' is a fraction: write whole units, e.g. 1536M")):
+        parse_sge_memory("1.5G")

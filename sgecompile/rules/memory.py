@@ -21,7 +21,7 @@ from . import Context, Finding, rule
 
 @rule("SGE101", Severity.ERROR, "values")
 def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
-    """A memory request to SGE written with `GB`, `MB` or `kB`.
+    """A memory request to SGE written with `kB`, `MB`, `GB` or `TB`.
 
     Why: SGE has no such units and rejects the job (`attribute "h_vmem" is not a
     memory value`). Its `G` is 1024^3 bytes and `g` is 1000^3, so the fix depends
@@ -32,20 +32,20 @@ def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
         text = failure.error.text.strip()
         yield Finding(
-            failure.key, f"SGE has no memory unit in {text!r}: it rejects `GB`, `MB` and `kB`", _readings(text)
+            failure.key, f"SGE has no memory unit in {text!r}: it rejects `kB`, `MB`, `GB` and `TB`", _readings(text)
         )
 
 
-_SGE_MEMORY = 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".'
+_SGE_MEMORY = 'SGE memory is a whole number with k, K, m, M, g, G, t or T (upper case: powers of 1024), e.g. "4G".'
 
 
 def _readings(text: str) -> str:
     """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest other G, the exact amount."""
-    plain = re.fullmatch(r"([1-9][0-9]*)([kmgKMG])[bB]", text)
+    plain = re.fullmatch(r"([1-9][0-9]*)([kmgtKMGT])[bB]", text)
     if not plain:  # zero, or hex or octal digits (SGE102): no decimal reading to offer
         return _SGE_MEMORY
     digits, prefix = plain.groups()
-    n, power = int(digits), "kmg".index(prefix.lower()) + 1
+    n, power = int(digits), "kmgt".index(prefix.lower()) + 1
     amount = n * 1000**power
     readings = [f"`{n}{prefix.upper()}` = {describe_bytes(n * 1024**power)}"]
     near = round(amount / GIB)

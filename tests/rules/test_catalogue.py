@@ -199,7 +199,11 @@ def test_a_yottabyte_of_worker_memory_is_sge104(memory: str, compiled: Callable[
         ("4GB", "Write one of: `4G` = 4.3 GB; exactly 4 GB: `4g`."),  # 4G is also the nearest G: said once
         ("1kB", "Write one of: `1K` = 1.02 kB; exactly 1 kB: `1k`."),
         ("0GB", "SGE memory is a whole number"),
-        ("0x10GB", 'SGE memory is a whole number with k, K, m, M, g or G (K/M/G are powers of 1024), e.g. "4G".'),
+        (
+            "0x10GB",
+            'SGE memory is a whole number with k, K, m, M, g, G, t or T (upper case: powers of 1024), e.g. "4G".',
+        ),
+        ("1TB", "Write one of: `1T` = 1.1 TB; `931G` ≈ 999.7 GB; exactly 1 TB: `1t`."),
         ("999999999999999999999999GB", "exactly 1000000000000000000000.00 TB: `999999999999999999999999g`"),
     ],
 )
