@@ -12,7 +12,18 @@ from ..diagnostics import Severity
 from ..models import divisors
 from . import Context, Finding, rule
 
-_RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)$")
+_RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)(,(\d+|\d+-\d*|-\d+))*$")  # a list of ranges, as qsub(1) takes
+
+
+def _only_count(ranges: str) -> int | None:
+    """The one slot count a range list allows (``4``, ``04``, ``4-4``, ``4,4``), or None when it allows others."""
+    counts = set()
+    for item in ranges.split(","):
+        low, dash, high = item.partition("-")
+        if dash and not (low and high and int(low) == int(high)):
+            return None  # N-M with M > N, -M or N-: several counts
+        counts.add(int(low))
+    return counts.pop() if len(counts) == 1 else None
 
 
 def _layout(ctx: Context) -> tuple[int, int] | None:
@@ -76,7 +87,7 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
     """
     slots = plan.profile.slots
     for d in plan.profile.job.directives:
-        if d.option == "-pe" and d.args[1] != str(slots):
+        if d.option == "-pe" and _RANGE.match(d.args[1]) and _only_count(d.args[1]) != slots:
             yield Finding(
                 d.origin,
                 f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots}",
@@ -88,7 +99,7 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
 def pe_without_range(ctx: Context) -> Iterator[Finding]:
     """A `-pe` with no slot range, or a range SGE cannot read.
 
-    Why: qsub needs `-pe NAME RANGE` (`4`, `2-8`, `-8`, `2-`).
+    Why: qsub needs `-pe NAME RANGES` (`4`, `2-8`, `-8`, `2-`, or a list: `1,4-8`).
     Example: `directives = ["-pe threaded"]`.
     Use instead: `site.pe = "threaded"`; the slots are derived from cores.
     """
@@ -99,7 +110,11 @@ def pe_without_range(ctx: Context) -> Iterator[Finding]:
     profile = ctx.profile
     for d in profile.job.directives if profile else ():
         if d.option == "-pe" and not _RANGE.match(d.args[1]):
-            yield Finding(d.origin, f"`{d.text}`: {d.args[1]!r} is not a slot range", "A range is N, N-M, -M or N-.")
+            yield Finding(
+                d.origin,
+                f"`{d.text}`: {d.args[1]!r} is not a slot range",
+                "A range is N, N-M, -M or N-; a list joins them with commas.",
+            )
 
 
 @rule("SGE405", Severity.ERROR, "plan")

@@ -366,3 +366,13 @@ def test_sge301_states_a_total_that_is_no_whole_mebibyte_in_bytes(compiled: Call
     profile = '[site]\nmemory_resource = "h_vmem"\npe = "smp"\n' + W + "[job]\nresources = { h_vmem = 4 }\n"
     (found,) = [d for d in compiled(profile).diagnostics if d.code == "SGE301"]
     assert "per slot x 2 slots = 8 bytes, less than" in found.message
+
+
+@pytest.mark.parametrize(
+    ("ranges", "codes"),
+    [("4", set()), ("04", set()), ("4-4", set()), ("4,4", set()), ("1,2", {"SGE403"}), ("2-8", {"SGE403"})],
+)
+def test_pe_ranges_as_sge_reads_them(ranges: str, codes: set[str], compiled: Callable[..., Result]) -> None:
+    """qsub takes range lists (`1,2`); `04` and `4-4` are exactly 4 slots (checked on the test SGE)."""
+    text = f'[worker]\ncores = 4\nmemory = "1GB"\n[job]\ndirectives = ["-pe threaded {ranges}"]\n'
+    assert {d.code for d in compiled(text).diagnostics} & {"SGE403", "SGE404"} == codes
