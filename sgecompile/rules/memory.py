@@ -73,7 +73,7 @@ def octal_memory(ctx: Context) -> Iterator[Finding]:
         plain = value.strip().lstrip("0") or "0"
         yield Finding(
             failure.key,
-            f"SGE reads {value!r} as octal: {format_sge_memory(amount)} ({describe_bytes(amount)})",
+            f"SGE reads {value!r} as octal: {_sge_amount(amount)}",
             f"Write `{plain}` if you meant {plain}.",
         )
 
@@ -201,15 +201,16 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
 
 
 def _reserved(plan: Plan, found: Reservation) -> str:
-    aligned = found.per_job % MIB == 0  # else format_sge_memory would round it up: 8 bytes is no "1M"
-    total = (
-        f"{format_sge_memory(found.per_job)} ({describe_bytes(found.per_job)})"
-        if aligned
-        else describe_bytes(found.per_job)
-    )
     if found.multiplier > 1:
-        return f"{found.resource}={found.text} per slot x {found.multiplier} slots = {total}"
+        return f"{found.resource}={found.text} per slot x {found.multiplier} slots = {_sge_amount(found.per_job)}"
     return f"{found.resource}={found.text} ({describe_bytes(found.per_job)})"
+
+
+def _sge_amount(amount: int) -> str:
+    """``8G (8.6 GB)``; only the bytes where SGE's units would round (8 bytes is no "1M")."""
+    if amount and amount % MIB == 0:
+        return f"{format_sge_memory(amount)} ({describe_bytes(amount)})"
+    return describe_bytes(amount)
 
 
 def _matching(plan: Plan, found: Reservation) -> str:

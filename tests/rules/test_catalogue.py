@@ -376,3 +376,10 @@ def test_pe_ranges_as_sge_reads_them(ranges: str, codes: set[str], compiled: Cal
     """qsub takes range lists (`1,2`); `04` and `4-4` are exactly 4 slots (checked on the test SGE)."""
     text = f'[worker]\ncores = 4\nmemory = "1GB"\n[job]\ndirectives = ["-pe threaded {ranges}"]\n'
     assert {d.code for d in compiled(text).diagnostics} & {"SGE403", "SGE404"} == codes
+
+
+def test_sge102_states_an_amount_that_is_no_whole_mebibyte_in_bytes(compiled: Callable[..., Result]) -> None:
+    (found,) = [
+        d for d in compiled(W + '[job]\nresources = { virtual_free = "00" }\n').diagnostics if d.code == "SGE102"
+    ]
+    assert found.message == "SGE reads '00' as octal: 0 bytes"  # it said "1M (0 bytes)"
