@@ -56,6 +56,7 @@ class Plan:
 
     profile: Profile
     asked: tuple[dirs.Directive, ...]  # every directive the profile asks for, in order, before `skip`
+    rendered_memory: str | None = None  # the derived request as the script asks it, when re-read another way
 
     @cached_property
     def requested(self) -> tuple[dirs.Directive, ...]:
@@ -125,7 +126,8 @@ class Plan:
         if not resource or "-l" in self.profile.job.skip:  # skipping -l leaves every request out
             return None
         written = self.written_memory
-        text, origin = written or (format_sge_memory(self.matching_share), ("worker", "memory"))
+        derived = self.rendered_memory or format_sge_memory(self.matching_share)
+        text, origin = written or (derived, ("worker", "memory"))
         multiplier = self.profile.slots if self.per_slot else 1
         return Reservation(resource, text, parse_sge_memory(text).bytes, multiplier, written is None, origin)
 

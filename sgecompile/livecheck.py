@@ -15,7 +15,7 @@ import tempfile
 import attrs
 
 from . import rules, sge
-from .compiler import Plan, compile_profile
+from .compiler import Plan
 from .diagnostics import Diagnostic, sort_key
 from .facts import Facts
 from .pipeline import Result
@@ -26,13 +26,18 @@ MEMORY_CODES = ("SGE301", "SGE302")
 
 
 def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
-    """The plan with ``memory_per`` as the cluster's consumable setting says, if it says."""
+    """The plan with ``memory_per`` as the cluster's consumable setting says, if it says.
+
+    The script stays as ``render`` wrote it, its derived request included;
+    only how SGE counts that request changes.
+    """
     site = plan.profile.site
     complex_ = facts.complexes.get(site.memory_resource or "")
     actual = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
     if actual is None or actual == site.memory_per:
         return plan
-    return compile_profile(attrs.evolve(plan.profile, site=attrs.evolve(site, memory_per=actual)))
+    profile = attrs.evolve(plan.profile, site=attrs.evolve(site, memory_per=actual))
+    return attrs.evolve(plan, profile=profile, rendered_memory=plan.derived_memory)
 
 
 def qsub_verify(script: str, facts: Facts) -> str | None:

@@ -108,3 +108,14 @@ def test_sge810_the_default_address_space_of_a_job_that_asks_none(
     assert result.plan is not None
     context = rules.Context(result.loaded, (), result.plan.profile, result.plan, facts, None)
     assert ("SGE810" in {d.code for d in rules.run("cluster", context)}) is found
+
+
+def test_a_derived_request_is_counted_as_the_script_asks_it(compiled: Callable[..., Result]) -> None:
+    """memory_per = "job" on a per-slot consumable: the script's per-job amount is reserved per slot, 8 times here."""
+    text = GOOD.replace("[job]", 'memory_per = "job"\n[job]').replace("cores = 4", "cores = 8")
+    result = compiled(text)
+    assert result.plan is not None and result.plan.derived_memory is not None
+    plan = as_cluster_counts(result.plan, FACTS)
+    assert plan.reservation is not None and plan.reservation.text == result.plan.derived_memory
+    assert plan.reservation.per_job == 8 * result.plan.reservation.per_job
+    assert "SGE805" in live_findings(result)  # 8 x ~11 GiB: more than the 64 GiB host
