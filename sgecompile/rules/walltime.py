@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from ..compiler import Plan
 from ..diagnostics import Severity
-from ..units import format_hms
+from ..tomlpos import Path as KeyPath
+from ..units import UnitError, Walltime, format_hms, parse_sge_time
 from . import Context, Finding, rule
 
 
@@ -57,13 +58,26 @@ def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
     Example: `walltime = "99:99:99"`.
     Use instead: the normalised `"100:40:39"`, if that is what you meant.
     """
-    walltime = plan.profile.job.walltime
-    if walltime and walltime.fields and (walltime.fields[1] >= 60 or walltime.fields[2] >= 60):
-        yield Finding(
-            ("job", "walltime"),
-            f"walltime {walltime.text!r} is {format_hms(walltime.seconds)} ({walltime.seconds} s)",
-            f'Write "{format_hms(walltime.seconds)}" to say it as SGE will count it.',
-        )
+    for key, walltime in _walltimes(plan):
+        if walltime.fields and (walltime.fields[1] >= 60 or walltime.fields[2] >= 60):
+            yield Finding(
+                key,
+                f"walltime {walltime.text!r} is {format_hms(walltime.seconds)} ({walltime.seconds} s)",
+                f'Write "{format_hms(walltime.seconds)}" to say it as SGE will count it.',
+            )
+
+
+def _walltimes(plan: Plan) -> Iterator[tuple[KeyPath, Walltime]]:
+    """``job.walltime``, and each ``h_rt`` written in ``job.resources`` or ``job.directives`` (typing checked them)."""
+    if plan.profile.job.walltime:
+        yield ("job", "walltime"), plan.profile.job.walltime
+    for d in plan.requested:
+        name, _, value = d.args[0].partition("=") if d.option == "-l" else ("", "", "")
+        if name.strip() == "h_rt" and d.origin != ("job", "walltime"):
+            try:
+                yield d.origin, parse_sge_time(value)
+            except UnitError:  # SGE202 reports it
+                continue
 
 
 @rule("SGE204", Severity.INFO, "plan")

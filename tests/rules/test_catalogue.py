@@ -383,3 +383,8 @@ def test_sge102_states_an_amount_that_is_no_whole_mebibyte_in_bytes(compiled: Ca
         d for d in compiled(W + '[job]\nresources = { virtual_free = "00" }\n').diagnostics if d.code == "SGE102"
     ]
     assert found.message == "SGE reads '00' as octal: 0 bytes"  # it said "1M (0 bytes)"
+
+
+@pytest.mark.parametrize("job", ['resources = { h_rt = "99:99:99" }', 'directives = ["-l h_rt=0:90:00"]'])
+def test_sge203_notes_an_h_rt_written_in_resources_or_directives(job: str, compiled: Callable[..., Result]) -> None:
+    assert "SGE203" in {d.code for d in compiled(W + f"[job]\n{job}\n").diagnostics}
