@@ -83,6 +83,11 @@ class Plan:
         """Bytes of ``site.memory_resource`` the job needs, so that dask's limits act before SGE's."""
         return self.memory_needed(self.profile.site.memory_resource)
 
+    @property
+    def counts_processes(self) -> bool:
+        """Whether ``site.memory_resource`` counts the processes' own address space too (``h_vmem``)."""
+        return self.job_needs != self.profile.worker.memory.bytes
+
     def memory_needed(self, resource: str | None) -> int:
         """Bytes of ``resource`` the job needs: ``worker.memory``, and for an address-space limit
         (``h_vmem``) also what each process maps beyond its data: the worker, its nanny, and a malloc

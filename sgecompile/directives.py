@@ -47,15 +47,8 @@ def _options() -> dict[str, Option]:
 
 OPTIONS: dict[str, Option] = _options()
 OUTPUT_PATH_VARIABLES = ("HOME", "USER", "JOB_ID", "JOB_NAME", "HOSTNAME", "TASK_ID")  # SGE expands these in -o/-e
-SCOPE_SWITCHES = ("-hard", "-soft")
-YES_NO = (
-    "-j",
-    "-r",
-    "-R",
-    "-now",
-    "-shell",
-    "-b",
-)  # options whose one argument is y[es] or n[o]  # not requests: each makes the -l and -q lines after it hard or soft
+SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q after it, on its line, hard or soft
+YES_NO = ("-j", "-r", "-R", "-now", "-shell", "-b")  # options whose one argument is y[es] or n[o]
 
 
 @attrs.frozen
@@ -102,8 +95,11 @@ def resource_name(request: str) -> str:
     return request.partition("=")[0].strip()
 
 
-def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
-    """Split one ``job.directives`` entry into directives; ``-l a=1,b=2`` gives one per resource."""
+def parse(text: str, origin: KeyPath) -> list[Directive]:
+    """Split one ``job.directives`` entry, one ``#$`` line, into directives; ``-l a=1,b=2`` gives one per resource.
+
+    The line starts hard, as SGE reads it, until a ``-soft`` on it.
+    """
     try:
         words = shlex.split(text, comments=False)
     except ValueError as exc:
@@ -111,6 +107,7 @@ def parse(text: str, origin: KeyPath, scope: str = "hard") -> list[Directive]:
     if not words:
         raise DirectiveError("empty", text, "an empty directive")
     out: list[Directive] = []
+    scope = "hard"
     while words:
         option = words.pop(0)
         spec = OPTIONS.get(option)

@@ -86,9 +86,7 @@ def _reservation_rows(plan: Plan) -> list[Row]:
     found = plan.reservation
     if found is None:
         return []
-    derived = "derived from worker.memory" + (
-        " and its processes" if plan.job_needs != plan.profile.worker.memory.bytes else ""
-    )
+    derived = "derived from worker.memory" + (" and its processes" if plan.counts_processes else "")
     how = derived if found.derived else origin(plan, found.origin)
     if found.multiplier == 1:
         return [Row(f"SGE {found.resource} per job", _sge(found.per_job, found.text), how)]

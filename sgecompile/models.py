@@ -192,7 +192,7 @@ class _Typer:
         out: list[dirs.Directive] = []
         for i, text in enumerate(texts):
             try:
-                parsed = dirs.parse(text, ("job", "directives", i))  # each entry is a line: SGE starts each hard
+                parsed = dirs.parse(text, ("job", "directives", i))
             except dirs.DirectiveError as error:
                 self.failures.append(Failure(("job", "directives", i), "directive", error))
                 continue

@@ -80,10 +80,6 @@ def submitted(folder: Path) -> set[str]:
     return set(ids_file.read_text().split()) if ids_file.exists() else set()
 
 
-def queued_jobs(folder: Path) -> set[str]:
-    return submitted(folder) & {job.id for job in sge.queued()}
-
-
 def resubmit(folder: Path, tasks: list[int]) -> str:
     """Submit ``tasks.sh`` again for exactly these tasks, as one array job; returns its id.
 
@@ -91,11 +87,12 @@ def resubmit(folder: Path, tasks: list[int]) -> str:
     all: its i-th task runs task ``tasks[i]``, which tasks.sh reads from
     ``$SGECOMPILE_TASKS``.
     """
-    if not submitted(folder):
+    ids = submitted(folder)
+    if not ids:
         raise TaskFolderError(
             f"nothing of {folder} was submitted yet: run {folder / 'submit.sh'}, which also makes its folders"
         )
-    if busy := queued_jobs(folder):
+    if busy := ids & {job.id for job in sge.queued()}:
         raise TaskFolderError(
             f"jobs {', '.join(sorted(busy))} of {folder} are still queued: wait for them or run cancel.sh"
         )

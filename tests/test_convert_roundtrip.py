@@ -43,7 +43,7 @@ def requests(script: str) -> Counter[Request]:
     found: list[dirs.Directive] = []
     for line in script.splitlines():
         if line.startswith("#$ "):
-            found += dirs.parse(line.removeprefix("#$ "), ())  # each line starts hard, as SGE reads it
+            found += dirs.parse(line.removeprefix("#$ "), ())
     joined = any(d.option == "-j" and d.args == ("y",) for d in found)
     return Counter(
         (d.option, _in_seconds(d.args), d.scope)

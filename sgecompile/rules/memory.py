@@ -106,7 +106,9 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     """
     memory = memory_complexes(plan.profile.site.memory_resource)
     for d in plan.requested:
-        name, _, value = d.args[0].partition("=") if d.option == "-l" else ("", "", "")
+        if d.option != "-l":
+            continue
+        name, _, value = d.args[0].partition("=")
         if name.strip() in memory and re.fullmatch(r"[0-9]{1,7}", value.strip()) and 0 < int(value) < MIB:
             yield Finding(
                 d.origin,
@@ -173,7 +175,7 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
 def _needs(plan: Plan) -> str:
     dask = plan.profile.worker.memory
     said = f"worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})"
-    if plan.job_needs == dask.bytes:
+    if not plan.counts_processes:
         return said
     return f"the {describe_bytes(plan.job_needs)} the job maps: {said} and the Python processes' own address space"
 
@@ -217,7 +219,7 @@ def _matching(plan: Plan, found: Reservation) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
-    fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.job_needs != dask.bytes else "")
+    fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.counts_processes else "")
     return f"To fit {fit}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
 
 

@@ -244,9 +244,6 @@ def shell_not_a_path(plan: Plan) -> Iterator[Finding]:
         )
 
 
-_PER_JOB = ("JOB_ID", "TASK_ID", "HOSTNAME")  # known only once the job runs: no folder can be made for them
-
-
 @rule("SGE703", Severity.ERROR, "plan")
 def output_path_sge_cannot_use(plan: Plan) -> Iterator[Finding]:
     """An output path (`job.log_directory`, `-o`, `-e`) whose folder SGE cannot find.

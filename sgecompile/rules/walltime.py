@@ -72,7 +72,9 @@ def _walltimes(plan: Plan) -> Iterator[tuple[KeyPath, Walltime]]:
     if plan.profile.job.walltime:
         yield ("job", "walltime"), plan.profile.job.walltime
     for d in plan.requested:
-        name, _, value = d.args[0].partition("=") if d.option == "-l" else ("", "", "")
+        if d.option != "-l":
+            continue
+        name, _, value = d.args[0].partition("=")
         if name.strip() == "h_rt" and d.origin != ("job", "walltime"):
             try:
                 yield d.origin, parse_sge_time(value)
