@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .live import LaunchTimeout, ProfileError, cluster, launch
     from .pipeline import Result, compile_file
     from .rendering import render
-    from .sge import SGEError
+    from .sgecommands import SGEError
 
 _HOME = {
     "Diagnostic": "diagnostics",
@@ -24,7 +24,7 @@ _HOME = {
     "ProfileError": "live",
     "cluster": "live",
     "launch": "live",
-    "SGEError": "sge",
+    "SGEError": "sgecommands",
 }
 
 

@@ -20,8 +20,8 @@ import attrs
 import tomli
 
 from . import directives as dirs
-from .compiler import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .files import write_atomic
+from .plan import WORKER_NAME_DEFAULT, Plan, compile_profile
 from .rendering import fill, job_script
 from .shellword import shell_word
 from .units import parse_dask_memory

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from .compiler import Plan
+from .plan import Plan
 from .tomlpos import Path as KeyPath
 from .units import describe_bytes, format_dask_memory, format_hms, format_sge_memory, parse_sge_time
 

@@ -26,10 +26,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import sge
-from .compiler import Plan
+from . import sgecommands
 from .diagnostics import Severity
 from .pipeline import compile_file
+from .plan import Plan
 from .rendering import job_script, render
 from .reporters import text
 
@@ -46,7 +46,7 @@ class LaunchTimeout(TimeoutError):
     """Workers did not connect in time, or cannot any more; the message says what qstat shows for the jobs."""
 
 
-class Refused(sge.SGEError):
+class Refused(sgecommands.SGEError):
     """qsub refused a job of a cluster: :func:`launch` raises it while waiting, the submitter logs it otherwise."""
 
 
@@ -102,7 +102,7 @@ def _classes() -> tuple[type, type]:
         async def start(self) -> None:
             try:
                 self.job_id = await self.submitter.submit(self)
-            except sge.SGEError:
+            except sgecommands.SGEError:
                 self.status = Status.failed  # lets the cluster close without waiting for this job
                 raise
             await ProcessInterface.start(self)
@@ -173,7 +173,7 @@ class Submitter:
                 ids = await self._qsub(jobs[0].job_script())
             else:
                 ids = await self._qsub(self._array_script(jobs), tasks=len(jobs))
-        except sge.SGEError as error:
+        except sgecommands.SGEError as error:
             for _, future in batch:
                 future.set_exception(error)
             return
@@ -190,7 +190,7 @@ class Submitter:
     async def _qsub(self, script: str, tasks: int = 1) -> list[str]:
         try:
             job = await asyncio.to_thread(self._submit, script)
-        except sge.SGEError as error:
+        except sgecommands.SGEError as error:
             if self._closing:
                 raise
             failure = Refused(f"{self.plan.profile.source.file}: {error}")
@@ -204,13 +204,13 @@ class Submitter:
         """qsub the script (in a worker thread) and remember the job at once, whatever becomes of the event loop."""
         with self._submitting:
             if self._closing:
-                raise sge.SGEError("not submitted: the cluster is closing")
+                raise sgecommands.SGEError("not submitted: the cluster is closing")
             self._in_flight += 1
         try:
             with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="sgecompile-") as file:
                 file.write(script)
                 file.flush()
-                job = sge.submit(file.name)
+                job = sgecommands.submit(file.name)
             self.jobs.add(job)
             return job
         finally:
@@ -227,9 +227,9 @@ class Submitter:
         with self._submitting:
             self._closing = True
             self._submitting.wait_for(lambda: self._in_flight == 0, timeout=QSUB_TIMEOUT)
-        if self.jobs and sge.available():
-            listed = {job.id for job in sge.queued()}
-            sge.delete(sorted(self.jobs & listed))
+        if self.jobs and sgecommands.available():
+            listed = {job.id for job in sgecommands.queued()}
+            sgecommands.delete(sorted(self.jobs & listed))
 
 
 def cluster(profile: str | os.PathLike[str], variant: str | None = None, **options: Any) -> SGECluster:
@@ -240,8 +240,10 @@ def cluster(profile: str | os.PathLike[str], variant: str | None = None, **optio
     Jobs started together are one array job; ``array=False`` submits each alone.
     """
     plan = compile_or_raise(profile, variant)
-    if not sge.available():
-        raise sge.SGEError(f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sge.SETTINGS}`)")
+    if not sgecommands.available():
+        raise sgecommands.SGEError(
+            f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sgecommands.SETTINGS}`)"
+        )
     if plan.log_folder:
         _make_log_folder(Path(os.path.expandvars(plan.log_folder)).expanduser(), profile)
     return _classes()[1](plan, **options)
@@ -384,19 +386,19 @@ def _connected(client: Client, expected: int) -> bool:
     return True
 
 
-def _mine(live: Any) -> list[sge.QueuedJob]:
+def _mine(live: Any) -> list[sgecommands.QueuedJob]:
     """The cluster's jobs as qstat lists them now (one qstat call)."""
-    return [job for job in sge.queued() if job.id in live.submitter.jobs]
+    return [job for job in sgecommands.queued() if job.id in live.submitter.jobs]
 
 
-def _states(jobs: list[sge.QueuedJob]) -> str:
+def _states(jobs: list[sgecommands.QueuedJob]) -> str:
     counts = Counter(job.state for job in jobs)
     return (
         ", ".join(f"{n} job{'s' if n != 1 else ''} {state}" for state, n in sorted(counts.items())) or "no jobs queued"
     )
 
 
-def _hopeless(live: Any, jobs: list[sge.QueuedJob]) -> str | None:
+def _hopeless(live: Any, jobs: list[sgecommands.QueuedJob]) -> str | None:
     """Why the missing workers can no longer come, if so: every job submitted is in error, or gone."""
     if not live.submitter.jobs:
         return None  # nothing submitted yet: dask submits in the background
@@ -408,11 +410,11 @@ def _hopeless(live: Any, jobs: list[sge.QueuedJob]) -> str | None:
     return None
 
 
-def _stuck_message(jobs: list[sge.QueuedJob], have: int, expected: int, why: str) -> str:
+def _stuck_message(jobs: list[sgecommands.QueuedJob], have: int, expected: int, why: str) -> str:
     lines = [f"{have} of {expected} workers connected {why}; qstat shows: {_states(jobs)}"]
     waiting = {job.id: job.state for job in jobs if job.pending or job.failed}  # an array's tasks share one id
     for job_id, state in waiting.items():
-        reasons = "; ".join(sge.reasons(job_id)) or "no reason given (scheduler job info may be off)"
+        reasons = "; ".join(sgecommands.reasons(job_id)) or "no reason given (scheduler job info may be off)"
         lines.append(f"  job {job_id} ({state}): {reasons}")
     lines.append("Every job of this launch is being removed.")
     return "\n".join(lines)

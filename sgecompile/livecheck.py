@@ -1,6 +1,6 @@
 """``check --live``: a compiled profile against what the running cluster says.
 
-The facts come from :mod:`sgecompile.facts` (read once per run); the
+The facts come from :mod:`sgecompile.clusterfacts` (read once per run); the
 findings are the same records as ``check``'s. Where the cluster counts the
 memory resource differently from ``site.memory_per``, the cluster wins and
 the memory findings are made again with its rule (SGE804 says so). Last,
@@ -14,11 +14,11 @@ import tempfile
 
 import attrs
 
-from . import rules, sge
-from .compiler import Plan
+from . import rules, sgecommands
+from .clusterfacts import Facts
 from .diagnostics import Diagnostic, sort_key
-from .facts import Facts
 from .pipeline import Result
+from .plan import Plan
 from .rendering import render
 from .rules.cluster import CONSUMABLE_MEANS
 
@@ -73,8 +73,8 @@ def _verify_once(script: str) -> str | None:
         file.write(script)
         file.flush()
         try:
-            sge.run(["qsub", "-w", "v", file.name])
-        except sge.SGEError as error:
+            sgecommands.run(["qsub", "-w", "v", file.name])
+        except sgecommands.SGEError as error:
             return " / ".join(p for p in error.said if p not in ("Exiting.", "verification: no suitable queues"))
     return None
 

@@ -71,7 +71,6 @@ class Loaded:
     values: dict[str, dict[str, Any]]
     origins: dict[KeyPath, Origin]
     diagnostics: tuple[Diagnostic, ...]
-    variant: str | None
 
     @property
     def file(self) -> str:
@@ -312,7 +311,7 @@ def load(path: str | os.PathLike[str], variant: str | None = None) -> Loaded:
         for section in SECTIONS:
             if isinstance(doc.data.get(section), dict):
                 _lay(values[section], origins, doc.data[section], (section,), doc, (section,), layer)
-    loaded = Loaded(tuple(chain), values, origins, tuple(problems), variant)
+    loaded = Loaded(tuple(chain), values, origins, tuple(problems))
     if variant is None or problems:
         return loaded
     return _apply_variant(loaded, variant)

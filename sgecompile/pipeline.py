@@ -11,10 +11,10 @@ import os
 import attrs
 
 from . import rules
-from .compiler import Plan, compile_profile
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .loader import Loaded, load
 from .models import Profile
+from .plan import Plan, compile_profile
 
 
 @attrs.frozen

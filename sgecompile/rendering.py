@@ -20,7 +20,7 @@ import jinja2
 
 from . import __version__
 from . import directives as dirs
-from .compiler import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
+from .plan import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
 from .shellword import shell_word
 
 

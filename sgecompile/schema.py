@@ -159,11 +159,6 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def defaults() -> dict[str, dict[str, Any]]:
-    """Every key with a default, as a profile document would hold it."""
-    return {section: {k.name: k.default for k in keys if k.default is not None} for section, keys in SECTIONS.items()}
-
-
 def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
     """For a number outside the key's range: what it must be ("at least 1") and the nearest allowed value."""
     if k.minimum is not None and value < k.minimum:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from . import sge
+from . import sgecommands
 
 
 class TaskFolderError(ValueError):
@@ -92,7 +92,7 @@ def resubmit(folder: Path, tasks: list[int]) -> str:
         raise TaskFolderError(
             f"nothing of {folder} was submitted yet: run {folder / 'submit.sh'}, which also makes its folders"
         )
-    if busy := ids & {job.id for job in sge.queued()}:
+    if busy := ids & {job.id for job in sgecommands.queued()}:
         raise TaskFolderError(
             f"jobs {', '.join(sorted(busy))} of {folder} are still queued: wait for them or run cancel.sh"
         )
@@ -101,7 +101,7 @@ def resubmit(folder: Path, tasks: list[int]) -> str:
     script = str(folder.resolve() / "tasks.sh")  # qsub runs in the folder: a relative name would be looked up twice
     chosen = ":".join(map(str, tasks))  # not commas: qsub -v splits at them
     options = ["-t", f"1-{len(tasks)}", "-v", f"SGECOMPILE_TASKS={chosen}"]
-    job = sge.submit(script, options, cwd=folder)
+    job = sgecommands.submit(script, options, cwd=folder)
     with (folder / "job-ids").open("a") as f:
         f.write(f"{job}\n")
     return job

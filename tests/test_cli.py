@@ -211,7 +211,7 @@ def test_the_command_pauses_the_collector_only_for_imports() -> None:
     collector while the subcommand is imported; the subcommand itself runs with it collecting."""
     probe = (
         "import gc, sys\nimport sgecompile.cli\n"
-        "heavy = {'attrs', 'jinja2', 'sgecompile.compiler'} & set(sys.modules)\nassert not heavy, heavy\n"
+        "heavy = {'attrs', 'jinja2', 'sgecompile.plan'} & set(sys.modules)\nassert not heavy, heavy\n"
         "import sgecompile.commands.schema as schema\n"
         "schema.run = lambda args: print(gc.isenabled(), gc.get_freeze_count() > 10000) or 0\n"
         "sys.argv[1:] = ['schema']\nsgecompile.cli.run()\n"

@@ -15,11 +15,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sgecompile.compiler import Plan
 from sgecompile.convert.exporting import to_keywords
 from sgecompile.convert.importing import from_keywords, toml_text
 from sgecompile.convert.reading import keywords_in_python
 from sgecompile.pipeline import compile_file
+from sgecompile.plan import Plan
 from sgecompile.rendering import render
 from sgecompile.shellword import shell_word
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sgecompile.compiler import SCHEDULER_PLACEHOLDER
 from sgecompile.pipeline import compile_file
+from sgecompile.plan import SCHEDULER_PLACEHOLDER
 from sgecompile.rendering import render
 
 from .test_no_crash import EXAMPLES, _value

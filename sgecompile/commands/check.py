@@ -19,7 +19,7 @@ from ..reporters import reporter, text
 from . import UsageError
 
 if TYPE_CHECKING:
-    from ..facts import Facts  # the live cluster: only with --live
+    from ..clusterfacts import Facts  # the live cluster: only with --live
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -108,8 +108,8 @@ def _live(result: Result, facts: Facts) -> list[Diagnostic]:
 
 
 def _facts() -> Facts:
-    from ..facts import read
-    from ..sge import SGEError
+    from ..clusterfacts import read
+    from ..sgecommands import SGEError
 
     try:
         return read()

@@ -13,7 +13,7 @@ from ..models import default_processes
 from ..pipeline import compile_file
 from ..reporters import text
 from ..tomltext import toml_value
-from .compiled import existing
+from ._profile import existing
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write, written_by_emit
 from ..tasks import forget
 from . import UsageError
-from .compiled import compiled_or_refuse
+from ._profile import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..explain import explain, table
-from .compiled import compiled_or_refuse
+from ._profile import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

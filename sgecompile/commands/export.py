@@ -7,7 +7,7 @@ import sys
 
 from ..convert.exporting import ExportProblem, python_text, to_keywords, yaml_text
 from . import UsageError
-from .compiled import compiled_or_refuse
+from ._profile import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..compiler import SCHEDULER_PLACEHOLDER
 from ..files import one_of, write_atomic
+from ..plan import SCHEDULER_PLACEHOLDER
 from ..rendering import TemplateError, render
 from . import UsageError
-from .compiled import compiled_or_refuse
+from ._profile import compiled_or_refuse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..sge import SGEError
+from ..sgecommands import SGEError
 from ..tasks import TaskFolderError, report, resubmit, runs, submitted
 
 

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from . import UsageError
-from .compiled import existing
+from ._profile import existing
 
 
 def adapt_range(text: str) -> tuple[int, int]:
@@ -20,7 +20,7 @@ def adapt_range(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import live, sge  # the only commands that need dask
+    from .. import live, sgecommands  # the only commands that need dask
 
     existing(args.profile)
     adapt = adapt_range(args.adapt) if args.adapt else None
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("sgecompile: stopped; every job of this cluster was removed", file=sys.stderr)
         return 0
-    except (live.ProfileError, live.LaunchTimeout, sge.SGEError) as error:
+    except (live.ProfileError, live.LaunchTimeout, sgecommands.SGEError) as error:
         sys.stderr.write(f"sgecompile: {error}\n")
         return 1
     return 0

@@ -12,7 +12,7 @@ import shlex
 from typing import Any
 
 from .. import directives as dirs
-from ..compiler import Plan
+from ..plan import Plan
 from ..shellword import shell_word
 from ..units import format_hms
 from .header import dask_header

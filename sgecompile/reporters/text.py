@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -9,8 +10,18 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Severity
 
 
-@lru_cache(maxsize=64)
 def _lines(file: str) -> tuple[str, ...]:
+    """The file's lines as they are now: a long-lived process (``launch``, an editor) sees edits."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return ()
+    return _read(file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """One read per version of a file (keyed by its modification time and size)."""
     try:
         return tuple(Path(file).read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..compiler import Plan
 from ..diagnostics import Diagnostic, Location, Severity
 from ..loader import Document, Loaded
 from ..models import Failure, Profile
+from ..plan import Plan
 from ..tomlpos import Path as KeyPath
 
 if TYPE_CHECKING:
-    from ..facts import Facts  # only `check --live` reads the cluster
+    from ..clusterfacts import Facts  # only `check --live` reads the cluster
 
 
 @attrs.frozen
@@ -102,4 +102,4 @@ def run(kind: str, subject: Document | Context) -> list[Diagnostic]:
     ]
 
 
-from . import cluster, directives, memory, names, slots, structure, walltime  # noqa: E402,F401  (registers the rules)
+from . import cluster, memory, names, options, slots, structure, walltime  # noqa: E402,F401  (registers the rules)

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import directives as dirs
-from ..compiler import ADDRESS_SPACE_LIMITS, Plan
 from ..diagnostics import Severity
+from ..plan import ADDRESS_SPACE_LIMITS, Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Context, Finding, rule
 
 if TYPE_CHECKING:
+    from ..clusterfacts import Facts, Host, Queue
     from ..directives import Directive
-    from ..facts import Facts, Host, Queue
 
 CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job"}
 

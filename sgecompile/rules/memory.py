@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..compiler import Plan, Reservation
 from ..diagnostics import Severity
 from ..models import memory_complexes
+from ..plan import Plan, Reservation
 from ..units import (
     GIB,
     MIB,

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import directives as dirs
-from ..compiler import Plan
 from ..diagnostics import Severity
+from ..plan import Plan
 from ..tomlpos import Path as KeyPath
 from . import Context, Finding, rule
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import schema
-from ..compiler import Plan
 from ..diagnostics import Severity
 from ..models import divisors
+from ..plan import Plan
 from . import Context, Finding, rule
 
 _RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)(,(\d+|\d+-\d*|-\d+))*$")  # a list of ranges, as qsub(1) takes

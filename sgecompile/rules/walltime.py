@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..compiler import Plan
 from ..diagnostics import Severity
+from ..plan import Plan
 from ..tomlpos import Path as KeyPath
 from ..units import UnitError, Walltime, format_hms, parse_sge_time
 from . import Context, Finding, rule

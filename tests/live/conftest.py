@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sgecompile import sge
+from sgecompile import sgecommands
 
 from ..conftest import ROOT
 
@@ -25,7 +25,7 @@ START = ROOT / "tests" / "sge" / "start-sge"
 
 
 def _load_settings() -> None:
-    text = Path(sge.SETTINGS).read_text()
+    text = Path(sgecommands.SETTINGS).read_text()
     for name, value in re.findall(r"^(\w+)=([^;\s]+);", text, flags=re.M):
         os.environ[name] = value
 
@@ -40,7 +40,7 @@ def wait_until_gone(jobs: set[str], timeout: float = 60) -> set[str]:
     """Poll qstat until none of ``jobs`` is listed; return those still there after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
-        left = {j.id for j in sge.queued()} & jobs
+        left = {j.id for j in sgecommands.queued()} & jobs
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.5)
@@ -54,11 +54,11 @@ def sge_cluster() -> Iterator[None]:
     if done.returncode != 0:
         pytest.fail(f"tests/sge/start-sge failed: {done.stderr.strip()}")
     _load_settings()
-    before = {j.id for j in sge.queued()}
+    before = {j.id for j in sgecommands.queued()}
     yield
-    left = wait_until_gone({j.id for j in sge.queued()} - before)
+    left = wait_until_gone({j.id for j in sgecommands.queued()} - before)
     if left:
-        sge.delete(sorted(left))
+        sgecommands.delete(sorted(left))
         pytest.fail(f"the live tests left jobs in qstat: {sorted(left)}")
 
 

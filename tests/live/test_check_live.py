@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sgecompile import facts, sge
+from sgecompile import clusterfacts, sgecommands
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
 
@@ -79,7 +79,7 @@ def test_unknown_resource(cli, sge_cluster, tmp_path: Path) -> None:
 
 
 def test_facts_of_the_test_site(sge_cluster) -> None:
-    read = facts.read()
+    read = clusterfacts.read()
     assert read.queues["all.q"].h_rt == 48 * 3600 and "threaded" in read.queues["all.q"].pes
     assert read.pes["threaded"].per_host and read.complexes["h_vmem"].consumable == "YES"
     assert (read.max_array_tasks, read.max_running_tasks) == (75000, 2000)  # gridengine's defaults
@@ -91,7 +91,7 @@ def test_more_jobs_than_one_array_may_have(cli, sge_cluster, tmp_path: Path) -> 
     assert code == 1 and "refuses arrays of more than 75000 (max_aj_tasks)" in found["SGE808"]["message"]
     asked = subprocess.run(["qsub", "-terse", "-h", "-b", "y", "-t", "1-75001", "true"], capture_output=True, text=True)
     if asked.returncode == 0:  # never leave a job behind, even when the test fails
-        sge.delete([sge.job_id(asked.stdout)])
+        sgecommands.delete([sgecommands.job_id(asked.stdout)])
     assert asked.returncode != 0 and "75000" in asked.stderr
 
 
@@ -137,11 +137,11 @@ def test_soft_requests_reach_sge_soft_and_a_lone_switch_changes_nothing(sge_clus
     assert result.plan is not None
     script = tmp_path / "job.sh"
     script.write_text(render(result.plan))
-    job = sge.submit(str(script), ["-h"])  # held: nothing runs
+    job = sgecommands.submit(str(script), ["-h"])  # held: nothing runs
     try:
-        held = sge.run(["qstat", "-j", job])
+        held = sgecommands.run(["qstat", "-j", job])
     finally:
-        sge.delete([job])
+        sgecommands.delete([job])
     lists = dict(line.split(":", 1) for line in held.splitlines() if "resource_list" in line)
     assert lists["soft resource_list"].strip() == "mem_free=1G"
     assert "arch=lx-amd64" in lists["hard resource_list"]

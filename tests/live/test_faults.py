@@ -12,7 +12,7 @@ from pathlib import Path
 import dask
 import pytest
 
-from sgecompile import live, sge
+from sgecompile import live, sgecommands
 
 from ..conftest import PROFILES
 from .conftest import wait_until_gone
@@ -31,7 +31,7 @@ def test_deleting_a_worker_job_mid_computation(in_tmp: Path) -> None:
         futures = client.map(lambda x: time.sleep(0.2) or x, range(40))
         victim = sorted(client.cluster.submitter.jobs)[0]
         time.sleep(1)
-        sge.delete([victim])
+        sgecommands.delete([victim])
         assert sum(client.gather(futures)) == sum(range(40))
         deadline = time.monotonic() + 60
         while len(client.scheduler_info(n_workers=-1)["workers"]) > 1 and time.monotonic() < deadline:
@@ -68,7 +68,7 @@ def test_sigkill_of_the_launcher_workers_leave_within_death_timeout(in_tmp: Path
 
 def test_sge_unreachable_is_a_clear_error(in_tmp: Path, monkeypatch: pytest.MonkeyPatch, cli) -> None:
     monkeypatch.setenv("SGE_CELL", "no-such-cell")
-    with pytest.raises(sge.SGEError, match="qsub"), live.launch(PROFILE, jobs=1, timeout=30, **FAST):
+    with pytest.raises(sgecommands.SGEError, match="qsub"), live.launch(PROFILE, jobs=1, timeout=30, **FAST):
         pass
     code, _, err = cli("check", "--live", str(PROFILE))
     assert code == 2 and "--live cannot ask the cluster" in err and "no-such-cell" in err
@@ -76,5 +76,5 @@ def test_sge_unreachable_is_a_clear_error(in_tmp: Path, monkeypatch: pytest.Monk
 
 def test_qsub_missing_is_a_clear_error(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable))
-    with pytest.raises(sge.SGEError, match="not on PATH"):
+    with pytest.raises(sgecommands.SGEError, match="not on PATH"):
         live.cluster(PROFILE)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from sgecompile import facts
+from sgecompile import clusterfacts
 from sgecompile.livecheck import check_live, qsub_verify, verify
 from sgecompile.pipeline import compile_file
 
@@ -53,12 +53,12 @@ def corpus(size: int = 240, seed: int = 2026) -> list[list[str]]:
     return headers
 
 
-def sge_accepts(header: list[str], live: facts.Facts) -> bool:
+def sge_accepts(header: list[str], live: clusterfacts.Facts) -> bool:
     """qmaster's verdict on the raw header (as check --live reads `qsub -w v`: load values aside)."""
     return qsub_verify("#!/bin/bash\n" + "".join(f"#$ {line}\n" for line in header) + "true\n", live) is None
 
 
-def check_passes(header: list[str], folder: Path, live: facts.Facts) -> tuple[bool, str | None]:
+def check_passes(header: list[str], folder: Path, live: clusterfacts.Facts) -> tuple[bool, str | None]:
     """Whether check (with the cluster's facts) passes the profile; if so, what qsub -w v says of its script."""
     profile = folder / "p.toml"
     pe = next((line.split() for line in header if line.startswith("-pe ")), [])
@@ -79,7 +79,7 @@ def check_passes(header: list[str], folder: Path, live: facts.Facts) -> tuple[bo
 
 
 def test_check_agrees_with_qmaster(sge_cluster, capsys) -> None:
-    live = facts.read()
+    live = clusterfacts.read()
     false_accepts, misses, counts = [], [], {"checked": 0, "check passed": 0, "sge rejected raw": 0}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

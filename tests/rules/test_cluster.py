@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from sgecompile import rules
-from sgecompile.facts import Complex, Facts, Host, Pe, Queue
+from sgecompile.clusterfacts import Complex, Facts, Host, Pe, Queue
 from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from ..compiler import Plan
 from ..diagnostics import Severity
 from ..pipeline import compile_file
+from ..plan import Plan
 from ..reporters import text
 from . import UsageError
 

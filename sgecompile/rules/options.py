@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import directives as dirs
-from ..compiler import Plan
 from ..diagnostics import Severity
+from ..plan import Plan
 from ..schema import suggest
 from . import Context, Finding, rule
 

@@ -140,7 +140,7 @@ def _complexes(ask: Ask) -> dict[str, Complex]:
 def read(ask: Ask | None = None) -> Facts:
     """Ask the cluster (through ``sge.run`` unless ``ask`` is given); raises ``sge.SGEError`` when it cannot."""
     if ask is None:
-        from .sge import run
+        from .sgecommands import run
 
         ask = run
     groups = _hostgroups(ask)
