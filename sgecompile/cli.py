@@ -165,17 +165,40 @@ def main(argv: Sequence[str] | None = None, imported: Callable[[], object] = lam
         where = f" ({exc.filename})" if exc.filename else ""
         sys.stderr.write(f"sgecompile: {exc.strerror or exc}{where}\n")
         return 2
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.partition(".")[0] in LIVE_MODULES:
+            sys.stderr.write(f"sgecompile: {exc.name} is not installed; `pip install 'sgecompile[live]'` adds it\n")
+            return 2
+        return _internal_error()
     except Exception:
-        import platform
-        import traceback
+        return _internal_error()
 
-        last = traceback.format_exc().strip().splitlines()[-1]
-        sys.stderr.write(
-            f"sgecompile: internal error: {last}\n"
-            f"This is a bug in sgecompile {__version__} (Python {platform.python_version()}); "
-            "please report it with the profile that caused it.\n"
-        )
-        return 3
+
+# what `pip install 'sgecompile[live]'` adds: only `up` (and the library's launch) import them
+LIVE_MODULES = frozenset({"dask", "distributed", "dask_jobqueue"})
+
+
+def _internal_error() -> int:
+    """A bug: one line to read at once, and the whole traceback kept where a report can attach it."""
+    import os
+    import platform
+    import tempfile
+    import traceback
+
+    whole = traceback.format_exc()
+    versions = f"sgecompile {__version__} (Python {platform.python_version()})"
+    if os.environ.get("SGECOMPILE_DEBUG"):
+        sys.stderr.write(whole)
+        kept = ""
+    else:
+        with tempfile.NamedTemporaryFile("w", prefix="sgecompile-crash-", suffix=".txt", delete=False) as file:
+            file.write(f"{versions}\n{' '.join(sys.argv)}\n\n{whole}")
+        kept = f"The whole traceback is in {file.name} (or run again with SGECOMPILE_DEBUG=1).\n"
+    sys.stderr.write(
+        f"sgecompile: internal error: {whole.strip().splitlines()[-1]}\n"
+        f"This is a bug in {versions}; please report it with the profile that caused it.\n{kept}"
+    )
+    return 3
 
 
 def run() -> NoReturn:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+import venv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +30,26 @@ def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         yield
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built as a wheel, once per test session."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True
+    )
+    (built,) = dist.glob("sgecompile-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def plain_install(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed as `pip install sgecompile` would: no extras."""
+    env = tmp_path_factory.mktemp("venv")
+    venv.create(env, with_pip=True)
+    subprocess.run([env / "bin" / "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    return env
 
 
 @pytest.fixture

@@ -276,3 +276,49 @@ def test_bad_file_names_are_diagnostics_in_every_command(cli: Cli, write: Callab
     ):
         code, out, err = cli(*args)
         assert (code, "SGE003" in out + err, "internal error" in err) == (1, True, False), (args, out, err)
+
+
+def _crashing(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """Make `sgecompile schema` raise ``error``, as a bug or a missing package would."""
+
+    def crash(args: object) -> int:
+        raise error
+
+    monkeypatch.setattr("sgecompile.commands.schema.run", crash)
+
+
+def test_internal_error_keeps_the_whole_traceback_in_a_named_file(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A bug is one line on stderr (exit 3) naming a file that holds the whole traceback, for a report."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.delenv("SGECOMPILE_DEBUG", raising=False)
+    _crashing(monkeypatch, ZeroDivisionError("deep down"))
+    code, out, err = cli("schema")
+    assert code == 3 and "internal error: ZeroDivisionError: deep down" in err and "Traceback" not in err
+    (kept,) = tmp_path.glob("sgecompile-crash-*.txt")
+    assert str(kept) in err
+    assert "Traceback (most recent call last)" in kept.read_text() and "def crash" not in err
+
+
+def test_internal_error_with_debug_prints_the_traceback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SGECOMPILE_DEBUG=1 prints the whole traceback on stderr instead of keeping it in a file."""
+    monkeypatch.setenv("SGECOMPILE_DEBUG", "1")
+    _crashing(monkeypatch, ZeroDivisionError("deep down"))
+    code, out, err = cli("schema")
+    assert code == 3 and "Traceback (most recent call last)" in err and "raise error" in err
+    assert "internal error: ZeroDivisionError: deep down" in err
+
+
+def test_missing_live_extra_is_a_one_line_usage_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command that needs dask without it installed says which extra adds it (exit 2), not an internal error."""
+    _crashing(monkeypatch, ModuleNotFoundError("No module named 'dask_jobqueue'", name="dask_jobqueue"))
+    code, out, err = cli("schema")
+    assert code == 2 and err == "sgecompile: dask_jobqueue is not installed; `pip install 'sgecompile[live]'` adds it\n"
+
+
+def test_other_missing_module_is_a_bug(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module sgecompile itself should have brought is a bug (exit 3), not a missing extra."""
+    monkeypatch.setenv("SGECOMPILE_DEBUG", "1")
+    _crashing(monkeypatch, ModuleNotFoundError("No module named 'attrs'", name="attrs"))
+    assert cli("schema")[0] == 3

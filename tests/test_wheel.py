@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
-from tests.conftest import PROFILES, ROOT
+from tests.conftest import PROFILES
 
 
-def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path) -> None:
-    """Build the wheel, install it in a new venv, render Perun from another folder: same script as the checkout."""
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True
-    )
-    (wheel,) = dist.glob("sgecompile-*.whl")
-    env = tmp_path / "venv"
-    venv.create(env, with_pip=True)
-    subprocess.run([env / "bin" / "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+def test_wheel_renders_from_a_fresh_virtual_environment(plain_install: Path, tmp_path: Path) -> None:
+    """Install the wheel in a new venv, render Perun from another folder: same script as the checkout."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     installed = subprocess.run(
-        [env / "bin" / "sgecompile", "render", str(PROFILES / "perun.toml")],
+        [plain_install / "bin" / "sgecompile", "render", str(PROFILES / "perun.toml")],
         cwd=elsewhere,
         capture_output=True,
         text=True,
@@ -41,9 +32,13 @@ def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path) -> None:
 
     assert interpreter_free(installed.stdout) == interpreter_free(here.stdout)
     found = subprocess.run(
-        [env / "bin" / "python", "-c", "from sgecompile.rendering import template_dirs; print(template_dirs()[0])"],
+        [
+            plain_install / "bin" / "python",
+            "-c",
+            "from sgecompile.rendering import template_dirs; print(template_dirs()[0])",
+        ],
         capture_output=True,
         text=True,
         cwd=elsewhere,
     )
-    assert str(env) in found.stdout
+    assert str(plain_install) in found.stdout

@@ -59,7 +59,7 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
 
 def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:
     """The ``jobqueue: SECTION:`` table of a dask ``jobqueue.yaml``."""
-    import yaml  # comes with dask
+    import yaml  # only import and export read or write YAML
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
