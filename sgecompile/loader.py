@@ -125,7 +125,9 @@ def display_path(path: Path) -> str:
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-class _FileProblem(Exception):
+class FileProblem(Exception):
+    """A file that cannot be read as a profile; its ``diagnostic`` (SGE002/SGE003) says why and where."""
+
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
 
@@ -162,31 +164,31 @@ def _deeper_than(levels: int, value: Any) -> bool:
     return any(_deeper_than(levels - 1, v) for v in inner)
 
 
-def _too_deep(path: Path, why: str) -> _FileProblem:
+def _too_deep(path: Path, why: str) -> FileProblem:
     hint = "A profile needs a few levels at most; flatten the arrays, inline tables or dotted keys."
     return _not_toml(path, f"TOML nested too deeply: {why}", hint)
 
 
 def _not_toml(
     path: Path, message: str, hint: str | None = None, line: int | None = None, column: int | None = None
-) -> _FileProblem:
+) -> FileProblem:
     """SGE002: the file is there but its text is no TOML document that can be read."""
-    return _FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path), line, column), hint))
+    return FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path), line, column), hint))
 
 
-def _file_problem(path: Path, referrer: Location | None, message: str) -> _FileProblem:
+def _file_problem(path: Path, referrer: Location | None, message: str) -> FileProblem:
     """SGE003 about ``path``: at the `extends` value that named it (``referrer``), else at the file itself."""
     hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
     if referrer and path == site_base():
         hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
     where = referrer or Location(display_path(path))
-    return _FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
+    return FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
 
 
 def resolve(path: Path, referrer: Location | None = None) -> Path:
     """``path`` absolute with its links followed (one name per file, for cycles and the parse cache).
 
-    Raises ``_FileProblem`` for names the OS cannot follow, where ``Path.resolve``
+    Raises ``FileProblem`` for names the OS cannot follow, where ``Path.resolve``
     would raise: a NUL byte in the name (ValueError) or, before Python 3.13, a
     symlink loop (RuntimeError; 3.13 leaves the loop to the read, which says
     "Too many levels of symbolic links").
@@ -202,7 +204,7 @@ def resolve(path: Path, referrer: Location | None = None) -> Path:
 
 
 def read_document(path: Path, referrer: Location | None = None) -> Document:
-    """Parse one file (once per process), or raise ``_FileProblem`` with a diagnostic."""
+    """Parse one file (once per process), or raise ``FileProblem`` with a diagnostic."""
     try:
         stat = path.stat()
     except OSError as exc:
@@ -224,7 +226,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
     while current is not None:
         try:
             resolved = resolve(current, referrer)
-        except _FileProblem as problem:
+        except FileProblem as problem:
             return chain[::-1], [problem.diagnostic]
         if resolved in seen:
             cycle = " -> ".join(display_path(p) for p in [*seen, resolved])
@@ -240,7 +242,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
         seen.append(resolved)
         try:
             doc = read_document(resolved, referrer)
-        except _FileProblem as problem:
+        except FileProblem as problem:
             return chain[::-1], [problem.diagnostic]
         chain.append(doc)
         base = doc.data.get("extends")

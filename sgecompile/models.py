@@ -147,6 +147,17 @@ def default_processes(cores: int) -> int:
     return next(d for d in divisors(cores) if d * d >= cores)
 
 
+def derived_worker_values(worker: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """The unset worker keys whose values the others decide, each with how: what ``Worker`` holds and ``config`` shows."""
+    derived: dict[str, tuple[Any, str]] = {}
+    if worker.get("python") is None:
+        derived["python"] = (sys.executable, "the Python running sgecompile")
+    cores = worker.get("cores")
+    if worker.get("processes") is None and cores is not None and schema.accepts(schema.key("worker", "cores"), cores):
+        derived["processes"] = (default_processes(cores), "derived from worker.cores, as dask-jobqueue does")
+    return derived
+
+
 class _Typer:
     """Reads merged values with defaults, recording failures instead of raising."""
 
@@ -221,7 +232,5 @@ class _Typer:
     def worker(self) -> Worker:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
         get["memory"] = self.typed("worker", "memory", parse_dask_memory)
-        if get["processes"] is None and isinstance(get["cores"], int):
-            get["processes"] = default_processes(get["cores"])
-        get["python"] = get["python"] or sys.executable
+        get.update({name: value for name, (value, _) in derived_worker_values(get).items()})
         return Worker(**get)

@@ -159,6 +159,13 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
+def missing_required(values: dict[str, dict[str, Any]]) -> list[tuple[str, Key]]:
+    """The required keys set nowhere in the merged ``values``: what makes a file a partial base."""
+    return [
+        (section, k) for section, keys in SECTIONS.items() for k in keys if k.required and k.name not in values[section]
+    ]
+
+
 def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
     """For a number outside the key's range: what it must be ("at least 1") and the nearest allowed value."""
     if k.minimum is not None and value < k.minimum:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from .. import schema
 from ..diagnostics import Severity, has_errors
 from ..loader import site_base
-from ..models import default_processes
+from ..models import derived_worker_values
 from ..pipeline import compile_file
 from ..reporters import text
 from ..tomltext import toml_value
@@ -29,21 +28,11 @@ def run(args: argparse.Namespace) -> int:
             value = loaded.values[section].get(key.name, key.default)
             origin = loaded.origins.get((section, key.name))
             where = f"{origin.location} ({origin.layer})" if origin else "default"
-            if value is None:
-                value, where = _derived(loaded.values, section, key.name) or (None, where)
+            if value is None and section == "worker":
+                value, where = derived_worker_values(loaded.values["worker"]).get(key.name, (None, where))
             rows.append((f"{section}.{key.name}", "(none)" if value is None else toml_value(value), where))
     width = [max(len(r[i]) for r in rows) for i in (0, 1)]
     sys.stdout.write("".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {w}\n" for k, v, w in rows))
     sys.stdout.write(f'\n`extends = "@site"` reads {site_base()}\n')
     sys.stderr.write(text.report([d for d in result.diagnostics if d.severity is not Severity.INFO]))
     return 1 if has_errors(result.diagnostics) else 0
-
-
-def _derived(values: dict[str, dict[str, Any]], section: str, name: str) -> tuple[Any, str] | None:
-    """The value an unset key takes from others, as the compiler works it out, and how."""
-    if (section, name) == ("worker", "python"):
-        return sys.executable, "the Python running sgecompile"
-    cores = values["worker"].get("cores", 0)
-    if (section, name) == ("worker", "processes") and schema.accepts(schema.key("worker", "cores"), cores):
-        return default_processes(cores), "derived from worker.cores, as dask-jobqueue does"
-    return None
