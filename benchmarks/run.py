@@ -5,8 +5,10 @@
 1. render latency: whole-process `sgecompile render profiles/perun.toml`, against
    the dask-jobqueue route (`python -c` building SGECluster(...) and printing
    job_script()) and against `python -c pass` (the interpreter's floor);
-2. check throughput: `sgecompile check` on 1, 100 and 1000 generated profiles,
-   one process each, against the one-profile run;
+2. check throughput: `sgecompile check` of 1000 generated profiles (small ones,
+   and realistic ones with a site base, comments, variants and a prologue), each
+   against one Python process that reads and tomli-parses the same files (the
+   floor of any Python checker);
 3. launch to ready on the test SGE: `sgecompile.launch` until N workers are
    connected, against a plain SGECluster with the same settings; and
    submitting 16 jobs one `qsub` at a time against one array job;
@@ -76,21 +78,93 @@ def render_latency(repeat: int) -> dict[str, float]:
     return {**found, "speedup": found["dask_jobqueue_s"] / found["render_s"]}
 
 
-def generated_profiles(folder: Path, count: int) -> Path:
+def small_profile(i: int) -> str:
+    """A short profile of a handful of keys, all in one file."""
+    return (
+        f'[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n[job]\nqueue = "all.q"\nwalltime = "{1 + i % 48}:00:00"\n'
+        f'[worker]\ncores = {1 + i % 8}\nprocesses = 1\nmemory = "{1 + i % 16}GiB"\n'
+    )
+
+
+REALISTIC_SITE = """\
+# The cluster's facts, shared by every profile of the group.
+[site]
+pe = "threaded"                  # -pe threaded <slots>
+memory_resource = "h_vmem"       # per slot on this cluster
+memory_per = "slot"
+shell = "/bin/bash"
+
+[job]
+queue = "all.q"
+export_env = true
+log_directory = "~/sge-logs"
+"""
+
+
+def realistic_profile(i: int) -> str:
+    """A profile as a group keeps them: a site base, comments, resources, directives, a prologue and variants."""
+    cores = 1 + i % 8
+    return f"""\
+# Alignments of batch {i}: IQ-TREE on every file, {cores} threads each.
+extends = "site.toml"
+
+[job]
+name = "iqtree-{i}"
+walltime = "{1 + i % 48}:30:00"   # the longest tree takes about a day
+resources = {{ mem_free = "{1 + i % 16}G", arch = "lx-amd64" }}
+directives = ["-m ea", "-M someone@example.org", "-P project{i % 5}"]
+prologue = [
+    "module load iqtree/2.2",
+    "export OMP_NUM_THREADS={cores}",
+]
+
+[worker]
+cores = {cores}
+processes = 1
+memory = "{1 + i % 16}GiB"
+task_cores = 1
+death_timeout = 120
+local_directory = "${{TMPDIR:-/tmp}}"
+
+[variants.big]
+worker = {{ cores = {2 * cores}, memory = "{2 + 2 * (i % 16)}GiB" }}
+job = {{ walltime = "96:00:00" }}
+
+[variants.quick]
+job = {{ walltime = "0:30:00", queue = "short.q" }}
+"""
+
+
+def generated_profiles(folder: Path, count: int, kind: str = "small") -> Path:
     folder.mkdir()
+    if kind == "realistic":
+        (folder / "site.toml").write_text(REALISTIC_SITE)
+    make = realistic_profile if kind == "realistic" else small_profile
     for i in range(count):
-        (folder / f"p{i}.toml").write_text(
-            f'[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n[job]\nqueue = "all.q"\nwalltime = "{1 + i % 48}:00:00"\n'
-            f'[worker]\ncores = {1 + i % 8}\nprocesses = 1\nmemory = "{1 + i % 16}GiB"\n'
-        )
+        (folder / f"p{i}.toml").write_text(make(i))
     return folder
 
 
-def check_throughput(repeat: int, sizes: list[int]) -> dict[str, float]:
+# The floor of any Python checker: one process that reads and parses the same files with tomli.
+PARSE_ONLY = (
+    "import pathlib, sys, tomli\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.toml')):\n"
+    "    tomli.loads(p.read_text(encoding='utf-8'))\n"
+)
+
+
+def check_throughput(repeat: int, count: int) -> dict[str, float]:
+    """``sgecompile check`` of ``count`` small and realistic profiles, each against reading and parsing them."""
+    found: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        folders = {f"check_{n}_s": generated_profiles(Path(tmp) / str(n), n) for n in sizes}
-        found = timed({name: [SGECOMPILE, "check", str(folder)] for name, folder in folders.items()}, repeat)
-    found["ratio_largest_to_1"] = found[f"check_{sizes[-1]}_s"] / found[f"check_{sizes[0]}_s"]
+        commands = {}
+        for kind in ("small", "realistic"):
+            folder = generated_profiles(Path(tmp) / kind, count, kind)
+            commands[f"check_{count}_{kind}_s"] = [SGECOMPILE, "check", str(folder)]
+            commands[f"parse_{count}_{kind}_s"] = [sys.executable, "-c", PARSE_ONLY, str(folder)]
+        found.update(timed(commands, repeat))
+    for kind in ("small", "realistic"):
+        found[f"ratio_{kind}"] = found[f"check_{count}_{kind}_s"] / found[f"parse_{count}_{kind}_s"]
     return found
 
 
@@ -151,7 +225,7 @@ def launch_to_ready(sizes: list[int], repeat: int) -> dict[str, float]:
 
 def submission(jobs: int) -> dict[str, float]:
     """Held jobs (-h never run) submitted one by one, then as one array; all removed after."""
-    from sgecompile import sge
+    from sgecompile import sgecommands as sge
 
     with tempfile.NamedTemporaryFile("w", suffix=".sh") as script:
         script.write("#!/bin/bash\n#$ -h\n#$ -l h_rt=60\n#$ -o /dev/null\n#$ -j y\ntrue\n")
@@ -202,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 3 if args.short else 11
     results: dict[str, dict[str, float]] = {
         "render_latency": render_latency(repeat),
-        "check_throughput": check_throughput(repeat, [1, 10, 100] if args.short else [1, 100, 1000]),
+        "check_throughput": check_throughput(repeat, 100 if args.short else 1000),
     }
     if not args.no_live:
         with tempfile.TemporaryDirectory() as tmp:

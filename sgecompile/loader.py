@@ -176,16 +176,21 @@ def _not_toml(
     return FileProblem(Diagnostic("SGE002", Severity.ERROR, message, Location(display_path(path), line, column), hint))
 
 
-def _file_problem(path: Path, referrer: Location | None, message: str) -> FileProblem:
-    """SGE003 about ``path``: at the `extends` value that named it (``referrer``), else at the file itself."""
+def _file_problem(path: Path, referrer: Document | None, message: str) -> FileProblem:
+    """SGE003 about ``path``: at the `extends` value of the file that named it (``referrer``), else at the file."""
     hint = "`extends` is relative to the folder of the profile that names it." if referrer else None
     if referrer and path == site_base():
         hint = f'`extends = "{SITE_BASE}"` reads $SGECOMPILE_SITE, else $XDG_CONFIG_HOME/sgecompile/site.toml.'
-    where = referrer or Location(display_path(path))
+    where = _extends_of(referrer) if referrer else Location(display_path(path))
     return FileProblem(Diagnostic("SGE003", Severity.ERROR, message, where, hint))
 
 
-def resolve(path: Path, referrer: Location | None = None) -> Path:
+def _extends_of(doc: Document) -> Location:
+    """Where ``doc`` names its base: located only for a message, since finding positions costs a lexer pass."""
+    return doc.locate(("extends",))
+
+
+def resolve(path: Path, referrer: Document | None = None) -> Path:
     """``path`` absolute with its links followed (one name per file, for cycles and the parse cache).
 
     Raises ``FileProblem`` for names the OS cannot follow, where ``Path.resolve``
@@ -203,7 +208,7 @@ def resolve(path: Path, referrer: Location | None = None) -> Path:
         raise _file_problem(path, referrer, f"{display_path(path)} is a symlink loop") from None
 
 
-def read_document(path: Path, referrer: Location | None = None) -> Document:
+def read_document(path: Path, referrer: Document | None = None) -> Document:
     """Parse one file (once per process), or raise ``FileProblem`` with a diagnostic."""
     try:
         stat = path.stat()
@@ -221,7 +226,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
     """The profile and its bases, base first; stops at the first broken link."""
     chain: list[Document] = []
     seen: list[Path] = []
-    referrer: Location | None = None
+    referrer: Document | None = None  # the file whose `extends` names `current`
     current: Path | None = path
     while current is not None:
         try:
@@ -235,7 +240,7 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
                     "SGE003",
                     Severity.ERROR,
                     f"`extends` goes round in a circle: {cycle}",
-                    referrer or Location(None),
+                    _extends_of(referrer) if referrer else Location(None),
                     "Remove one `extends` so the chain ends.",
                 )
             ]
@@ -248,14 +253,14 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
         base = doc.data.get("extends")
         if base is None:
             break
-        referrer = doc.locate(("extends",))
+        referrer = doc
         if not isinstance(base, str) or not base:
             return chain[::-1], [
                 Diagnostic(
                     "SGE003",
                     Severity.ERROR,
                     "`extends` must name a file, as a string",
-                    referrer,
+                    _extends_of(doc),
                     'extends = "site.toml"',
                 )
             ]
