@@ -18,9 +18,10 @@ from .units import UnitError, parse_walltime
 class Queue:
     name: str
     hosts: tuple[str, ...]
-    slots: int  # the most slots any of its hosts offers
+    slots: int  # the slots of each host, unless `slots_on` says otherwise for it
     pes: tuple[str, ...]
     h_rt: int | None  # seconds; None when INFINITY
+    slots_on: dict[str, int] = attrs.field(factory=dict)  # per host: `slots 16,[node1=4]`
 
 
 @attrs.frozen
@@ -87,7 +88,10 @@ def _queue(ask: Ask, name: str, hostgroups: dict[str, list[str]]) -> Queue:
     hosts: list[str] = []
     for entry in conf.get("hostlist", "").replace(",", " ").split():
         hosts += hostgroups.get(entry, [entry] if entry != "NONE" else [])
-    slots = max(int(v) for v in _per_host(conf.get("slots", "0")) if v.isdigit())
+    slots_value = conf.get("slots", "0")
+    default = slots_value.split(",[", 1)[0]
+    slots = int(default) if default.isdigit() else 0
+    slots_on = {h: int(n) for h, n in re.findall(r"\[([^=\]]+)=(\d+)\]", slots_value)}
     pes = [p for p in re.split(r"[\s,]+", conf.get("pe_list", "")) if p and p != "NONE" and "[" not in p]
     limits = [v for v in _per_host(conf.get("h_rt", "INFINITY")) if v.upper() != "INFINITY"]
     try:
@@ -98,7 +102,7 @@ def _queue(ask: Ask, name: str, hostgroups: dict[str, list[str]]) -> Queue:
         )
     except UnitError:
         h_rt = None
-    return Queue(name, tuple(hosts), slots, tuple(pes), h_rt)
+    return Queue(name, tuple(hosts), slots, tuple(pes), h_rt, slots_on)
 
 
 def _hostgroups(ask: Ask) -> dict[str, list[str]]:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import attrs
+
 from .. import directives as dirs
 from ..diagnostics import Severity
 from ..plan import ADDRESS_SPACE_LIMITS, Plan
@@ -156,42 +158,89 @@ def memory_per_disagrees(ctx: Context) -> Iterator[Finding]:
 
 @rule("SGE805", Severity.ERROR, "cluster")
 def larger_than_any_host(ctx: Context) -> Iterator[Finding]:
-    """A job that no host of its queues can hold: more pe slots, or more memory, than any host has.
+    """A job that no host of its queues can hold: more pe slots, or more memory, or both together, than any host has.
 
     Why: SGE accepts the job (unless `-w e`) and it waits in `qw` forever.
     Example: `cores = 64` on hosts with 32 slots; `h_vmem = "64G"` x 10 slots on 256 GiB hosts.
     Use instead: fewer cores or less memory per job, and more jobs.
     """
     plan, facts = _live(ctx)
-    queues = _candidates(plan, facts)
     pe = _pe(plan)
     slots = pe[1] if pe else 1
-    most = max((q.slots for q in queues), default=None)
     known = facts.pes.get(pe[0]) if pe else None
-    if pe and most is not None and (known is None or known.per_host) and slots > most:
-        where = ("worker", "cores") if pe[2].origin == ("site", "pe") else pe[2].origin  # slots = cores x task_cores
+    one_host = known is None or known.per_host  # $pe_slots: every slot of the job on one host
+    offers = _offers(plan, facts)
+    if not offers:
+        return
+    asks = list(_memory_asks(plan, facts, slots))
+    if one_host and slots > max(o.slots for o in offers):
+        most = max(offers, key=lambda o: o.slots)
+        where = ("worker", "cores") if pe and pe[2].origin == ("site", "pe") else (pe[2].origin if pe else ())
         yield Finding(
             where,
-            f"{slots} pe slots, but no queue offers more than {most} on a host (allocation_rule $pe_slots)",
-            f"Ask for at most {most} slots per job (cores x task_cores).",
+            f"{slots} pe slots, but no host offers more than {most.slots} ({most.host}; allocation_rule $pe_slots)",
+            f"Ask for at most {most.slots} slots per job (cores x task_cores).",
         )
-    hosts = [facts.hosts[h] for q in queues for h in q.hosts if h in facts.hosts]
-    for d in plan.wanted("-l"):
-        name, _, value = d.args[0].partition("=")
-        complex_ = facts.complexes.get(name)
-        if complex_ is None or complex_.type != "MEMORY" or not hosts:
-            continue
-        try:
-            amount = parse_sge_memory(value).bytes * (slots if complex_.consumable == "YES" else 1)
-        except UnitError:
-            continue
-        largest = max((c for c in (_memory_capacity(h, name) for h in hosts) if c is not None), default=None)
+        return
+    for d, name, amount in asks:
+        capacities = [(o.memory[name], o.host) for o in offers if o.memory.get(name) is not None]
+        largest, host = max(capacities, key=lambda c: c[0] or 0, default=(None, ""))
         if largest is not None and amount > largest:
             yield Finding(
                 d.origin,
-                f"the job asks {format_sge_memory(amount)} of {name} ({describe_bytes(amount)}), more than any host offers ({format_sge_memory(largest)} = {describe_bytes(largest)})",
+                f"the job asks {format_sge_memory(amount)} of {name} ({describe_bytes(amount)}), more than any host offers (the most: {format_sge_memory(largest)} = {describe_bytes(largest)} on {host})",
                 "Ask for less memory per job, and more jobs.",
             )
+            return
+    if asks and not any(_holds(o, slots if one_host else 1, asks) for o in offers):
+        d, name, amount = asks[0]
+        sizes = ", ".join(f"{o.host} {o.slots} slots and {format_sge_memory(o.memory.get(name) or 0)}" for o in offers)
+        yield Finding(
+            d.origin,
+            f"no host holds {slots} slots and {format_sge_memory(amount)} of {name} together ({sizes})",
+            "Ask for fewer slots or less memory per job, and more jobs.",
+        )
+
+
+@attrs.frozen
+class _Offer:
+    """What one host offers a job in one of its queues: slots, and each memory resource it has a capacity for."""
+
+    host: str
+    slots: int
+    memory: dict[str, int | None]
+
+
+def _offers(plan: Plan, facts: Facts) -> list[_Offer]:
+    """Every host of the job's queues, with the slots the queue gives it (capped by the host's own `slots`)."""
+    found = []
+    for queue in _candidates(plan, facts):
+        for name in queue.hosts:
+            host = facts.hosts.get(name)
+            if host is None:
+                continue
+            slots = queue.slots_on.get(name, queue.slots)
+            cap = host.capacities.get("slots", "")
+            memory = {c.name: _memory_capacity(host, c.name) for c in facts.complexes.values() if c.type == "MEMORY"}
+            found.append(_Offer(name, min(slots, int(cap)) if cap.isdigit() else slots, memory))
+    return found
+
+
+def _memory_asks(plan: Plan, facts: Facts, slots: int) -> Iterator[tuple[Directive, str, int]]:
+    """Each memory request of the job, as the total a host must hold (per slot requests times the slots)."""
+    for d in plan.wanted("-l"):
+        name, _, value = d.args[0].partition("=")
+        complex_ = facts.complexes.get(name)
+        if complex_ is None or complex_.type != "MEMORY":
+            continue
+        try:
+            yield d, name, parse_sge_memory(value).bytes * (slots if complex_.consumable == "YES" else 1)
+        except UnitError:
+            continue
+
+
+def _holds(offer: _Offer, slots: int, asks: list[tuple[Directive, str, int]]) -> bool:
+    return offer.slots >= slots and all((offer.memory.get(name) or amount) >= amount for _, name, amount in asks)
 
 
 LOAD_MEMORY = {"mem_free", "mem_total", "virtual_free", "virtual_total"}

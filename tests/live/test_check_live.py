@@ -56,7 +56,7 @@ def test_job_larger_than_the_host(cli, sge_cluster, tmp_path: Path) -> None:
 
 def test_slots_beyond_the_queue(cli, sge_cluster, tmp_path: Path) -> None:
     code, found = findings(cli, site_profile(tmp_path, "[worker]\ncores = 1\ntask_cores = 40\n"))
-    assert code == 1 and "no queue offers more than 16" in found["SGE805"]["message"]
+    assert code == 1 and "no host offers more than 16" in found["SGE805"]["message"]
 
 
 def test_walltime_beyond_the_queue(cli, sge_cluster, tmp_path: Path) -> None:
