@@ -159,6 +159,21 @@ def read(ask: Ask | None = None) -> Facts:
     return Facts(queues, pes, _complexes(ask), hosts, _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances"))
 
 
+SGE_MAX_ARRAY_TASKS = 75000  # max_aj_tasks as SGE ships it (sge_conf(5)); the test SGE has it too
+
+
+def max_array_tasks(ask: Ask | None = None) -> int | None:
+    """The most tasks one array job may have here (``max_aj_tasks``), None for no limit.
+
+    Raises ``SGEError`` when the cluster cannot be asked (no qconf, no qmaster).
+    """
+    if ask is None:
+        from .sgecommands import run
+
+        ask = run
+    return _limit(configuration(ask(["qconf", "-sconf"])), "max_aj_tasks")
+
+
 def _limit(conf: dict[str, str], name: str) -> int | None:
     """A limit of the global configuration; 0 means none (sge_conf(5)), and so does a value we cannot read."""
     value = conf.get(name, "0")

@@ -36,6 +36,15 @@ class TaskListError(ValueError):
 
 
 @attrs.frozen
+class Submission:
+    """One ``qsub`` that submit.sh runs: a script, the options it adds, and whether it waits for the one before."""
+
+    script: str
+    options: tuple[str, ...] = ()
+    after_previous: bool = False
+
+
+@attrs.frozen
 class File:
     name: str
     text: str
@@ -102,7 +111,7 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
             folder,
             "the scheduler and the workers",
             setup,
-            ["scheduler.sh", "workers.sh"],
+            [Submission("scheduler.sh"), Submission("workers.sh")],
             cleanup=("rm -f scheduler.json  # its scheduler is gone: a client reading it would wait for nothing",),
         ),
         File(
@@ -128,10 +137,10 @@ def _wait_for(scheduler_file: str, ended: str) -> str:
 
 
 def _submit_and_cancel(
-    folder: Path, what: str, setup: list[str], scripts: list[str], cleanup: tuple[str, ...] = ()
+    folder: Path, what: str, setup: list[str], submissions: list[Submission], cleanup: tuple[str, ...] = ()
 ) -> list[File]:
     """submit.sh (prepare the folder, qsub each script, keep the ids) and cancel.sh (qdel them, then ``cleanup``)."""
-    submit = fill("submit.sh.j2", folder=str(folder), what=what, setup=setup, scripts=scripts)
+    submit = fill("submit.sh.j2", folder=str(folder), what=what, setup=setup, submissions=submissions)
     return [
         File("submit.sh", submit, EXECUTABLE),
         File("cancel.sh", fill("cancel.sh.j2", folder=str(folder), cleanup=cleanup), EXECUTABLE),
@@ -158,22 +167,53 @@ def task_plan(plan: Plan) -> Plan:
     return compile_profile(attrs.evolve(plan.profile, worker=worker))
 
 
-def task_files(plan: Plan, folder: Path, commands: list[list[str]], concurrent: int | None = None) -> list[File]:
-    """tasks.sh (one array job), tasks.json, submit.sh, cancel.sh and a README."""
+def task_ranges(count: int, array_limit: int | None) -> list[tuple[int, int]]:
+    """Tasks 1..count as consecutive ranges of at most ``array_limit`` (qsub refuses a larger array)."""
+    size = array_limit or count
+    return [(first, min(first + size - 1, count)) for first in range(1, count + 1, size)]
+
+
+def task_submissions(count: int, array_limit: int | None, concurrent: int | None) -> list[Submission]:
+    """tasks.sh once, or once per range of tasks when one array may not hold them all.
+
+    Task ids stay those of the whole list (``qsub -t 75001-150000``: SGE
+    limits how many tasks an array has, not their numbers), so task i still
+    runs command i. Under ``concurrent`` each range waits for the one before,
+    since ``-tc`` bounds one array only.
+    """
+    ranges = task_ranges(count, array_limit)
+    if len(ranges) == 1:
+        return [Submission("tasks.sh")]
+    return [
+        Submission("tasks.sh", ("-t", f"{first}-{last}"), after_previous=bool(concurrent) and i > 0)
+        for i, (first, last) in enumerate(ranges)
+    ]
+
+
+def task_files(
+    plan: Plan,
+    folder: Path,
+    commands: list[list[str]],
+    concurrent: int | None = None,
+    array_limit: int | None = None,
+) -> list[File]:
+    """tasks.sh (an array job, submitted in ranges of ``array_limit``), tasks.json, submit.sh, cancel.sh, a README."""
     folder = folder.resolve()
     tasks = task_plan(plan).as_array(len(commands), concurrent)
     script = job_script(tasks, (), template="tasks.sh.j2", commands=commands, status_dir=str(folder / "status"))
     setup = ["mkdir -p status", _make_log_directory(plan)]
+    submissions = task_submissions(len(commands), array_limit, concurrent)
     return [
         File("tasks.sh", script, EXECUTABLE),
         File("tasks.json", json.dumps(commands, indent=1) + "\n"),
-        *_submit_and_cancel(folder, f"{len(commands)} tasks", setup, ["tasks.sh"]),
+        *_submit_and_cancel(folder, f"{len(commands)} tasks", setup, submissions),
         File(
             "README.md",
             fill(
                 "tasks-README.md.j2",
                 profile=plan.profile.source.file,
                 count=len(commands),
+                arrays=len(submissions),
                 concurrent=concurrent,
                 folder=str(folder),
                 logs=_logs(plan),

@@ -80,12 +80,14 @@ def submitted(folder: Path) -> set[str]:
     return set(ids_file.read_text().split()) if ids_file.exists() else set()
 
 
-def resubmit(folder: Path, tasks: list[int]) -> str:
-    """Submit ``tasks.sh`` again for exactly these tasks, as one array job; returns its id.
+def resubmit(folder: Path, tasks: list[int], array_limit: int | None = None) -> list[str]:
+    """Submit ``tasks.sh`` again for exactly these tasks, as one array job (or one per ``array_limit`` of them).
 
     One job, so that the array's ``-tc`` (``emit --concurrent``) bounds them
     all: its i-th task runs task ``tasks[i]``, which tasks.sh reads from
-    ``$SGECOMPILE_TASKS``.
+    ``$SGECOMPILE_TASKS``. When one array may not hold them, each further
+    array waits for the one before under ``-tc``, as ``submit.sh`` does.
+    Returns the job ids.
     """
     ids = submitted(folder)
     if not ids:
@@ -99,9 +101,28 @@ def resubmit(folder: Path, tasks: list[int]) -> str:
     for task in tasks:
         (folder / "status" / f"{task}.exit").unlink(missing_ok=True)
     script = str(folder.resolve() / "tasks.sh")  # qsub runs in the folder: a relative name would be looked up twice
-    chosen = ":".join(map(str, tasks))  # not commas: qsub -v splits at them
-    options = ["-t", f"1-{len(tasks)}", "-v", f"SGECOMPILE_TASKS={chosen}"]
-    job = sgecommands.submit(script, options, cwd=folder)
-    with (folder / "job-ids").open("a") as f:
-        f.write(f"{job}\n")
-    return job
+    chained = _has_concurrency_limit(folder)
+    jobs: list[str] = []
+    size = array_limit or len(tasks)
+    for start in range(0, len(tasks), size):
+        chosen = tasks[start : start + size]
+        options = [
+            "-t",
+            f"1-{len(chosen)}",
+            "-v",
+            "SGECOMPILE_TASKS=" + ":".join(map(str, chosen)),
+        ]  # not commas: qsub -v splits at them
+        if chained and jobs:
+            options += ["-hold_jid", jobs[-1]]
+        jobs.append(sgecommands.submit(script, options, cwd=folder))
+        with (folder / "job-ids").open("a") as f:
+            f.write(f"{jobs[-1]}\n")
+    return jobs
+
+
+def _has_concurrency_limit(folder: Path) -> bool:
+    """Whether the emitted tasks.sh runs under ``-tc`` (``emit --concurrent``)."""
+    try:
+        return any(line.startswith("#$ -tc ") for line in (folder / "tasks.sh").read_text().splitlines())
+    except OSError:
+        return False

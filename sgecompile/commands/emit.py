@@ -10,6 +10,7 @@ from pathlib import Path
 from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write, written_by_emit
 from ..tasks import forget
 from . import UsageError
+from ._arrays import array_limit
 from ._profile import compiled_or_refuse
 
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
             commands = read_commands(Path(args.tasks))
         except TaskListError as error:
             raise UsageError(str(error)) from None
-        files = task_files(plan, out, commands, args.concurrent)
+        files = task_files(plan, out, commands, args.concurrent, array_limit(len(commands)))
     else:
         files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
     if foreign := not_ours(out, files):

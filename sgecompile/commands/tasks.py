@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..sgecommands import SGEError
 from ..tasks import TaskFolderError, report, resubmit, runs, submitted
+from ._arrays import array_limit
 
 
 def _ranges(tasks: list[int]) -> str:
@@ -27,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
             if not submitted(folder):
                 print(f"  nothing was submitted yet: run {folder / 'submit.sh'}")
         if args.resubmit and found.to_rerun:
-            job = resubmit(folder, found.to_rerun)
-            print(f"resubmitted tasks {_ranges(found.to_rerun)} as job {job}")
+            jobs = resubmit(folder, found.to_rerun, array_limit(len(found.to_rerun)))
+            print(f"resubmitted tasks {_ranges(found.to_rerun)} as job{'s' if len(jobs) > 1 else ''} {', '.join(jobs)}")
     except (TaskFolderError, SGEError) as error:
         print(f"sgecompile: {error}", file=sys.stderr)
         return 2 if isinstance(error, TaskFolderError) else 1
