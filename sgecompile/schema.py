@@ -147,6 +147,13 @@ RENAMED: dict[str, str] = {
 DEPRECATED_IN_DASK_JOBQUEUE = frozenset({"job_extra", "env_extra", "header_skip", "extra"})
 
 
+def unset_required(values: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Key]]:
+    """The required keys that the merged ``values`` (section -> key -> value) do not set, with their sections."""
+    return [
+        (section, k) for section, keys in SECTIONS.items() for k in keys if k.required and k.name not in values[section]
+    ]
+
+
 def key(section: str, name: str) -> Key:
     return next(k for k in SECTIONS[section] if k.name == name)
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import rules
+from .. import rules, schema
 from ..diagnostics import Diagnostic, Severity, has_errors, sort_key
 from ..loader import _FileProblem, base_of, read_document, resolve
 from ..pipeline import Result, compile_file
 from ..reporters import reporter, text
+from ..rules.catalogue import DOCUMENT
 from . import UsageError
 
 if TYPE_CHECKING:
@@ -66,13 +67,14 @@ def only_a_base(alone: Result, bases: set[Path]) -> bool:
     `render` would check it; one whose own `extends` is broken or goes round
     in a circle has no SGE006, so that problem is reported.
     """
-    partial = any(d.code == "SGE006" for d in alone.diagnostics)  # only when the chain loaded
+    partial = not alone.loaded.diagnostics and bool(schema.unset_required(alone.loaded.values))  # chain loaded
     return partial and alone.loaded.documents[-1].path in bases  # the file itself, resolved by the loader
 
 
 def check_base(path: Path) -> list[Diagnostic]:
     try:
-        return rules.run("document", read_document(path))
+        document = read_document(path)
+        return rules.run(DOCUMENT, document, document.locate)
     except _FileProblem as problem:
         return [problem.diagnostic]
 
