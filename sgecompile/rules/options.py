@@ -94,7 +94,7 @@ def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
     Why: SGE ignores `-e` then; the file it names is never written. It is left out of the script.
     Use instead: drop `-e`, or set `join_output = false`.
     """
-    joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in plan.requested)
+    joined = dirs.joins_output(plan.requested)
     for d in plan.requested:
         if joined and d.option == "-e":
             yield Finding(
