@@ -10,6 +10,7 @@ from collections.abc import Callable
 import attrs
 import pytest
 
+from sgecompile import livecheck
 from sgecompile.clusterfacts import Complex
 from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
@@ -78,3 +79,15 @@ def test_a_derived_request_is_counted_as_the_script_asks_it(compiled: Callable[.
     assert plan.reservation is not None and plan.reservation.text == result.plan.derived_memory
     assert plan.reservation.per_job == 8 * result.plan.reservation.per_job
     assert "SGE805" in live_findings(result)  # 8 x ~11 GiB: more than the 64 GiB host
+
+
+def test_check_live_counts_the_memory_findings_again_the_clusters_way(
+    compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """h_vmem=12G per job fits 8 GiB of workers; the cluster reserves it per slot (48 GiB), so live says SGE302."""
+    monkeypatch.setattr(livecheck, "verify", lambda plan, facts: None)  # qsub -w v: tests/live
+    text = GOOD.replace("[job]", 'memory_per = "job"\n[job]\nresources = { h_vmem = "12G" }')
+    result = compiled(text)
+    assert "SGE302" not in {d.code for d in result.diagnostics}
+    (found,) = [d for d in livecheck.check_live(result, FACTS) if d.code == "SGE302"]
+    assert "h_vmem=12G per slot x 4 slots" in found.message
