@@ -18,6 +18,7 @@ from . import rules, schema
 from .diagnostics import Diagnostic, sort_key
 from .loader import FileProblem, base_of, read_document, resolve
 from .pipeline import Result, compile_file
+from .rules.catalogue import DOCUMENT
 
 if TYPE_CHECKING:
     from .clusterfacts import Facts  # the live cluster: only with --live
@@ -69,13 +70,14 @@ def only_a_base(alone: Result, bases: set[Path]) -> bool:
     or goes round in a circle did not load, so that problem is reported.
     """
     loaded = alone.loaded
-    partial = not loaded.diagnostics and bool(schema.missing_required(loaded.values))
+    partial = not loaded.diagnostics and bool(schema.unset_required(loaded.values))
     return partial and loaded.documents[-1].path in bases  # the file itself, resolved by the loader
 
 
 def _as_base(path: Path) -> list[Diagnostic]:
     try:
-        return rules.run("document", read_document(path))
+        document = read_document(path)
+        return rules.run(DOCUMENT, document, document.locate)
     except FileProblem as problem:
         return [problem.diagnostic]
 

@@ -120,7 +120,7 @@ def parse(text: str, origin: KeyPath) -> list[Directive]:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < spec.min_args:
             raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
-        if option in YES_NO and _boolean(args[0]) is None:
+        if option in YES_NO and yes_or_no(args[0]) is None:
             raise DirectiveError("arguments", text, f"{option} wants y or n (yes or no), not {args[0]!r}")
         if option in SCOPE_SWITCHES:
             scope = option[1:]
@@ -159,7 +159,7 @@ def effective(directives: Iterable[Directive]) -> list[Directive]:
     seen: set[tuple[str, ...]] = set()
     out = []
     items = list(directives)
-    joined = any(d.option == "-j" and _boolean(d.args[0]) for d in items)
+    joined = joins_output(items)
     for d in items:
         if (d.identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
             continue
@@ -173,7 +173,7 @@ def same_value(first: Directive, later: Directive) -> bool:
     if first.args == later.args:
         return True
     if first.option in YES_NO:
-        return _boolean(first.args[0]) == _boolean(later.args[0])  # parse() let only y, yes, n and no through
+        return yes_or_no(first.args[0]) == yes_or_no(later.args[0])  # parse() let only y, yes, n and no through
     if first.option == "-l":
         a, b = (d.args[0].partition("=")[2] for d in (first, later))
         return _same(a, b, lambda v: parse_sge_memory(v).bytes) or _same(a, b, lambda v: parse_sge_time(v).seconds)
@@ -187,10 +187,15 @@ def _same(a: str, b: str, amount: Callable[[str], int]) -> bool:
         return False
 
 
-def _boolean(text: str) -> bool | None:
-    """qsub's y[es] or n[o], in any case; it refuses ``true`` and ``1`` (checked on the test SGE)."""
+def yes_or_no(text: str) -> bool | None:
+    """qsub's y[es] or n[o], in any case; None for what it refuses, ``true`` and ``1`` among them (checked on the test SGE)."""
     word = text.lower()
     return True if word in ("y", "yes") else False if word in ("n", "no") else None
+
+
+def joins_output(directives: Iterable[Directive]) -> bool:
+    """Whether a ``-j`` says yes, so stderr goes into stdout and any ``-e`` is ignored."""
+    return any(d.option == "-j" and yes_or_no(d.args[0]) for d in directives)
 
 
 def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directive]]:

@@ -20,9 +20,10 @@ from .diagnostics import Diagnostic, sort_key
 from .pipeline import Result
 from .plan import Plan
 from .rendering import render
+from .rules.catalogue import CLUSTER, PLAN
 from .rules.cluster import CONSUMABLE_MEANS
 
-MEMORY_CODES = ("SGE301", "SGE302")
+RECOUNTED = tuple(r for r in PLAN if r.counts_memory)  # made again when the cluster counts memory otherwise
 
 
 def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
@@ -90,10 +91,10 @@ def check_live(result: Result, facts: Facts) -> list[Diagnostic]:
         return list(result.diagnostics)
     plan = as_cluster_counts(result.plan, facts)
     found = list(result.diagnostics)
-    context = rules.Context(result.loaded, (), plan.profile, plan, facts)
+    where = result.loaded.where
     if plan is not result.plan:
-        found = [d for d in found if d.code not in MEMORY_CODES]
-        found += [d for d in rules.run("plan", context) if d.code in MEMORY_CODES]
+        recounted = {r.code for r in RECOUNTED}
+        found = [d for d in found if d.code not in recounted] + rules.run(RECOUNTED, plan, where)
     verification = verify(result.plan, facts)  # the script as render writes it: what launch and emit submit
-    found += rules.run("cluster", attrs.evolve(context, verification=verification))
+    found += rules.run(CLUSTER, rules.Live(result.loaded, plan, facts, verification), where)
     return sorted(set(found), key=sort_key)

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, has_errors, sort_key
 from .loader import Loaded, load
 from .models import Profile
 from .plan import Plan, compile_profile
+from .rules.catalogue import DOCUMENT, PLAN, VALUES
 
 
 @attrs.frozen
@@ -34,13 +35,13 @@ def compile_file(path: str | os.PathLike[str], variant: str | None = None) -> Re
     loaded = load(path, variant)
     found = list(loaded.diagnostics)
     for document in loaded.documents:
-        found += rules.run("document", document)
+        found += rules.run(DOCUMENT, document, document.locate)
     profile, failures = (None, ()) if loaded.diagnostics else Profile.build(loaded)
     context = rules.Context(loaded, failures, profile)
     if not loaded.diagnostics:
-        found += rules.run("values", context)
+        found += rules.run(VALUES, context, loaded.where)
     plan = compile_profile(profile) if profile else None
     if plan is not None:
-        found += rules.run("plan", attrs.evolve(context, plan=plan))
+        found += rules.run(PLAN, plan, loaded.where)
     unique = sorted(set(found), key=sort_key)
     return Result(loaded, tuple(unique), plan)

@@ -1,8 +1,10 @@
-"""The reference pages in ``docs/``, generated from the rule catalogue and the schema.
+"""The reference pages in ``docs/``, generated from the rule catalogue, its examples and the schema.
 
 ``python -m sgecompile.reference docs`` rewrites them; a test fails when the
 committed pages differ from what this module generates, so they cannot drift
-from the code.
+from the code. Each rule's example and its fix are the files in
+``rules/examples/`` that tests/rules/test_catalogue.py checks, so the page
+shows profiles that do (and do not) get the code.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ from pathlib import Path
 
 from . import schema
 from .files import write_atomic
-from .rules import CATALOGUE, Rule
+from .rules.catalogue import CATALOGUE, Code
 
-_PARTS = ("Why", "Example", "Use instead")
+_PARTS = ("Why", "Example", "Use instead")  # Example: only for codes without example files
+EXAMPLES = Path(__file__).parent / "rules" / "examples"  # SGE101.toml gets SGE101, SGE101.fixed.toml does not
 
 
-def _parts(rule: Rule) -> dict[str, str]:
+def example(code: str, fixed: bool = False) -> Path:
+    """The example profile of a code (the line of each finding marked ``# [CODE]``), or its fix."""
+    return EXAMPLES / f"{code}{'.fixed' if fixed else ''}.toml"
+
+
+def _parts(rule: Code) -> dict[str, str]:
     """A rule docstring's summary and its ``Why:``/``Example:``/``Use instead:`` paragraphs."""
     text = inspect.cleandoc(rule.doc)
     summary, _, rest = text.partition("\n\n")
@@ -35,18 +43,33 @@ def rules_page() -> str:
         "# Rules",
         "",
         "Every finding of `sgecompile check` has a stable code. This page is generated from the",
-        "rules' own docstrings (`python -m sgecompile.reference docs`); do not edit it by hand.",
+        "rules' own docstrings and their example profiles, which the tests check",
+        "(`python -m sgecompile.reference docs`); do not edit it by hand.",
         "",
         "| code | severity | catches |",
         "|------|----------|---------|",
     ]
-    ordered = sorted(CATALOGUE.values(), key=lambda r: r.code)
+    ordered = list(CATALOGUE.values())
     lines += [f"| [{r.code}](#{r.code.lower()}) | {r.severity.value} | {_parts(r)['summary']} |" for r in ordered]
     for r in ordered:
         parts = _parts(r)
         lines += ["", f"## {r.code}", "", f"**{r.severity.value}**: {parts['summary']}", ""]
         lines += [f"- **{name}:** {parts[name]}" for name in _PARTS if name in parts]
+        if example(r.code).exists():
+            lines += _examples(r)
     return "\n".join(lines) + "\n"
+
+
+def _examples(rule: Code) -> list[str]:
+    """The example profile and its fix, as the tests run them."""
+    live = ", with `check --live` on the [example cluster](../sgecompile/rules/examples/cluster.toml)"
+    said = f"**Example**{live if rule.kind == 'cluster' else ''}: {rule.code} on the line marked `# [{rule.code}]`."
+    lines = ["", said, ""] + _toml(example(rule.code))
+    return lines + ["", "**Fixed:**", ""] + _toml(example(rule.code, fixed=True))
+
+
+def _toml(path: Path) -> list[str]:
+    return ["```toml", *path.read_text(encoding="utf-8").rstrip("\n").splitlines(), "```"]
 
 
 def profile_page() -> str:

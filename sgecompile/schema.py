@@ -147,6 +147,13 @@ RENAMED: dict[str, str] = {
 DEPRECATED_IN_DASK_JOBQUEUE = frozenset({"job_extra", "env_extra", "header_skip", "extra"})
 
 
+def unset_required(values: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Key]]:
+    """The required keys that the merged ``values`` (section -> key -> value) do not set, with their sections."""
+    return [
+        (section, k) for section, keys in SECTIONS.items() for k in keys if k.required and k.name not in values[section]
+    ]
+
+
 def key(section: str, name: str) -> Key:
     return next(k for k in SECTIONS[section] if k.name == name)
 
@@ -157,13 +164,6 @@ def suggest(name: str, candidates: list[str]) -> str | None:
 
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
-
-
-def missing_required(values: dict[str, dict[str, Any]]) -> list[tuple[str, Key]]:
-    """The required keys set nowhere in the merged ``values``: what makes a file a partial base."""
-    return [
-        (section, k) for section, keys in SECTIONS.items() for k in keys if k.required and k.name not in values[section]
-    ]
 
 
 def out_of_range(k: Key, value: int) -> tuple[str, int] | None:

@@ -3,7 +3,7 @@
 import pytest
 
 from sgecompile import reference
-from sgecompile.rules import CATALOGUE
+from sgecompile.rules.catalogue import CATALOGUE
 
 from .conftest import ROOT
 
@@ -16,6 +16,8 @@ def test_committed_page_is_current(name):
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_every_rule_has_why_example_and_fix(code):
+    """Each code says why and what instead, and has one example: its files, else (no check function) in words."""
     parts = reference._parts(CATALOGUE[code])
-    assert set(parts) == {"summary", "Why", "Example", "Use instead"}
+    written = {"Example"} if not reference.example(code).exists() else set()
+    assert set(parts) == {"summary", "Why", "Use instead"} | written
     assert all(parts.values())

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from sgecompile import rules, schema
 from sgecompile.loader import Document
+from sgecompile.rules.catalogue import DOCUMENT
 
 from .conftest import PROFILES
 
@@ -59,7 +60,7 @@ documents = st.fixed_dictionaries(
 
 def structural_findings(data: dict) -> set[str]:
     doc = Document(Path("p.toml"), data, "")  # no text: every key is located at the file
-    return {d.code for d in rules.run("document", doc)} & STRUCTURE
+    return {d.code for d in rules.run(DOCUMENT, doc, doc.locate)} & STRUCTURE
 
 
 @given(documents)

@@ -33,7 +33,7 @@ def _result(d: Diagnostic) -> dict[str, Any]:
 
 def report(diagnostics: Sequence[Diagnostic]) -> str:
     from .. import __version__
-    from ..rules import CATALOGUE
+    from ..rules.catalogue import CATALOGUE
 
     rules = [{"id": r.code, "shortDescription": {"text": r.summary}} for r in CATALOGUE.values()]
     run = {

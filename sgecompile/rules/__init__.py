@@ -1,26 +1,28 @@
-"""The rule catalogue: one small function per diagnostic code.
+"""The rules: one small function per diagnostic code, and what they read and return.
 
-A rule's docstring is its reference entry (``docs/rules.md`` is generated from
-them). Rules come in three kinds, by what they read:
+A rule function's docstring is its reference entry (``docs/rules.md`` is
+generated from them, with the example and the fix in ``examples/``). Nothing
+registers itself: ``catalogue.py`` lists every code with its severity and
+function, in one table for each of the four kinds, by what the rules read:
 
 - ``document``: one parsed file (structure: unknown keys, types);
 - ``values``: the merged profile, typed or not (values that failed typing);
 - ``plan``: the compiled job, only when every value could be typed;
 - ``cluster``: the compiled job against what a live cluster says (``check --live``).
 
-Codes the loader reports itself (syntax, files, variants) are registered with
-``check=None`` so that they are documented in the same place.
+The tables are typed by what their rules take, so mypy refuses a ``plan``
+rule among the ``document`` ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
 from ..diagnostics import Diagnostic, Location, Severity
-from ..loader import Document, Loaded
+from ..loader import Loaded
 from ..models import Failure, Profile
 from ..plan import Plan
 from ..tomlpos import Path as KeyPath
@@ -40,14 +42,11 @@ class Finding:
 
 @attrs.frozen
 class Context:
-    """What ``values`` and ``plan`` rules read."""
+    """What ``values`` rules read: the merged profile, what failed typing, and the typed profile when all typed."""
 
     loaded: Loaded
     failures: tuple[Failure, ...]
     profile: Profile | None = None
-    plan: Plan | None = None
-    facts: Facts | None = None  # the live cluster, for ``cluster`` rules
-    verification: str | None = None  # what `qsub -w v` said when it refused the script
 
     def failed(self, *problems: str, kind: str | None = None) -> Iterator[Failure]:
         """The values that could not be typed for one of these reasons."""
@@ -57,49 +56,36 @@ class Context:
 
 
 @attrs.frozen
-class Rule:
+class Live:
+    """What ``cluster`` rules read: the compiled job, as the cluster counts it, and the cluster's facts."""
+
+    loaded: Loaded
+    plan: Plan
+    facts: Facts
+    verification: str | None = None  # what `qsub -w v` said when it refused the script
+
+
+Subject = TypeVar("Subject")
+
+
+@attrs.frozen
+class Rule(Generic[Subject]):
+    """One code: how severe its findings are, and the function that finds them in a subject."""
+
     code: str
     severity: Severity
-    kind: str  # "document", "values", "plan", "cluster", or "loader"
-    check: Callable[[Any], Iterable[Finding]] | None
-    doc: str
+    check: Callable[[Subject], Iterable[Finding]]
+    counts_memory: bool = False  # its findings depend on how SGE counts the memory request (site.memory_per)
 
     @property
-    def summary(self) -> str:
-        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+    def doc(self) -> str:
+        return self.check.__doc__ or ""
 
 
-CATALOGUE: dict[str, Rule] = {}
-
-
-def rule(
-    code: str, severity: Severity, kind: str
-) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
-    """Register a rule function under a stable code."""
-
-    def register(func: Callable[[Any], Iterable[Finding]]) -> Callable[[Any], Iterable[Finding]]:
-        assert code not in CATALOGUE, code
-        CATALOGUE[code] = Rule(code, severity, kind, func, func.__doc__ or "")
-        return func
-
-    return register
-
-
-def loader_code(code: str, doc: str) -> None:
-    """Document a code that the loader reports while reading files."""
-    CATALOGUE[code] = Rule(code, Severity.ERROR, "loader", None, doc)
-
-
-def run(kind: str, subject: Document | Context) -> list[Diagnostic]:
-    """Run every rule of one kind on its subject (``plan`` rules get the context's plan)."""
-    locate = subject.locate if isinstance(subject, Document) else subject.loaded.where
-    target = subject.plan if kind == "plan" and isinstance(subject, Context) else subject
+def run(rules: Iterable[Rule[Subject]], subject: Subject, locate: Callable[[KeyPath], Location]) -> list[Diagnostic]:
+    """Every finding of these rules on one subject; ``locate`` turns a key path into a file position."""
     return [
         Diagnostic(r.code, r.severity, f.message, f.at if isinstance(f.at, Location) else locate(f.at), f.hint)
-        for r in CATALOGUE.values()
-        if r.kind == kind and r.check is not None
-        for f in r.check(target)
+        for r in rules
+        for f in r.check(subject)
     ]
-
-
-from . import cluster, memory, names, options, slots, structure, walltime  # noqa: E402,F401  (registers the rules)

@@ -9,21 +9,15 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import directives as dirs
-from ..diagnostics import Severity
 from ..plan import ADDRESS_SPACE_LIMITS, Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
-from . import Context, Finding, rule
+from . import Finding, Live
 
 if TYPE_CHECKING:
     from ..clusterfacts import Facts, Host, Queue
     from ..directives import Directive
 
 CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job"}
-
-
-def _live(ctx: Context) -> tuple[Plan, Facts]:
-    assert ctx.plan is not None and ctx.facts is not None
-    return ctx.plan, ctx.facts
 
 
 # The rules below read the header the job really has (structured keys and job.directives alike).
@@ -54,15 +48,13 @@ def _candidates(plan: Plan, facts: Facts) -> list[Queue]:
     return asked or list(facts.queues.values())
 
 
-@rule("SGE801", Severity.ERROR, "cluster")
-def unknown_queue(ctx: Context) -> Iterator[Finding]:
+def unknown_queue(live: Live) -> Iterator[Finding]:
     """A queue (`job.queue` or `-q` in `job.directives`) the cluster does not have.
 
     Why: qsub refuses the job ("job requests unknown queue").
-    Example: `queue = "256G-batch"` on a cluster whose queues are `all.q` and `long.q`.
     Use instead: a queue from `qconf -sql` (the hint lists them).
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     for name, d in _queues(plan):
         if name not in facts.queues:
             yield Finding(
@@ -70,15 +62,13 @@ def unknown_queue(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("SGE802", Severity.ERROR, "cluster")
-def unknown_pe(ctx: Context) -> Iterator[Finding]:
+def unknown_pe(live: Live) -> Iterator[Finding]:
     """A parallel environment the cluster (or the job's queue) does not offer.
 
     Why: qsub refuses an unknown pe; a pe missing from every queue's `pe_list` leaves the job pending forever.
-    Example: `pe = "smp"` on a cluster whose pe is `threaded`.
     Use instead: a pe from `qconf -spl` that the queue lists in its `pe_list`.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     found = _pe(plan)
     if found is None:
         return
@@ -99,15 +89,13 @@ def unknown_pe(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE803", Severity.ERROR, "cluster")
-def unknown_resource(ctx: Context) -> Iterator[Finding]:
+def unknown_resource(live: Live) -> Iterator[Finding]:
     """A `-l` resource the cluster does not know, or does not let jobs request.
 
     Why: qsub refuses the job ("unknown resource").
-    Example: `resources = { mem_req = "8G" }` where the complex is called `mem_free`.
     Use instead: a requestable complex from `qconf -sc`.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     shortcuts = {c.shortcut: c.name for c in facts.complexes.values()}
     for d in plan.directives:
         if d.option != "-l":
@@ -126,21 +114,19 @@ def unknown_resource(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("SGE804", Severity.WARNING, "cluster")
-def memory_per_disagrees(ctx: Context) -> Iterator[Finding]:
+def memory_per_disagrees(live: Live) -> Iterator[Finding]:
     """`site.memory_per` disagrees with how the cluster counts the memory resource.
 
     Why: a consumable `YES` is reserved per slot (SGE multiplies it by the pe slots), `JOB` once per job.
     The live check uses the cluster's rule for every memory finding, and says so here.
-    Example: `memory_per = "job"` while `qconf -sc` shows h_vmem consumable YES.
     Use instead: the value the hint gives.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     resource = plan.profile.site.memory_resource
     complex_ = facts.complexes.get(resource or "")
     if complex_ is None:
         return
-    written = ctx.loaded.values["site"].get("memory_per", "slot")
+    written = live.loaded.values["site"].get("memory_per", "slot")
     actual = CONSUMABLE_MEANS.get(complex_.consumable)
     if actual is None:
         yield Finding(
@@ -156,15 +142,13 @@ def memory_per_disagrees(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE805", Severity.ERROR, "cluster")
-def larger_than_any_host(ctx: Context) -> Iterator[Finding]:
+def larger_than_any_host(live: Live) -> Iterator[Finding]:
     """A job that no host of its queues can hold: more pe slots, or more memory, or both together, than any host has.
 
     Why: SGE accepts the job (unless `-w e`) and it waits in `qw` forever.
-    Example: `cores = 64` on hosts with 32 slots; `h_vmem = "64G"` x 10 slots on 256 GiB hosts.
     Use instead: fewer cores or less memory per job, and more jobs.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     pe = _pe(plan)
     slots = pe[1] if pe else 1
     known = facts.pes.get(pe[0]) if pe else None
@@ -256,15 +240,13 @@ def _memory_capacity(host: Host, resource: str) -> int | None:
     return host.memory if resource in LOAD_MEMORY else None
 
 
-@rule("SGE806", Severity.ERROR, "cluster")
-def walltime_beyond_queue(ctx: Context) -> Iterator[Finding]:
+def walltime_beyond_queue(live: Live) -> Iterator[Finding]:
     """A walltime longer than every queue the job may use allows (`h_rt`).
 
     Why: SGE never schedules a job that asks for more than the queue allows; it waits in `qw`.
-    Example: `walltime = "99:99:99"` (100:40:39) on a queue with `h_rt 48:00:00`.
     Use instead: at most the queue's limit (the hint gives it), or a queue with a longer one.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     d = plan.resource("h_rt")
     queues = _candidates(plan, facts)
     if d is None or not queues or any(q.h_rt is None for q in queues):
@@ -282,32 +264,29 @@ def walltime_beyond_queue(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE807", Severity.ERROR, "cluster")
-def qsub_verification_refused(ctx: Context) -> Iterator[Finding]:
+def qsub_verification_refused(live: Live) -> Iterator[Finding]:
     """`qsub -w v` (verify, submit nothing) refused the rendered script.
 
     Why: this is SGE's own judgement of the exact script; its message is quoted.
     Example: a resource request no queue instance can satisfy.
     Use instead: what SGE's message asks for; `sgecompile explain` shows what the profile requests.
     """
-    if ctx.verification:
+    if live.verification:
         yield Finding(
             (),
-            f"qsub -w v refuses the script: {ctx.verification}",
+            f"qsub -w v refuses the script: {live.verification}",
             "Run `sgecompile render PROFILE | qsub -w v` to see it yourself.",
         )
 
 
-@rule("SGE808", Severity.ERROR, "cluster")
-def more_jobs_than_an_array_may_have(ctx: Context) -> Iterator[Finding]:
+def more_jobs_than_an_array_may_have(live: Live) -> Iterator[Finding]:
     """More `worker.jobs` than the cluster lets one array job have (`max_aj_tasks`).
 
     Why: launch, up and emit submit the jobs as one array job (`qsub -t 1-N`),
     and qsub refuses an array with more tasks than the limit, so no worker starts.
-    Example: `jobs = 100000` where `qconf -sconf` shows `max_aj_tasks 75000`.
     Use instead: fewer, larger jobs: more `cores` and `processes` in each.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     jobs = plan.profile.worker.jobs
     if facts.max_array_tasks is not None and jobs > facts.max_array_tasks:
         yield Finding(
@@ -317,17 +296,15 @@ def more_jobs_than_an_array_may_have(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE809", Severity.WARNING, "cluster")
-def more_jobs_than_run_at_once(ctx: Context) -> Iterator[Finding]:
+def more_jobs_than_run_at_once(live: Live) -> Iterator[Finding]:
     """More `worker.jobs` than the cluster runs of one array job at once (`max_aj_instances`).
 
     Why: the jobs are one array job, and SGE holds back the tasks above the
     limit until others end, so `launch` waits for workers that cannot start
     while the first ones run, and times out.
-    Example: `jobs = 3000` where `qconf -sconf` shows `max_aj_instances 2000`.
     Use instead: fewer, larger jobs: more `cores` and `processes` in each.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     jobs = plan.profile.worker.jobs
     limit = facts.max_running_tasks
     if limit is not None and jobs > limit and (facts.max_array_tasks is None or jobs <= facts.max_array_tasks):
@@ -338,18 +315,16 @@ def more_jobs_than_run_at_once(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE810", Severity.ERROR, "cluster")
-def default_address_space_too_small(ctx: Context) -> Iterator[Finding]:
+def default_address_space_too_small(live: Live) -> Iterator[Finding]:
     """The job asks no `h_vmem` (or `s_vmem`), and the cluster's default for it is less than the job maps.
 
     Why: SGE gives a job that does not ask for a consumable the default of
     `qconf -sc`, and for an address-space limit that is a limit all the same:
     on the test SGE, whose default is 0, every such job's processes got
     `ulimit -v` 10 MB and the workers died as Python started.
-    Example: no `site.memory_resource` where `qconf -sc` shows `h_vmem ... YES 0`.
     Use instead: `site.memory_resource = "h_vmem"`, so that the request is derived.
     """
-    plan, facts = _live(ctx)
+    plan, facts = live.plan, live.facts
     asked = {dirs.resource_name(d.args[0]) for d in plan.wanted("-l")}
     for name in sorted(ADDRESS_SPACE_LIMITS - asked):
         complex_ = facts.complexes.get(name)

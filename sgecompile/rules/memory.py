@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
 from ..models import memory_complexes
 from ..plan import Plan, Reservation
 from ..units import (
@@ -16,17 +15,15 @@ from ..units import (
     format_sge_memory,
     parse_sge_memory,
 )
-from . import Context, Finding, rule
+from . import Context, Finding
 
 
-@rule("SGE101", Severity.ERROR, "values")
 def decimal_unit_in_sge_memory(ctx: Context) -> Iterator[Finding]:
     """A memory request to SGE written with `kB`, `MB`, `GB` or `TB`.
 
     Why: SGE has no such units and rejects the job (`attribute "h_vmem" is not a
     memory value`). Its `G` is 1024^3 bytes and `g` is 1000^3, so the fix depends
     on which amount was meant.
-    Example: `resources = { h_vmem = "64GB" }`.
     Use instead: `64G` (64 GiB = 68.7 GB) or `64g` (exactly 64 GB).
     """
     for failure in ctx.failed("decimal-suffix", kind="sge-memory"):
@@ -55,12 +52,10 @@ def _readings(text: str) -> str:
     return "Write one of: " + "; ".join(readings) + "."
 
 
-@rule("SGE102", Severity.ERROR, "values")
 def octal_memory(ctx: Context) -> Iterator[Finding]:
     """An SGE memory amount with a leading zero.
 
     Why: SGE reads numbers that start with 0 as octal, so `010G` is 8 GiB, not 10.
-    Example: `resources = { h_vmem = "010G" }`.
     Use instead: `10G`.
     """
     for failure in ctx.failed("octal", kind="sge-memory"):
@@ -78,12 +73,10 @@ def octal_memory(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE103", Severity.ERROR, "values")
 def not_sge_memory(ctx: Context) -> Iterator[Finding]:
     """A memory request to SGE that is not a number with one of SGE's units (k K m M g G).
 
     Why: qsub rejects it at submit time.
-    Example: `resources = { h_vmem = "lots" }`.
     Use instead: `resources = { h_vmem = "4G" }`.
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", kind="sge-memory"):
@@ -94,14 +87,12 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE106", Severity.ERROR, "plan")
 def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     """A memory request to SGE with no unit, under a mebibyte: `h_vmem=4`.
 
     Why: SGE reads a number with no unit as bytes, so `h_vmem = 4` is a limit
     of 4 bytes, and the job is killed as soon as it starts (or `mem_free=4`
     asks for nothing at all).
-    Example: `resources = { h_vmem = 4 }`.
     Use instead: the unit meant: `h_vmem = "4G"`.
     """
     memory = memory_complexes(plan.profile.site.memory_resource)
@@ -117,27 +108,23 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE104", Severity.ERROR, "values")
 def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     """`worker.memory` that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
 
     Why: the workers' memory limit (and the SGE request derived from it) needs an exact amount.
     dask itself reads more (`1_000GB`, `1 000GB`, `5.GB`, a bare `MB`), and
     sgecompile does not: such texts are more often typos than amounts.
-    Example: `memory = "sixty-four"`.
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", "too-large", kind="memory"):
         yield Finding(failure.key, f"worker.memory: {failure.error}", 'Write it in dask units, e.g. "64GB" or "64GiB".')
 
 
-@rule("SGE105", Severity.WARNING, "values")
 def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
     """`worker.memory` written like an SGE amount (`64G`, `64g`).
 
     Why: `worker.memory` is read in dask units, where `G` and `g` are both 10^9
     bytes; SGE reads `64G` as 64 GiB. The same text means two amounts 7 % apart.
-    Example: `memory = "64G"`.
     Use instead: `memory = "64GB"` (64 x 10^9) or `memory = "64GiB"` (64 x 2^30).
     """
     value = ctx.loaded.values["worker"].get("memory")
@@ -150,7 +137,6 @@ def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE301", Severity.ERROR, "plan")
 def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     """The SGE memory reservation is smaller than what the job needs under dask's memory limit.
 
@@ -159,7 +145,6 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     memory error in dask's logs. An address-space limit (`h_vmem`, `s_vmem`)
     also counts what each Python process maps beyond its data: about 320 MiB
     for the worker and as much for its nanny, and 64 MiB per thread.
-    Example: `memory = "64GB"` with `h_vmem = "4G"` and 10 slots per slot (40 GiB).
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """
@@ -180,7 +165,6 @@ def _needs(plan: Plan) -> str:
     return f"the {describe_bytes(plan.job_needs)} the job maps: {said} and the Python processes' own address space"
 
 
-@rule("SGE302", Severity.WARNING, "plan")
 def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     """The SGE memory reservation is more than twice what the job needs under dask's memory limit.
 
@@ -188,7 +172,6 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     `h_vmem=64G` with `-pe threaded 10` reserves 640 GiB. The job waits for a
     host that large, or blocks memory others could use, while dask uses only
     `worker.memory`.
-    Example: `memory = "1GB"`, `h_vmem = "64G"`, 10 slots.
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived from `worker.memory`.
     """
@@ -223,13 +206,11 @@ def _matching(plan: Plan, found: Reservation) -> str:
     return f"To fit {fit}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
 
 
-@rule("SGE303", Severity.ERROR, "plan")
 def no_memory_per_process(plan: Plan) -> Iterator[Finding]:
     """`worker.memory` that gives each process less than one byte.
 
     Why: each process's `--memory-limit` is `worker.memory` / processes, rounded
     down, and dask reads a limit of 0 as no limit at all.
-    Example: `memory = "3B"` with `processes = 4`.
     Use instead: at least one byte for each process; in practice gigabytes, e.g. `memory = "16GB"`.
     """
     worker = plan.profile.worker

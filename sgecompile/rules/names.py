@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import directives as dirs
-from ..diagnostics import Severity
 from ..plan import Plan
 from ..tomlpos import Path as KeyPath
-from . import Context, Finding, rule
+from . import Context, Finding
 
 _RESERVED_NAMES = {"NONE", "ALL", "TEMPLATE"}
 _NAME_FORBIDDEN = re.compile(r"[/:@\\*?\s]")
@@ -26,14 +25,12 @@ _ESCAPES = (
 )
 
 
-@rule("SGE601", Severity.ERROR, "plan")
 def bad_job_name(plan: Plan) -> Iterator[Finding]:
     """A job name (`-N`) that SGE refuses.
 
     Why: qsub rejects names that start with a digit, contain `/ : @ \\ * ?`,
     whitespace or non-ASCII characters, are `NONE`, `ALL` or `TEMPLATE`, or are
     512 characters or longer.
-    Example: `name = "2nd run"`.
     Use instead: letters, digits, `_`, `-` and `.`, starting with a letter: `run-2`.
     """
     for d in plan.requested:
@@ -82,7 +79,6 @@ def _strings(value: Any, key: KeyPath) -> Iterator[tuple[KeyPath, str]]:
             yield from _strings(v, key + (i,))
 
 
-@rule("SGE602", Severity.ERROR, "values")
 def value_escapes_script(ctx: Context) -> Iterator[Finding]:
     """A value that could break out of its line of the script or run shell code.
 
@@ -90,7 +86,6 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
     backticks run commands. Every rendered value is checked (prologue lines
     are shell code by design, and are only checked for line breaks in a way
     that keeps them one line each).
-    Example: `queue = "all.q\\n#$ -l h_vmem=1T"`.
     Use instead: a plain value; put shell code in `job.prologue`.
     """
     for section, table in ctx.loaded.values.items():
@@ -107,14 +102,12 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
                     break
 
 
-@rule("SGE603", Severity.ERROR, "plan")
 def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
     """A `job.prologue` line that qsub reads as a `#$` option, or a NUL byte in the prologue.
 
     Why: qsub reads every script line whose first two characters are `#$` as
     options, wherever it is, so such a line adds requests that nothing has
     checked (`h_vmem=64GB`, a second `-q`). A NUL byte cuts the line short for bash.
-    Example: `prologue = ["#$ -q other.q"]`.
     Use instead: the key for it (`queue = "other.q"`) or `job.directives`, where it is checked.
     """
     for i, text in enumerate(plan.profile.job.prologue):
@@ -130,14 +123,12 @@ def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
             yield Finding(("job", "prologue", i), "the prologue line contains a NUL byte", "Remove it.")
 
 
-@rule("SGE605", Severity.ERROR, "plan")
 def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
     """A `job.prologue` that bash cannot parse, when the job's shell is bash.
 
     Why: a missing quote or `fi` makes bash refuse the whole script on the
     compute host, so the worker never starts. Checked with `bash -n`, which
     reads without running anything.
-    Example: `prologue = ["echo \\"unterminated"]`.
     Use instead: the lines as you would type them in a bash script.
     """
     prologue = plan.profile.job.prologue
@@ -186,14 +177,12 @@ def _not_a_command(word: str) -> str | None:
     return None
 
 
-@rule("SGE604", Severity.ERROR, "plan")
 def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
     """A `worker.python` that bash does not run as a program.
 
     Why: it is the first word of the worker's command line. There bash reads
     `if` or `time` as its own keywords, `NAME=value` as a variable assignment
     and `%1` as a job, quoted or not, so the script fails or runs something else.
-    Example: `python = "PYTHONPATH=/opt/lib"`, or `python = "time"`.
     Use instead: the path of the Python to run, e.g. `python = "/opt/conda/envs/dask/bin/python"`.
     """
     python = plan.profile.worker.python
@@ -206,14 +195,12 @@ def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
         )
 
 
-@rule("SGE701", Severity.WARNING, "plan")
 def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
     """A prologue while `-S` is skipped.
 
     Why: queues in `posix_compliant` mode ignore the shebang and run the
     script with the queue's shell (`/bin/csh` by default), where bash
     prologue lines fail.
-    Example: `skip = ["-S"]` with `prologue = ["source activate env"]`.
     Use instead: keep `-S` (set `site.shell`), or check `qconf -sq QUEUE` shows `shell_start_mode unix_behavior`.
     """
     job = plan.profile.job
@@ -225,14 +212,12 @@ def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
         )
 
 
-@rule("SGE702", Severity.ERROR, "plan")
 def shell_not_a_path(plan: Plan) -> Iterator[Finding]:
     """A `site.shell` that is not an absolute path.
 
     Why: it is both the script's `#!` line and `-S`, and neither searches
     `PATH`: `#!bash` does not run, and SGE looks for `bash` in the job's
     working directory.
-    Example: `shell = "bash"`.
     Use instead: the full path, e.g. `shell = "/bin/bash"`.
     """
     shell = plan.profile.site.shell
@@ -244,7 +229,6 @@ def shell_not_a_path(plan: Plan) -> Iterator[Finding]:
         )
 
 
-@rule("SGE703", Severity.ERROR, "plan")
 def output_path_sge_cannot_use(plan: Plan) -> Iterator[Finding]:
     """An output path (`job.log_directory`, `-o`, `-e`) whose folder SGE cannot find.
 
@@ -254,7 +238,6 @@ def output_path_sge_cannot_use(plan: Plan) -> Iterator[Finding]:
     and it does not create folders: when the folder is missing, the job goes
     to error state Eqw and never starts. A folder named after `$JOB_ID`,
     `$TASK_ID` or `$HOSTNAME` cannot be made before the job exists.
-    Example: `log_directory = "$SCRATCH/logs"`, `"${HOME}/logs"` or `"logs/$JOB_ID"`.
     Use instead: `"$HOME/logs"`, `"~/logs"` or a plain path; SGE already puts
     the job ID in each file's name (`NAME.oJOB_ID`).
     """

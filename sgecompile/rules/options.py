@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import directives as dirs
-from ..diagnostics import Severity
 from ..plan import Plan
 from ..schema import suggest
-from . import Context, Finding, rule
+from . import Context, Finding
 
 _STRUCTURED = {
     "-N": "job.name",
@@ -35,13 +34,11 @@ def _key_for(d: dirs.Directive) -> str:
     return _STRUCTURED.get(d.option, "job.directives")
 
 
-@rule("SGE501", Severity.WARNING, "plan")
 def duplicate_directive(plan: Plan) -> Iterator[Finding]:
     """The same qsub option asked for twice with the same value, however written (`4G` and `4096M`).
 
     Why: harmless, but a sign that a structured key and `job.directives` overlap
     (`-cwd` twice in dask-jobqueue scripts); it is rendered once.
-    Example: `directives = ["-cwd"]` while `job.cwd` is true (the default).
     Use instead: remove it from `directives`; the hint names the key that already asks for it.
     """
     for first, later in dirs.duplicates(plan.requested):
@@ -59,12 +56,10 @@ def duplicate_directive(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE502", Severity.ERROR, "plan")
 def contradicting_directive(plan: Plan) -> Iterator[Finding]:
     """The same qsub option (or `-l` resource) asked for twice with different values.
 
     Why: SGE silently keeps the last one, so the script says two things and does one.
-    Example: `resources = { h_vmem = "4G" }` and `directives = ["-l h_vmem=8G"]`.
     Use instead: one value, in the structured key when there is one.
     """
     for first, later in dirs.duplicates(plan.requested):
@@ -77,12 +72,10 @@ def contradicting_directive(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE503", Severity.ERROR, "plan")
 def conflicting_options(plan: Plan) -> Iterator[Finding]:
     """Two qsub options that contradict each other, such as `-cwd` and `-wd`.
 
     Why: the job's working directory (or output) is not what one of them says.
-    Example: `directives = ["-wd /scratch/me"]` while `job.cwd` is true.
     Use instead: `cwd = false` with `-wd`, or drop `-wd`.
     """
     options = {d.option: d for d in plan.directives}
@@ -95,15 +88,13 @@ def conflicting_options(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE504", Severity.WARNING, "plan")
 def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
     """An `-e` path while `-j y` merges stderr into stdout.
 
     Why: SGE ignores `-e` then; the file it names is never written. It is left out of the script.
-    Example: `directives = ["-e logs/"]` with `join_output = true`.
     Use instead: drop `-e`, or set `join_output = false`.
     """
-    joined = any(d.option == "-j" and d.args[0].lower() in ("y", "yes", "true") for d in plan.requested)
+    joined = dirs.joins_output(plan.requested)
     for d in plan.requested:
         if joined and d.option == "-e":
             yield Finding(
@@ -113,12 +104,10 @@ def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE505", Severity.ERROR, "values")
 def unknown_option(ctx: Context) -> Iterator[Finding]:
     """A `job.directives` entry that is not a qsub option.
 
     Why: qsub rejects the whole job.
-    Example: `directives = ["-mem 4G"]`.
     Use instead: the option the hint suggests, or `resources = { h_vmem = "4G" }` for `-l`.
     """
     for failure in ctx.failed("unknown-option", kind="directive"):
@@ -129,25 +118,21 @@ def unknown_option(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE506", Severity.ERROR, "values")
 def malformed_directive(ctx: Context) -> Iterator[Finding]:
     """A `job.directives` entry with missing arguments, unbalanced quotes, or nothing in it.
 
     Why: qsub rejects it, or takes the next option as this one's argument.
-    Example: `directives = ["-m"]`.
     Use instead: `directives = ["-m ea"]`.
     """
     for failure in ctx.failed("arguments", "syntax", "empty", kind="directive"):
         yield Finding(failure.key, str(failure.error), 'Write the option and its arguments, e.g. "-m ea".')
 
 
-@rule("SGE507", Severity.ERROR, "plan")
 def option_not_for_scripts(plan: Plan) -> Iterator[Finding]:
     """A qsub option that means nothing inside a job script (`-C`, `-b`, `-sync`, `-terse`, ...).
 
     Why: SGE reads these only on qsub's command line (or they describe how qsub
     itself behaves), so in a `#$` line they are ignored or refused.
-    Example: `directives = ["-b y"]`.
     Use instead: leave it out; sgecompile submits with the options it needs.
     """
     for d in plan.requested:
@@ -159,12 +144,10 @@ def option_not_for_scripts(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE508", Severity.ERROR, "plan")
 def hash_in_directive(plan: Plan) -> Iterator[Finding]:
     """A `#` inside a value that is rendered into a `#$` line.
 
     Why: SGE cuts the line at `#`, so `-N run#2` becomes `-N run`.
-    Example: `name = "run#2"`.
     Use instead: another character, e.g. `run-2`.
     """
     for d in plan.requested:
@@ -176,12 +159,10 @@ def hash_in_directive(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE509", Severity.WARNING, "plan")
 def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
     """A `job.skip` entry that removes nothing.
 
     Why: a typo in `skip` (`-J` for `-j`) leaves in the option it meant to remove.
-    Example: `skip = ["-J"]`.
     Use instead: the exact option name, e.g. `"-j"`.
     """
     asked = {d.option for d in plan.asked}
@@ -195,7 +176,6 @@ def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE510", Severity.ERROR, "plan")
 def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
     """A qsub option argument that is empty or has whitespace in it.
 
@@ -203,7 +183,6 @@ def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
     `queue = "all q"` becomes `-q all` and a stray `q`, and `queue = " "`
     becomes `-q` with no queue at all. qsub then refuses the job or reads
     something else than was meant.
-    Example: `queue = "all q"`, or `directives = ['-P "my project"']`.
     Use instead: the value without spaces (`all.q`), as `qconf` lists it.
     """
     for d in plan.directives:
@@ -219,14 +198,12 @@ def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
                 break
 
 
-@rule("SGE511", Severity.ERROR, "plan")
 def resource_not_one_request(plan: Plan) -> Iterator[Finding]:
     """A `-l` request with a comma in it, or with an empty name or value.
 
     Why: SGE splits `-l` at commas, so a comma in a `job.resources` name or
     value adds requests that nothing has checked (`h_vmem=64GB` among them);
     qsub refuses an empty name or value.
-    Example: `resources = { arch = "lx-amd64,h_vmem=64GB" }`, or `resources = { mem_free = "" }`.
     Use instead: one key for each request: `resources = { arch = "lx-amd64", h_vmem = "64G" }`.
     """
     for d in plan.directives:
@@ -248,7 +225,6 @@ def _not_one_request(request: str) -> str | None:
     return None
 
 
-@rule("SGE512", Severity.ERROR, "plan")
 def array_option_in_directives(plan: Plan) -> Iterator[Finding]:
     """`-t` or `-tc` in `job.directives`: sgecompile makes the array jobs itself.
 
@@ -257,7 +233,6 @@ def array_option_in_directives(plan: Plan) -> Iterator[Finding]:
     task of `-t 1-5` starts a worker under the same name, which the dask
     scheduler refuses for all but one, and `emit` would also make its
     scheduler job an array of schedulers.
-    Example: `directives = ["-t 1-5", "-tc 2"]`.
     Use instead: `worker.jobs = 5` (or `emit --jobs 5`, `launch(jobs=5)`);
     for an array of commands, `emit --tasks FILE --concurrent 2`.
     """
@@ -270,14 +245,12 @@ def array_option_in_directives(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE513", Severity.WARNING, "plan")
 def scope_switch_ends_its_line(plan: Plan) -> Iterator[Finding]:
     """A `-soft` or `-hard` at the end of a `job.directives` entry, where it changes nothing.
 
     Why: SGE reads each `#$` line on its own, starting hard, so `directives =
     ["-soft", "-l h_vmem=2G"]` (two lines, as dask-jobqueue writes them) asks
     `h_vmem=2G` as a hard request (checked on the test SGE).
-    Example: `directives = ["-soft", "-l hostname=fast1"]`.
     Use instead: the switch on the line of the requests it is for: `"-soft -l hostname=fast1"`.
     """
     last: dict[tuple[str | int, ...], dirs.Directive] = {d.origin: d for d in plan.asked}

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import schema
-from ..diagnostics import Severity
 from ..models import divisors
 from ..plan import Plan
-from . import Context, Finding, rule
+from . import Context, Finding
 
 _RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)(,(\d+|\d+-\d*|-\d+))*$")  # a list of ranges, as qsub(1) takes
 
@@ -37,13 +36,11 @@ def _number(name: str, value: Any) -> int | None:
     return value if schema.accepts(schema.key("worker", name), value) else None
 
 
-@rule("SGE401", Severity.ERROR, "values")
 def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
     """`worker.cores` that `worker.processes` does not divide.
 
     Why: each process gets cores / processes threads; dask-jobqueue truncates,
     so `cores = 10, processes = 3` runs 9 threads on 10 reserved cores.
-    Example: `cores = 10`, `processes = 3`.
     Use instead: a divisor, e.g. `processes = 2` (5 threads each) or `5`.
     """
     layout = _layout(ctx)
@@ -58,12 +55,10 @@ def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE402", Severity.ERROR, "values")
 def more_processes_than_cores(ctx: Context) -> Iterator[Finding]:
     """More worker processes than cores.
 
     Why: each process would get zero threads (dask-jobqueue asks for `--nthreads 0`).
-    Example: `cores = 2`, `processes = 4`.
     Use instead: `processes` at most `cores`.
     """
     layout = _layout(ctx)
@@ -75,13 +70,11 @@ def more_processes_than_cores(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE403", Severity.ERROR, "plan")
 def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
     """A `-pe` in `job.directives` whose slots are not `worker.cores` x `worker.task_cores`.
 
     Why: the reservation and the work disagree: fewer slots oversubscribe the
     host, more slots hold cores nobody uses.
-    Example: `directives = ["-pe threaded 10"]` with `cores = 1` and `task_cores = 1`.
     Use instead: set `site.pe` and let the slots be derived, or `task_cores = 10`
     when each task's program uses 10 threads (`iqtree -nt 10`).
     """
@@ -95,12 +88,10 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE404", Severity.ERROR, "values")
 def pe_without_range(ctx: Context) -> Iterator[Finding]:
     """A `-pe` with no slot range, or a range SGE cannot read.
 
     Why: qsub needs `-pe NAME RANGES` (`4`, `2-8`, `-8`, `2-`, or a list: `1,4-8`).
-    Example: `directives = ["-pe threaded"]`.
     Use instead: `site.pe = "threaded"`; the slots are derived from cores.
     """
     for failure in ctx.failed("pe-range", kind="directive"):
@@ -117,12 +108,10 @@ def pe_without_range(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("SGE405", Severity.ERROR, "plan")
 def slots_as_resource(plan: Plan) -> Iterator[Finding]:
     """Slots requested as a resource (`-l slots=N`).
 
     Why: SGE refuses a `slots` request; slots come from a parallel environment.
-    Example: `resources = { slots = 4 }`.
     Use instead: `site.pe = "threaded"` (or your site's pe); slots are derived from cores.
     """
     for d in plan.requested:
@@ -134,13 +123,11 @@ def slots_as_resource(plan: Plan) -> Iterator[Finding]:
             )
 
 
-@rule("SGE406", Severity.WARNING, "plan")
 def threads_without_pe(plan: Plan) -> Iterator[Finding]:
     """More than one core of work but no parallel environment to reserve the cores.
 
     Why: without `-pe`, SGE reserves one slot, so a job running 10 threads
     shares its host with 9 other jobs' work (qstat shows 1 slot).
-    Example: `cores = 10` with no `site.pe` and no `-pe` directive.
     Use instead: `site.pe = "threaded"` (your site's pe name).
     """
     profile = plan.profile
@@ -155,13 +142,11 @@ def threads_without_pe(plan: Plan) -> Iterator[Finding]:
         )
 
 
-@rule("SGE407", Severity.ERROR, "plan")
 def more_slots_than_sge_has(plan: Plan) -> Iterator[Finding]:
     """More pe slots than any SGE parallel environment can have.
 
     Why: a parallel environment has at most 9999999 slots (sge_pe(5)), so the
     job waits in the queue for ever and its workers never start.
-    Example: `site.pe = "threaded"`, `cores = 5000`, `task_cores = 5000` (25000000 slots).
     Use instead: fewer cores per job and more jobs (`worker.jobs`).
     """
     worker = plan.profile.worker
@@ -189,7 +174,6 @@ DERIVED_WORKER_OPTIONS = {
 }
 
 
-@rule("SGE408", Severity.ERROR, "plan")
 def extra_args_override(plan: Plan) -> Iterator[Finding]:
     """A `worker.extra_args` option that the worker command already gives (`--nthreads`, `--memory-limit`, ...).
 
@@ -197,7 +181,6 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     after sgecompile's, so the worker silently runs with other threads or
     memory than the ones every check (pe slots, SGE's memory request) was
     made for. `--name` also breaks how launch tells its workers apart.
-    Example: `extra_args = ["--nthreads", "8"]` with `cores = 2`.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
     `death_timeout`, `local_directory`, `interface`.
     """

@@ -7,39 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import schema
-from ..diagnostics import Severity
 from ..loader import Document
 from ..tomlpos import Path as KeyPath
 from ..tomltext import shown, toml_key, toml_value, type_name
-from . import Context, Finding, loader_code, rule
-
-loader_code(
-    "SGE002",
-    """A file that is not valid TOML (or not UTF-8 text).
-
-Why: nothing can be read from it. The location is where the TOML parser stopped.
-Example: `queue = all.q` (a string without quotes).
-Use instead: `queue = "all.q"`.
-""",
-)
-loader_code(
-    "SGE003",
-    """A profile or its `extends` base that cannot be read, or an `extends` chain that loops.
-
-Why: the merged profile would be missing values the author meant to inherit.
-Example: `extends = "stie.toml"` where only `site.toml` exists.
-Use instead: a path relative to the profile that names an existing file.
-""",
-)
-loader_code(
-    "SGE004",
-    """`--variant NAME` names a variant the profile does not define.
-
-Why: silently rendering the base profile would submit the wrong job.
-Example: `--variant bigg` where the profile has `[variants.big]`.
-Use instead: one of the names the hint lists.
-""",
-)
+from . import Context, Finding
 
 
 def _where_else(name: str) -> str | None:
@@ -66,12 +37,10 @@ def _unknown(name: str, known: list[str], at: KeyPath, section: str | None) -> F
     )
 
 
-@rule("SGE001", Severity.ERROR, "document")
 def unknown_key(doc: Document) -> Iterator[Finding]:
     """A key the profile format does not know.
 
     Why: an unknown key would be ignored, so a typo (`walltme`) silently drops a request.
-    Example: `[job]` `walltme = "12:00:00"`.
     Use instead: the key the hint suggests (`walltime`); `sgecompile schema` lists them all.
     """
     for name in doc.data:
@@ -105,12 +74,10 @@ def _sections(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str, dict[str, An
                 yield ("variants", name, section), section, table[section]
 
 
-@rule("SGE005", Severity.ERROR, "document")
 def wrong_type(doc: Document) -> Iterator[Finding]:
     """A value of the wrong type, out of range, or not one of the allowed choices.
 
     Why: the compiler cannot guess what `cores = "ten"` or `memory_per = "node"` means.
-    Example: `[worker]` `cores = "10"`.
     Use instead: `cores = 10` (the hint names the expected type).
     """
     for name in ("site", "job", "worker", "variants"):
@@ -166,14 +133,12 @@ def _example(k: schema.Key, value: Any = None) -> str:
     return examples[k.kind]
 
 
-@rule("SGE007", Severity.ERROR, "document")
 def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
     """A dask-jobqueue keyword argument written into a profile.
 
     Why: profiles use their own names, grouped by what they configure; the old
     names (`job_extra`, `env_extra`, `header_skip`, `extra`, and their newer
     forms) would otherwise be silently ignored.
-    Example: `[job]` `job_extra = ["-V"]`.
     Use instead: `directives = ["-V"]` (or `export_env = true`).
     """
     candidates: list[tuple[KeyPath, str]] = [((name,), name) for name in doc.data if name not in schema.TOP_LEVEL]
@@ -191,19 +156,15 @@ def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
             )
 
 
-@rule("SGE006", Severity.ERROR, "values")
 def required_missing(ctx: Context) -> Iterator[Finding]:
     """A required key (`worker.cores`, `worker.memory`) set nowhere in the profile or its bases.
 
     Why: dask-jobqueue refuses to start without them, and there is no safe default for a shared cluster.
-    Example: a profile with `[worker]` `cores = 4` and no `memory`.
     Use instead: `memory = "16GB"` (the job's total, in dask units).
     """
     if ctx.loaded.diagnostics or not ctx.loaded.documents:
         return
-    for section, keys in schema.SECTIONS.items():
-        for k in keys:
-            if k.required and k.name not in ctx.loaded.values[section]:
-                yield Finding(
-                    (section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}"
-                )
+    for section, k in schema.unset_required(ctx.loaded.values):
+        yield Finding(
+            (section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}"
+        )

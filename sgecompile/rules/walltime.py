@@ -5,20 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
 from ..plan import Plan
 from ..tomlpos import Path as KeyPath
 from ..units import UnitError, Walltime, format_hms, parse_sge_time
-from . import Context, Finding, rule
+from . import Context, Finding
 
 
-@rule("SGE201", Severity.ERROR, "values")
 def two_field_walltime(ctx: Context) -> Iterator[Finding]:
     """A walltime with two fields, such as `00:30`.
 
     Why: SGE's time format is `H:M:S`; qsub rejects two fields, and a reader
     cannot tell 30 minutes from 30 seconds.
-    Example: `walltime = "00:30"`.
     Use instead: `"0:30:00"` (30 minutes), or `"30m"`.
     """
     for failure in ctx.failed("two-fields", kind="walltime"):
@@ -29,12 +26,10 @@ def two_field_walltime(ctx: Context) -> Iterator[Finding]:
         yield Finding(failure.key, f"walltime {failure.error.text!r} has two fields; SGE wants H:M:S", hint)
 
 
-@rule("SGE202", Severity.ERROR, "values")
 def not_a_walltime(ctx: Context) -> Iterator[Finding]:
     """A walltime that is empty, zero, negative or not a time at all.
 
     Why: qsub rejects it, or the job is killed at once.
-    Example: `walltime = "-1:00:00"`.
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
@@ -48,14 +43,12 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SGE203", Severity.INFO, "plan")
 def walltime_fields_overflow(plan: Plan) -> Iterator[Finding]:
     """A walltime whose minutes or seconds are 60 or more.
 
     Why: SGE accepts it (`99:99:99` is 100:40:39), but it often is a typo, and
     the job runs for a different time than it reads. This note shows the
     normalised value.
-    Example: `walltime = "99:99:99"`.
     Use instead: the normalised `"100:40:39"`, if that is what you meant.
     """
     for key, walltime in _walltimes(plan):
@@ -82,13 +75,11 @@ def _walltimes(plan: Plan) -> Iterator[tuple[KeyPath, Walltime]]:
                 continue
 
 
-@rule("SGE204", Severity.INFO, "plan")
 def no_walltime(plan: Plan) -> Iterator[Finding]:
     """A job script with no walltime: none is set, or `job.skip` removes `-l`.
 
     Why: the job then gets the queue's `h_rt` limit (INFINITY on a default queue),
     not the 30 minutes dask-jobqueue adds silently when `walltime` is left out.
-    Example: a `[job]` table without `walltime`.
     Use instead: `walltime = "12:00:00"`, so the job's end is known and the scheduler can backfill.
     """
     if plan.resource("h_rt") is not None:

@@ -1,153 +1,71 @@
-"""One failing profile and its passing fix for every rule code, asserting code, severity and line."""
+"""Every rule's example gets its code on the marked lines and its fix does not; then rules tested in depth."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from sgecompile.diagnostics import Severity
-from sgecompile.pipeline import Result
-from sgecompile.rules import CATALOGUE
+from sgecompile.diagnostics import Diagnostic, Severity
+from sgecompile.pipeline import Result, compile_file
+from sgecompile.reference import EXAMPLES, example
+from sgecompile.rules.catalogue import ALL, CATALOGUE, CLUSTER, DOCUMENT, PLAN, VALUES
 
-W = '[worker]\ncores = 2\nmemory = "4GB"\n'  # lines 1-3 of most cases below
+from .conftest import live_diagnostics
 
-# code: (failing profile, line of the finding, the fix)
-CASES: dict[str, tuple[str, int, str]] = {
-    "SGE001": (W + '[job]\nwalltme = "1:00:00"\n', 5, W + '[job]\nwalltime = "1:00:00"\n'),
-    "SGE002": (W + "[job]\nqueue = all.q\n", 5, W + '[job]\nqueue = "all.q"\n'),
-    "SGE004": (W, 0, W + "[variants.big]\nworker = { cores = 4 }\n"),
-    "SGE005": ('[worker]\ncores = "2"\nmemory = "4GB"\n', 2, W),
-    "SGE006": ("[worker]\ncores = 2\n", 1, W),
-    "SGE007": (W + '[job]\njob_extra = ["-m ea"]\n', 5, W + '[job]\ndirectives = ["-m ea"]\n'),
-    "SGE101": (W + '[job]\nresources = { h_vmem = "64GB" }\n', 5, W + '[job]\nresources = { h_vmem = "64G" }\n'),
-    "SGE102": (W + '[job]\nresources = { mem_free = "010G" }\n', 5, W + '[job]\nresources = { mem_free = "10G" }\n'),
-    "SGE103": (W + '[job]\nresources = { h_vmem = "lots" }\n', 5, W + '[job]\nresources = { h_vmem = "4G" }\n'),
-    "SGE104": ('[worker]\ncores = 2\nmemory = "sixty"\n', 3, W),
-    "SGE105": ('[worker]\ncores = 2\nmemory = "4G"\n', 3, W),
-    "SGE201": (W + '[job]\nwalltime = "00:30"\n', 5, W + '[job]\nwalltime = "0:30:00"\n'),
-    "SGE202": (W + '[job]\nwalltime = "-1:00:00"\n', 5, W + '[job]\nwalltime = "1:00:00"\n'),
-    "SGE203": (W + '[job]\nwalltime = "99:99:99"\n', 5, W + '[job]\nwalltime = "100:40:39"\n'),
-    "SGE204": (W + '[job]\nqueue = "all.q"\n', 4, W + '[job]\nwalltime = "1:00:00"\n'),
-    "SGE301": (
-        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "1G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
-        5,
-        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "3G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
-    ),
-    "SGE302": (
-        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "64G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
-        5,
-        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 2\nmemory = "4GB"\n',
-    ),
-    "SGE401": (
-        '[worker]\ncores = 10\nprocesses = 3\nmemory = "4GB"\n',
-        3,
-        '[worker]\ncores = 10\nprocesses = 2\nmemory = "4GB"\n',
-    ),
-    "SGE402": (
-        '[worker]\ncores = 2\nprocesses = 4\nmemory = "4GB"\n',
-        3,
-        '[worker]\ncores = 2\nprocesses = 2\nmemory = "4GB"\n',
-    ),
-    "SGE403": (
-        '[worker]\ncores = 1\nmemory = "4GB"\n[job]\ndirectives = ["-pe threaded 10"]\n',
-        5,
-        '[worker]\ncores = 1\nmemory = "4GB"\ntask_cores = 10\n[job]\ndirectives = ["-pe threaded 10"]\n',
-    ),
-    "SGE404": (W + '[job]\ndirectives = ["-pe threaded"]\n', 5, W + '[site]\npe = "threaded"\n'),
-    "SGE405": (W + "[job]\nresources = { slots = 2 }\n", 5, W + '[site]\npe = "smp"\n'),
-    "SGE406": (W, 2, W + '[site]\npe = "smp"\n'),
-    "SGE303": ('[worker]\ncores = 4\nprocesses = 4\nmemory = "3B"\n', 4, W),
-    "SGE407": (
-        '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 5000\nmemory = "4GB"\n',
-        5,
-        '[site]\npe = "smp"\n[worker]\ncores = 5000\ntask_cores = 1999\nmemory = "4GB"\n',
-    ),
-    "SGE408": (
-        W + 'extra_args = ["--resources", "GPU=1", "--nthreads=8"]\n',
-        4,
-        W + 'extra_args = ["--resources", "GPU=1"]\n',
-    ),
-    "SGE501": (W + '[job]\ndirectives = ["-cwd"]\n', 5, W + "[job]\ndirectives = []\n"),
-    "SGE502": (W + '[job]\nqueue = "a.q"\ndirectives = ["-q b.q"]\n', 6, W + '[job]\nqueue = "a.q"\n'),
-    "SGE503": (
-        W + '[job]\ndirectives = ["-wd /scratch"]\n',
-        5,
-        W + '[job]\ncwd = false\ndirectives = ["-wd /scratch"]\n',
-    ),
-    "SGE504": (
-        W + '[job]\ndirectives = ["-e logs/"]\n',
-        5,
-        W + '[job]\njoin_output = false\ndirectives = ["-e logs/"]\n',
-    ),
-    "SGE505": (W + '[job]\ndirectives = ["-mem 4G"]\n', 5, W + '[job]\ndirectives = ["-m ea"]\n'),
-    "SGE506": (W + '[job]\ndirectives = ["-m"]\n', 5, W + '[job]\ndirectives = ["-m ea"]\n'),
-    "SGE507": (W + '[job]\ndirectives = ["-b y"]\n', 5, W + '[job]\ndirectives = ["-r y"]\n'),
-    "SGE508": (W + '[job]\nname = "run#2"\n', 5, W + '[job]\nname = "run-2"\n'),
-    "SGE509": (W + '[job]\nskip = ["-J"]\n', 5, W + '[job]\nskip = ["-j"]\n'),
-    "SGE510": (W + '[job]\nqueue = "all q"\n', 5, W + '[job]\nqueue = "all.q"\n'),
-    "SGE511": (
-        W + '[job]\nresources = { arch = "lx-amd64,h_vmem=64GB" }\n',
-        5,
-        W + '[job]\nresources = { arch = "lx-amd64", h_vmem = "64G" }\n',
-    ),
-    "SGE603": (W + '[job]\nprologue = ["#$ -q other.q"]\n', 5, W + '[job]\nqueue = "other.q"\n'),
-    "SGE604": (W + 'python = "PYTHONPATH=/opt/lib"\n', 4, W + 'python = "/usr/bin/python3"\n'),
-    "SGE605": (W + '[job]\nprologue = ["if true; then", "echo \\"a"]\n', 5, W + '[job]\nprologue = ["echo a"]\n'),
-    "SGE702": ('[site]\nshell = "bash"\n' + W, 2, '[site]\nshell = "/bin/bash"\n' + W),
-    "SGE106": (W + "[job]\nresources = { h_vmem = 4 }\n", 5, W + '[job]\nresources = { h_vmem = "4G" }\n'),
-    "SGE512": (W + '[job]\ndirectives = ["-t 1-5"]\n', 5, W + "[job]\n"),
-    "SGE513": (W + '[job]\ndirectives = ["-soft", "-l arch=x"]\n', 5, W + '[job]\ndirectives = ["-soft -l arch=x"]\n'),
-    "SGE703": (W + '[job]\nlog_directory = "$SCRATCH/logs"\n', 5, W + '[job]\nlog_directory = "$HOME/logs"\n'),
-    "SGE601": (W + '[job]\nname = "2nd-run"\n', 5, W + '[job]\nname = "run-2"\n'),
-    "SGE602": (W + '[job]\nqueue = "all.q\\n#$ -l h_vmem=1T"\n', 5, W + '[job]\nqueue = "all.q"\n'),
-    "SGE701": (
-        W + '[job]\nskip = ["-S"]\nprologue = ["source activate env"]\n',
-        5,
-        W + '[job]\nprologue = ["source activate env"]\n',
-    ),
-}
+W = '[worker]\ncores = 2\nmemory = "4GB"\n'  # lines 1-3 of most profiles below
+
+# Codes with a check function but no example file, and why.
+WITHOUT_EXAMPLE = {"SGE807": "its finding quotes `qsub -w v`, which only a live SGE answers (tests/live)"}
+CHECKED = [r.code for table in (DOCUMENT, VALUES, PLAN, CLUSTER) for r in table if r.code not in WITHOUT_EXAMPLE]
 
 
 def _codes(result: Result) -> set[str]:
     return {d.code for d in result.diagnostics}
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_failing_profile_gets_the_code_on_its_line(code: str, compiled: Callable[..., Result]) -> None:
-    """The failing profile yields the rule's code, with the rule's severity, on the line of the mistake."""
-    text, line, _fix = CASES[code]
-    result = compiled(text, "nope" if code == "SGE004" else None)
-    hits = [d for d in result.diagnostics if d.code == code]
-    assert hits, result.diagnostics
-    assert hits[0].severity is CATALOGUE[code].severity
-    assert hits[0].location.line == (line or None)
-    assert hits[0].location.file and hits[0].location.file.endswith("profile.toml")
-    assert hits[0].message
+def _found(code: str, path: Path) -> list[Diagnostic]:
+    """What ``check`` finds in a profile file; for a live rule, with ``--live`` on the example cluster."""
+    result = compile_file(path)
+    live = live_diagnostics(result) if CATALOGUE[code].kind == "cluster" else []
+    return [*result.diagnostics, *live]
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_fixed_profile_passes_that_rule(code: str, compiled: Callable[..., Result]) -> None:
-    """The fix in the rule's hint makes the finding go away."""
-    _text, _line, fix = CASES[code]
-    result = compiled(fix, "big" if code == "SGE004" else None)
-    assert code not in _codes(result), result.diagnostics
+@pytest.mark.parametrize("code", CHECKED)
+def test_example_gets_its_code_on_the_marked_lines_and_nothing_else(code: str) -> None:
+    """The rule's example gets exactly its code, on exactly the lines marked `# [CODE]`, in that file."""
+    path = example(code)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marked = {(code, n) for n, line in enumerate(lines, 1) if line.endswith(f"# [{code}]")}
+    found = _found(code, path)
+    assert marked and {(d.code, d.location.line) for d in found} == marked, found
+    assert all(d.location.file and Path(d.location.file).name == path.name for d in found)
 
 
-def test_every_rule_has_a_case_and_a_reference_entry() -> None:
-    """No rule is without a failing fixture or without its documentation."""
-    # files and extends: tests/test_loader.py; live rules (SGE8xx): tests/rules/test_cluster.py
-    testable = {c for c in CATALOGUE if c != "SGE003" and not c.startswith("SGE8")}
-    assert testable <= set(CASES), testable - set(CASES)
-    for rule in CATALOGUE.values():
-        assert rule.summary and "Why:" in rule.doc and "Example:" in rule.doc and "Use instead:" in rule.doc, rule.code
+@pytest.mark.parametrize("code", CHECKED)
+def test_fixed_example_gets_no_finding(code: str) -> None:
+    """The rule's fixed example gets no finding at all: it shows a profile that passes `check`."""
+    assert _found(code, example(code, fixed=True)) == []
 
 
-def test_errors_block_the_plan_warnings_do_not(compiled: Callable[..., Result]) -> None:
+def test_every_example_file_belongs_to_a_checked_code() -> None:
+    """Each checked code has its example and fix, and no example file is left over from a code that is gone."""
+    wanted = {example(c).name for c in CHECKED} | {example(c, fixed=True).name for c in CHECKED}
+    present = {p.name for p in EXAMPLES.glob("SGE*.toml")}
+    assert present == wanted, present ^ wanted
+
+
+def test_every_code_is_listed_once() -> None:
+    """A code listed twice (in two kinds' tables, or among the loader's) would hide one of its rules."""
+    assert len(CATALOGUE) == len(ALL)
+
+
+def test_errors_block_the_plan_warnings_do_not() -> None:
     """A profile with only warnings compiles; one with an error is not ok."""
-    assert compiled(CASES["SGE501"][0]).ok
-    assert not compiled(CASES["SGE502"][0]).ok
-    assert all(d.severity is not Severity.ERROR for d in compiled(CASES["SGE203"][0]).diagnostics)
+    assert compile_file(example("SGE501")).ok
+    assert not compile_file(example("SGE502")).ok
+    assert all(d.severity is not Severity.ERROR for d in compile_file(example("SGE203")).diagnostics)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The live rules (SGE8xx) on made-up cluster facts: each fires on its trap and not on the fix.
+"""The live rules (SGE8xx) on the example cluster's facts, beyond their examples (tests/rules/test_catalogue.py).
 
 The same rules against the real test SGE are in tests/live/test_check_live.py.
 """
@@ -10,50 +10,15 @@ from collections.abc import Callable
 import attrs
 import pytest
 
-from sgecompile import rules
-from sgecompile.clusterfacts import Complex, Facts, Host, Pe, Queue
+from sgecompile import livecheck
+from sgecompile.clusterfacts import Complex
 from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
 
-FACTS = Facts(
-    queues={"all.q": Queue("all.q", ("node1",), 16, ("threaded",), 48 * 3600)},
-    pes={"threaded": Pe("threaded", 999, True), "mpi": Pe("mpi", 999, False)},
-    complexes={
-        "h_vmem": Complex("h_vmem", "h_vmem", "MEMORY", True, "YES"),
-        "mem_free": Complex("mem_free", "mf", "MEMORY", True, "NO"),
-        "h_rt": Complex("h_rt", "h_rt", "TIME", True, "NO"),
-        "arch": Complex("arch", "a", "RESTRING", False, "NO"),
-    },
-    hosts={"node1": Host("node1", 64 * 2**30, {"h_vmem": "64G"})},
-    max_array_tasks=75000,
-    max_running_tasks=2000,
-)
+from .conftest import FACTS, live_findings
+
 SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
 GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
-
-CASES = {
-    "SGE801": (GOOD.replace('"all.q"', '"long.q"'), 5),
-    "SGE802": (GOOD.replace('"threaded"', '"smp"'), 2),
-    "SGE803": (GOOD + '[job.resources]\nmem_req = "1G"\n', 11),
-    "SGE804": (GOOD.replace("[job]", 'memory_per = "job"\n[job]'), 4),
-    "SGE805": (GOOD.replace("cores = 4", "cores = 32"), 8),
-    "SGE806": (GOOD.replace('"1:00:00"', '"72:00:00"'), 6),
-    "SGE808": (GOOD + "jobs = 75001\n", 10),
-    "SGE809": (GOOD + "jobs = 2001\n", 10),
-}
-
-
-def live_findings(result: Result, verification: str | None = None) -> dict[str, int | None]:
-    assert result.plan is not None, result.diagnostics
-    plan = as_cluster_counts(result.plan, FACTS)
-    context = rules.Context(result.loaded, (), plan.profile, plan, FACTS, verification)
-    return {d.code: d.location.line for d in rules.run("cluster", context)}
-
-
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_fires_on_its_trap(code: str, compiled: Callable[..., Result]) -> None:
-    text, line = CASES[code]
-    assert live_findings(compiled(text)).get(code, "absent") == line
 
 
 def test_a_fitting_profile_has_no_live_findings(compiled: Callable[..., Result]) -> None:
@@ -90,10 +55,7 @@ def test_array_limits_fire_one_at_a_time(jobs: int, codes: set[str], compiled: C
 def test_no_array_limit_means_none(compiled: Callable[..., Result]) -> None:
     """max_aj_tasks 0 and max_aj_instances 0 are no limits (sge_conf(5))."""
     unlimited = attrs.evolve(FACTS, max_array_tasks=None, max_running_tasks=None)
-    result = compiled(GOOD + "jobs = 100000\n")
-    assert result.plan is not None
-    context = rules.Context(result.loaded, (), result.plan.profile, result.plan, unlimited, None)
-    assert rules.run("cluster", context) == []
+    assert live_findings(compiled(GOOD + "jobs = 100000\n"), facts=unlimited) == {}
 
 
 @pytest.mark.parametrize(("default", "found"), [("0", True), ("1G", True), ("4G", False), ("NONE", False)])
@@ -105,9 +67,7 @@ def test_sge810_the_default_address_space_of_a_job_that_asks_none(
         FACTS, complexes={**FACTS.complexes, "h_vmem": Complex("h_vmem", "h_vmem", "MEMORY", True, "JOB", default)}
     )
     result = compiled('[job]\nqueue = "all.q"\nwalltime = 60\n[worker]\ncores = 1\nmemory = "1GiB"\n')
-    assert result.plan is not None
-    context = rules.Context(result.loaded, (), result.plan.profile, result.plan, facts, None)
-    assert ("SGE810" in {d.code for d in rules.run("cluster", context)}) is found
+    assert ("SGE810" in live_findings(result, facts=facts)) is found
 
 
 def test_a_derived_request_is_counted_as_the_script_asks_it(compiled: Callable[..., Result]) -> None:
@@ -119,3 +79,15 @@ def test_a_derived_request_is_counted_as_the_script_asks_it(compiled: Callable[.
     assert plan.reservation is not None and plan.reservation.text == result.plan.derived_memory
     assert plan.reservation.per_job == 8 * result.plan.reservation.per_job
     assert "SGE805" in live_findings(result)  # 8 x ~11 GiB: more than the 64 GiB host
+
+
+def test_check_live_counts_the_memory_findings_again_the_clusters_way(
+    compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """h_vmem=12G per job fits 8 GiB of workers; the cluster reserves it per slot (48 GiB), so live says SGE302."""
+    monkeypatch.setattr(livecheck, "verify", lambda plan, facts: None)  # qsub -w v: tests/live
+    text = GOOD.replace("[job]", 'memory_per = "job"\n[job]\nresources = { h_vmem = "12G" }')
+    result = compiled(text)
+    assert "SGE302" not in {d.code for d in result.diagnostics}
+    (found,) = [d for d in livecheck.check_live(result, FACTS) if d.code == "SGE302"]
+    assert "h_vmem=12G per slot x 4 slots" in found.message

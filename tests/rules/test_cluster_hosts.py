@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from sgecompile import rules
 from sgecompile.clusterfacts import Complex, Facts, Host, Pe, Queue, read
-from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
+
+from .conftest import live_diagnostics
 
 FACTS = Facts(
     queues={"all.q": Queue("all.q", ("node1", "node2"), 16, ("threaded",), None, {"node2": 4})},
@@ -31,10 +31,7 @@ def sge805(compiled: Callable[..., Result], cores: int, h_vmem: str) -> str | No
         SITE
         + f'[job]\nwalltime = 60\nresources = {{ h_vmem = "{h_vmem}" }}\n[worker]\ncores = {cores}\nmemory = "1GB"\n'
     )
-    assert result.plan is not None, result.diagnostics
-    plan = as_cluster_counts(result.plan, FACTS)
-    context = rules.Context(result.loaded, (), plan.profile, plan, FACTS, None)
-    return next((d.message for d in rules.run("cluster", context) if d.code == "SGE805"), None)
+    return next((d.message for d in live_diagnostics(result, facts=FACTS) if d.code == "SGE805"), None)
 
 
 @pytest.mark.parametrize(("cores", "h_vmem"), [(8, "700M"), (1, "20G"), (4, "5G")])

@@ -60,3 +60,13 @@ def test_a_contradicted_walltime_is_fixed_in_job_walltime(compiled: Callable[...
         d for d in compiled(W + '[job]\ndirectives = ["-l h_rt=60", "-l h_rt=120"]\n').diagnostics if d.code == "SGE502"
     ]
     assert found.hint == "Keep one value, in job.walltime."
+
+
+@pytest.mark.parametrize(("word", "joined"), [("y", True), ("YES", True), ("n", False), ("No", False), ("true", None)])
+def test_j_is_read_as_qsub_reads_it_by_the_parser_and_by_sge504(
+    word: str, joined: bool | None, compiled: Callable[..., Result]
+) -> None:
+    """`-j` y[es] joins the output (so `-e` is SGE504), n[o] does not, and anything else is SGE506: one reading."""
+    found = compiled(W + f'[job]\njoin_output = false\ndirectives = ["-j {word}", "-e logs/"]\n').diagnostics
+    codes = {d.code for d in found}
+    assert (("SGE504" in codes), ("SGE506" in codes), dirs.yes_or_no(word)) == (joined is True, joined is None, joined)
