@@ -14,7 +14,7 @@ def _at_root(monkeypatch):
 
 
 def rows(path, variant=None):
-    return {r.what: (r.value, r.source) for r in explain(compile_file(path, variant).plan)}
+    return {r.what: (r.value, r.source.text) for r in explain(compile_file(path, variant).plan)}
 
 
 def test_perun_numbers_and_origins():
