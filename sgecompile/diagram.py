@@ -88,20 +88,27 @@ class Box:
 
     @property
     def natural(self) -> int:
-        """The width that holds the title and every line unwrapped."""
-        heads = len(self.title) + len(self.marks) + 8
-        return max([heads, *(len(" ".join(line)) + 4 for line in self.lines), *(b.natural + 4 for b in self.inner)])
+        """The width that holds the title, the marks and every line unwrapped."""
+        ends = [len(self.title) + 6, len(self.marks) + 6]
+        return max([*ends, *(len(" ".join(line)) + 4 for line in self.lines), *(b.natural + 4 for b in self.inner)])
 
     def draw(self, width: int, chars: Charset) -> list[str]:
+        """The title on the top edge, the marks of what check found at the right of the bottom edge."""
         tl, tr, bl, br = (chars.corners[i] for i in range(4))
         across, down = chars.across, chars.down
-        room = width - 6 - (len(self.marks) + 2 if self.marks else 0)
-        title = _short(self.title, room, chars)
-        ends = f" {self.marks} {across}" if self.marks else ""
-        top = f"{tl}{across} {title} ".ljust(width - 1 - len(ends), across) + ends + tr
+        top = f"{tl}{across} {_short(self.title, width - 6, chars)} ".ljust(width - 1, across) + tr
         body = [f"{down} {text:<{width - 4}} {down}" for line in self.lines for text in _fill(line, width - 4, chars)]
         body += [f"{down} {text} {down}" for box in self.inner for text in box.draw(width - 4, chars)]
-        return [top, *body, bl + across * (width - 2) + br]
+        marks = f" {_marks_within(self.marks, width - 6, chars)} {across}" if self.marks else ""
+        return [top, *body, bl + marks.rjust(width - 2, across) + br]
+
+
+def _marks_within(marks: str, width: int, chars: Charset) -> str:
+    """As many whole marks as fit, then an ellipsis: the findings are all spelt out below the drawing."""
+    if len(marks) <= width:
+        return marks
+    kept = marks[: width - len(chars.more) - 1].rsplit("  ", 1)[0]
+    return f"{kept} {chars.more}"
 
 
 def _fill(phrases: Sequence[str], width: int, chars: Charset) -> list[str]:
