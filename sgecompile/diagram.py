@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, Location, Severity
 from .explain import Row
 from .loader import Loaded
 from .tomlpos import Path as KeyPath
-from .units import MIB, format_dask_memory, format_hms, format_sge_memory
+from .units import exact_sge_memory, format_dask_memory, format_hms
 
 WIDTH = 80  # a terminal, a log file and a README all show 80 columns
 FEW = 3  # more jobs or processes than this are drawn once, as "x N"
@@ -132,8 +132,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def _sge(amount: int) -> str:
-    """An SGE amount, exact: in SGE's units when it is whole mebibytes, else in bytes."""
-    return format_sge_memory(amount) if amount and amount % MIB == 0 else f"{amount} bytes"
+    """An SGE amount, exact: in SGE's units where they hold it, else in bytes."""
+    return exact_sge_memory(amount) or f"{amount} bytes"
 
 
 def draw(rows: Sequence[Row], found: Sequence[Note], unicode: bool = False) -> list[str]:
@@ -161,8 +161,7 @@ def _centred(box: Box, width: int, chars: Charset) -> list[str]:
 
 
 def _fanned(get: Mapping[str, Row]) -> str:
-    jobs, processes, workers = (get[n].amount for n in ("jobs", "processes_per_job", "workers"))
-    assert isinstance(jobs, int) and isinstance(processes, int) and isinstance(workers, int)
+    jobs, processes, workers = (_int(get[n]) for n in ("jobs", "processes_per_job", "workers"))
     return f"{_plural(jobs, 'job')} x {_plural(processes, 'process')} = {_plural(workers, 'dask worker')}"
 
 
@@ -183,6 +182,7 @@ def _job_boxes(get: Mapping[str, Row], found: Sequence[Note], chars: Charset) ->
 
 
 def _int(row: Row) -> int:
+    """The count, bytes or seconds of a row that always has one."""
     assert isinstance(row.amount, int), row
     return row.amount
 
@@ -200,7 +200,9 @@ def _reservation(get: Mapping[str, Row], chars: Charset) -> Iterator[tuple[str, 
     yield ("memory".ljust(LABEL) + first, *rest)
     walltime = get["walltime"].amount
     wall = (
-        f"-l h_rt={walltime} = {format_hms(walltime)}" if isinstance(walltime, int) else "no h_rt: the queue's applies"
+        f"-l h_rt={walltime} = {format_hms(walltime)}"
+        if isinstance(walltime, int)
+        else "no h_rt: the queue's limit applies"
     )
     yield ("walltime".ljust(LABEL) + wall,)
     dask, processes = _int(get["memory_per_job"]), _int(get["processes_per_job"])

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from sgecompile.explain import as_json, explain
 from sgecompile.pipeline import compile_file
 from sgecompile.units import format_hms, parse_dask_memory, parse_sge_memory
 
-from .conftest import ROOT
+from .conftest import ROOT, Terminal
 
 GOLDEN = ROOT / "tests" / "golden"
 CASES = {
@@ -30,21 +32,6 @@ CASES = {
     "analysis_big_x12": ["profiles/example/analysis.toml", "--variant", "big", "--jobs", "12"],
     "minimal_x3": ["profiles/minimal.toml", "--jobs", "3"],
 }
-
-
-class Terminal(io.StringIO):
-    """A stdout that says it is a terminal, with an encoding of its own."""
-
-    def __init__(self, encoding: str) -> None:
-        super().__init__()
-        self._encoding = encoding
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return self._encoding
-
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.fixture(autouse=True)
@@ -234,7 +221,8 @@ def profiles(draw_: st.DrawFn) -> tuple[str, int | None]:
     if draw_(st.booleans()):
         job += f"walltime = {draw_(st.integers(1, 10**7))}\n"
     if resource and draw_(st.booleans()):  # written, not derived: check warns when it is far off
-        job += f'resources = {{ {resource} = "{draw_(st.integers(1, 99999))}M" }}\n'
+        amount = draw_(st.integers(1, 99999).map("{}M".format) | st.integers(2**20, 10**11).map(str))
+        job += f'resources = {{ {resource} = "{amount}" }}\n'
     memory = f"{draw_(st.integers(1, 9999))}{draw_(st.sampled_from(['MB', 'GB', 'MiB', 'GiB', 'TB']))}"
     worker = f"cores = {processes * threads}\nprocesses = {processes}\nmemory = {memory!r}\n"
     worker += f"jobs = {draw_(st.integers(1, 200))}\ntask_cores = {draw_(st.integers(1, 64))}\n"
@@ -257,3 +245,15 @@ def test_every_number_is_explains_and_every_line_fits(tmp_path: Path, case, unic
     drawing = "\n".join(lines).split("\n\n")[0]  # the findings below are check's words
     left = _numbers(drawing, as_json(rows))
     assert not re.search(r"\d", left), left
+
+
+def test_explain_imports_neither_jinja2_nor_dask() -> None:
+    """Explaining, in each format, needs no templates and no dask: it stays as quick as check."""
+    probe = (
+        "import sys\nfrom sgecompile.cli import main\n"
+        f"for extra in ([], ['--diagram'], ['--format', 'json']):\n    main(['explain', {str(ROOT / 'profiles' / 'perun.toml')!r}, *extra])\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'dask', 'distributed', 'dask_jobqueue')]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
