@@ -97,7 +97,7 @@ def test_diagram_and_json_exclude_each_other(cli):
 
 
 def test_findings_are_marked_on_the_box_they_concern(cli):
-    """SGE302 (job.resources) and SGE203 (job.walltime) on the job box; SGE401-free processes unmarked."""
+    """SGE302 (job.resources) and SGE203 (job.walltime) mark the job box, not its process, and are spelt out below."""
     out = cli("explain", "profiles/perun.toml", "--diagram")[1]
     drawing, told = out.split("\n\n")
     job_bottom = drawing.splitlines()[-1]
@@ -109,7 +109,7 @@ def test_findings_are_marked_on_the_box_they_concern(cli):
 
 
 def test_process_findings_are_marked_on_the_process_box(write):
-    """A finding at a worker.processes-like key marks each process box, not the job."""
+    """A finding at worker.cores (the threads) marks each process box, not the job."""
     path = write('[job]\nwalltime = "1:00:00"\n[worker]\ncores = 4\nprocesses = 2\nmemory = "2GB"\n')
     result = compile_file(path)
     assert [d.code for d in result.diagnostics] == ["SGE406"]  # threads without a pe, at worker.cores
