@@ -79,6 +79,15 @@ def _check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--live", action="store_true", help="also ask the running cluster (read-only) and `qsub -w v`")
 
 
+def _explain(p: argparse.ArgumentParser) -> None:
+    _profile(p)
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--format", choices=["text", "json"], default="text", help="a table, or JSON with typed values")
+    shown.add_argument("--diagram", action="store_true", help="draw the jobs, processes and threads the profile makes")
+    p.add_argument("--ascii", action="store_true", help="with --diagram: ASCII lines even on a Unicode terminal")
+    p.add_argument("--jobs", type=_count, metavar="N", help="jobs to explain (default: worker.jobs)")
+
+
 def _up(p: argparse.ArgumentParser) -> None:
     _profile(p)
     size = p.add_mutually_exclusive_group()
@@ -120,7 +129,7 @@ def _export(p: argparse.ArgumentParser) -> None:
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | None]] = {
     "render": ("print the worker job script of a profile", _render),
     "check": ("check profiles for SGE traps (exit 1 on errors)", _check),
-    "explain": ("show what a profile asks for and where each value came from", _profile),
+    "explain": ("show what a profile asks for and where each value came from", _explain),
     "up": ("start a scheduler and the profile's workers until Ctrl-C or SIGTERM", _up),
     "emit": ("write standalone job scripts: a dask cluster, or --tasks as an array job", _emit),
     "tasks": ("list the failed tasks of an emitted task array; --resubmit runs them again", _tasks),

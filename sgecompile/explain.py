@@ -3,32 +3,53 @@
 Each row is one quantity the compiler worked out (processes, threads, memory
 shares, slots, reservations, walltime) with the value and where it came from:
 the file, line and column that set it, the default, or the arithmetic that
-derived it from other rows.
+derived it from other rows. The table, ``--format json`` and ``--diagram``
+all show these rows, so the three never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
+from .diagnostics import Location
 from .plan import Plan
 from .tomlpos import Path as KeyPath
 from .units import describe_bytes, format_dask_memory, format_hms, format_sge_memory, parse_sge_time
 
 
 @attrs.frozen
+class Source:
+    """Where a row's value came from: a located key (``at``), or how it was worked out (``at`` None)."""
+
+    text: str
+    at: Location | None = None
+
+
+@attrs.frozen
 class Row:
+    """One quantity: its text for people, its typed ``amount`` for programs, and its source.
+
+    ``amount`` is bytes, seconds or a count (``unit`` says which), or a name
+    (``unit`` None); None where the profile asks for nothing.
+    """
+
+    name: str  # the key of `explain --format json`
     what: str
     value: str
-    source: str
+    source: Source
+    amount: int | str | None
+    unit: str | None = None
 
 
-def origin(plan: Plan, key: KeyPath, unset: str = "default") -> str:
+def origin(plan: Plan, key: KeyPath, unset: str = "default") -> Source:
     """Where a value was set: ``file:line:col`` (and the variant), or ``unset``."""
     found = plan.profile.source.origins.get(key)
     if found is None:
-        return unset
+        return Source(unset)
     layer = f" ({found.layer})" if found.layer.startswith("variant") else ""
-    return f"{found.location}{layer}"
+    return Source(f"{found.location}{layer}", found.location)
 
 
 def _dask(amount: int) -> str:
@@ -40,34 +61,81 @@ def _sge(amount: int, text: str | None = None) -> str:
     return f"{text or format_sge_memory(amount)} = {amount:,} bytes ({describe_bytes(amount)})"
 
 
-def explain(plan: Plan) -> list[Row]:
+def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
+    """The rows of one plan; ``jobs`` is the number asked on the command line (``--jobs``), else ``worker.jobs``."""
     profile = plan.profile
     worker, job = profile.worker, profile.job
+    jobs_source = Source("--jobs") if jobs else origin(plan, ("worker", "jobs"))
+    jobs = jobs or worker.jobs
     rows = [
-        Row("queue", job.queue or "the cluster's default", origin(plan, ("job", "queue"))),
-        Row("jobs", str(worker.jobs), origin(plan, ("worker", "jobs"))),
+        Row("job_name", "job name", job.name, origin(plan, ("job", "name")), job.name),
+        Row("queue", "queue", job.queue or "the cluster's default", origin(plan, ("job", "queue")), job.queue),
+        Row("jobs", "jobs", str(jobs), jobs_source, jobs, "jobs"),
         Row(
+            "processes_per_job",
             "processes per job",
             str(worker.processes),
             origin(plan, ("worker", "processes"), "derived from cores, as dask-jobqueue does"),
+            worker.processes,
+            "processes",
         ),
-        Row("workers in all", str(worker.jobs * worker.processes), "jobs x processes"),
-        Row("threads per job", str(worker.cores), origin(plan, ("worker", "cores"))),
-        Row("threads per process", str(worker.threads_per_process), "cores / processes"),
-        Row("memory per job (dask)", _dask(worker.memory.bytes), origin(plan, ("worker", "memory"))),
-        Row("memory per process", _dask(worker.memory_per_process), "memory / processes, rounded down"),
-        Row("cores per task", str(worker.task_cores), origin(plan, ("worker", "task_cores"))),
+        _count("workers", "workers in all", jobs * worker.processes, "jobs x processes", "workers"),
+        Row(
+            "threads_per_job",
+            "threads per job",
+            str(worker.cores),
+            origin(plan, ("worker", "cores")),
+            worker.cores,
+            "threads",
+        ),
+        _count(
+            "threads_per_process", "threads per process", worker.threads_per_process, "cores / processes", "threads"
+        ),
+        _bytes("memory_per_job", "memory per job (dask)", worker.memory.bytes, origin(plan, ("worker", "memory"))),
+        _bytes(
+            "memory_per_process",
+            "memory per process",
+            worker.memory_per_process,
+            Source("memory / processes, rounded down"),
+        ),
+        Row(
+            "task_cores",
+            "cores per task",
+            str(worker.task_cores),
+            origin(plan, ("worker", "task_cores")),
+            worker.task_cores,
+            "cores",
+        ),
     ]
-    pe = next(iter(plan.wanted("-pe")), None)  # as the header has it: from site.pe or job.directives, or none
-    if pe:
-        derived = pe.origin == ("site", "pe")
-        rows.append(Row("parallel environment", pe.args[0], origin(plan, pe.origin)))
-        rows.append(
-            Row("pe slots", f"{pe.args[1]} ({pe.text})", "cores x task_cores" if derived else origin(plan, pe.origin))
-        )
+    rows += _pe_rows(plan)
     rows += _reservation_rows(plan)
     rows.append(_walltime_row(plan))
     return rows
+
+
+def _count(name: str, what: str, amount: int, how: str, unit: str) -> Row:
+    return Row(name, what, str(amount), Source(how), amount, unit)
+
+
+def _bytes(name: str, what: str, amount: int, source: Source) -> Row:
+    return Row(name, what, _dask(amount), source, amount, "bytes")
+
+
+def _pe_rows(plan: Plan) -> list[Row]:
+    """The -pe as the header has it: from site.pe or job.directives, or none.
+
+    The slots are ``cores x task_cores``: a -pe in job.directives that asks
+    other counts is an error (SGE403), and nothing is explained then.
+    """
+    pe = next(iter(plan.wanted("-pe")), None)
+    if pe is None:
+        return []
+    how = Source("cores x task_cores") if pe.origin == ("site", "pe") else origin(plan, pe.origin)
+    slots = f"{pe.args[1]} ({pe.text})"
+    return [
+        Row("pe", "parallel environment", pe.args[0], origin(plan, pe.origin), pe.args[0]),
+        Row("pe_slots", "pe slots", slots, how, plan.profile.slots, "slots"),
+    ]
 
 
 def _walltime_row(plan: Plan) -> Row:
@@ -75,11 +143,12 @@ def _walltime_row(plan: Plan) -> Row:
     asked = plan.resource("h_rt")
     if asked is None:
         skipped = plan.profile.job.walltime is not None  # job.skip drops every -l: SGE204 says so too
-        return Row(
-            "walltime", "none asked: the queue's h_rt applies", origin(plan, ("job", "skip")) if skipped else "default"
-        )
+        source = origin(plan, ("job", "skip")) if skipped else Source("default")
+        return Row("walltime", "walltime", "none asked: the queue's h_rt applies", source, None, "seconds")
     seconds = parse_sge_time(asked.args[0].partition("=")[2]).seconds  # typing has checked it
-    return Row("walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin))
+    return Row(
+        "walltime", "walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin), seconds, "seconds"
+    )
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:
@@ -87,19 +156,61 @@ def _reservation_rows(plan: Plan) -> list[Row]:
     if found is None:
         return []
     derived = "derived from worker.memory" + (" and its processes" if plan.counts_processes else "")
-    how = derived if found.derived else origin(plan, found.origin)
+    how = Source(derived) if found.derived else origin(plan, found.origin)
+    resource = Row(
+        "memory_resource",
+        "SGE memory resource",
+        found.resource,
+        origin(plan, ("site", "memory_resource")),
+        found.resource,
+    )
+    per_job = f"SGE {found.resource} per job"
     if found.multiplier == 1:
-        return [Row(f"SGE {found.resource} per job", _sge(found.per_job, found.text), how)]
+        return [
+            resource,
+            Row("sge_memory_per_job", per_job, _sge(found.per_job, found.text), how, found.per_job, "bytes"),
+        ]
     return [
-        Row(f"SGE {found.resource} per slot", _sge(found.per_request, found.text), how),
-        Row(f"SGE {found.resource} per job", _sge(found.per_job), f"per slot x {found.multiplier} slots"),
+        resource,
+        Row(
+            "sge_memory_per_slot",
+            f"SGE {found.resource} per slot",
+            _sge(found.per_request, found.text),
+            how,
+            found.per_request,
+            "bytes",
+        ),
+        Row(
+            "sge_memory_per_job",
+            per_job,
+            _sge(found.per_job),
+            Source(f"per slot x {found.multiplier} slots"),
+            found.per_job,
+            "bytes",
+        ),
     ]
 
 
-def table(rows: list[Row]) -> str:
+def table(rows: Sequence[Row]) -> str:
     """Rows as aligned text columns."""
-    header = Row("what", "value", "from")
-    every = [header, *rows]
-    widths = [max(len(getattr(r, field)) for r in every) for field in ("what", "value")]
-    lines = [f"{r.what:<{widths[0]}}  {r.value:<{widths[1]}}  {r.source}".rstrip() for r in every]
+    every = [("what", "value", "from"), *((r.what, r.value, r.source.text) for r in rows)]
+    widths = [max(len(r[i]) for r in every) for i in (0, 1)]
+    lines = [f"{what:<{widths[0]}}  {value:<{widths[1]}}  {source}".rstrip() for what, value, source in every]
     return "\n".join(lines) + "\n"
+
+
+def as_json(rows: Sequence[Row]) -> dict[str, dict[str, object]]:
+    """The rows as ``explain --format json`` prints them: by name, typed, with their file, line and column."""
+    return {
+        r.name: {
+            "what": r.what,
+            "value": r.amount,
+            "unit": r.unit,
+            "text": r.value,
+            "from": r.source.text,
+            "file": r.source.at.file if r.source.at else None,
+            "line": r.source.at.line if r.source.at else None,
+            "column": r.source.at.column if r.source.at else None,
+        }
+        for r in rows
+    }

@@ -149,6 +149,11 @@ def format_sge_memory(amount: int) -> str:
     return f"{mib}M"
 
 
+def exact_sge_memory(amount: int) -> str | None:
+    """``amount`` in SGE's units when they hold it exactly (whole mebibytes), else None: 8 bytes is no "1M"."""
+    return format_sge_memory(amount) if amount and amount % MIB == 0 else None
+
+
 def format_dask_memory(amount: int) -> str:
     """Write bytes in dask's units as exactly as possible: GiB/MiB when exact, else GB/MB, else bytes."""
     for suffix, factor in (

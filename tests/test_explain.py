@@ -1,5 +1,7 @@
 """`sgecompile explain`: the quantities a profile implies, and where each came from."""
 
+import json
+
 import pytest
 
 from sgecompile.explain import explain
@@ -14,7 +16,7 @@ def _at_root(monkeypatch):
 
 
 def rows(path, variant=None):
-    return {r.what: (r.value, r.source) for r in explain(compile_file(path, variant).plan)}
+    return {r.what: (r.value, r.source.text) for r in explain(compile_file(path, variant).plan)}
 
 
 def test_perun_numbers_and_origins():
@@ -106,3 +108,53 @@ def test_explain_shows_the_pe_the_header_has(tmp_path, monkeypatch, text, slots)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "p.toml").write_text(text + '[worker]\ncores = 8\nmemory = "8GiB"\n')
     assert rows(tmp_path / "p.toml").get("pe slots") == slots
+
+
+def test_json_has_typed_values_and_their_sources(cli):
+    """--format json: bytes, seconds and counts as integers, with the file, line and column that set them."""
+    code, out, _ = cli("explain", "profiles/perun.toml", "--format", "json")
+    got = json.loads(out)
+    assert code == 0
+    assert got["sge_memory_per_slot"]["value"] == 64 * 2**30 and got["sge_memory_per_slot"]["unit"] == "bytes"
+    assert got["sge_memory_per_job"]["value"] == 640 * 2**30 and got["sge_memory_per_job"]["file"] is None
+    assert (got["walltime"]["value"], got["walltime"]["unit"]) == (362439, "seconds")
+    assert (got["pe_slots"]["value"], got["pe_slots"]["unit"]) == (10, "slots")
+    assert (got["processes_per_job"]["value"], got["threads_per_process"]["value"]) == (1, 1)
+    assert got["memory_per_process"]["value"] == 10**9
+    assert [got["walltime"][k] for k in ("file", "line", "column")] == ["profiles/perun.toml", 15, 12]
+    assert got["jobs"] == {
+        "what": "jobs",
+        "value": 1,
+        "unit": "jobs",
+        "text": "1",
+        "from": "default",
+        "file": None,
+        "line": None,
+        "column": None,
+    }
+
+
+def test_json_holds_the_rows_of_the_table(cli):
+    """The table and the JSON are the same rows: labels, texts and sources in the same order."""
+    table = cli("explain", "profiles/example/analysis.toml", "--variant", "big")[1].splitlines()[1:]
+    got = json.loads(cli("explain", "profiles/example/analysis.toml", "--variant", "big", "--format", "json")[1])
+    assert len(got) == len(table)
+    for line, row in zip(table, got.values(), strict=True):
+        assert line.split()[: len(row["what"].split())] == row["what"].split()
+        assert f"  {row['text']}  " in line and line.endswith(row["from"])
+
+
+def test_json_says_null_where_nothing_is_asked(cli, write):
+    """No walltime, no queue: their values are null, not a sentence; no pe, no memory request: no rows."""
+    got = json.loads(cli("explain", write('[worker]\ncores = 1\nmemory = "1GB"\n'), "--format", "json")[1])
+    assert got["queue"]["value"] is None and got["queue"]["text"] == "the cluster's default"
+    assert (got["walltime"]["value"], got["walltime"]["unit"]) == (None, "seconds")
+    assert not {"pe", "pe_slots", "memory_resource", "sge_memory_per_job"} & got.keys()
+
+
+def test_jobs_option_counts_jobs_and_workers():
+    """--jobs N replaces worker.jobs, says so, and multiplies the workers."""
+    plan = compile_file(PROFILES / "example" / "analysis.toml").plan
+    got = {r.name: r for r in explain(plan, jobs=5)}
+    assert (got["jobs"].amount, got["jobs"].source.text) == (5, "--jobs")
+    assert (got["workers"].amount, got["workers"].value) == (10, "10")

@@ -107,9 +107,10 @@ def _cli(*args: str) -> tuple[int, str]:
 
 
 def _every_command(path: Path, variant: str | None) -> None:
-    """check, render, explain and emit: documented exit codes, never an internal error."""
+    """check, render, explain (each format) and emit: documented exit codes, never an internal error."""
     with_variant = ["--variant", variant] if variant else []
-    for command in (["check"], ["render"], ["explain"], ["emit", "--out", str(path.parent / "out")]):
+    explains = (["explain"], ["explain", "--diagram"], ["explain", "--format", "json"])
+    for command in (["check"], ["render"], *explains, ["emit", "--out", str(path.parent / "out")]):
         code, err = _cli(*command, str(path), *with_variant)
         assert code in (0, 1), (command, code, err)
         assert "internal error" not in err and "Traceback" not in err, err

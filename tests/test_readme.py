@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Terminal
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -23,3 +23,25 @@ def test_readme_perun_example_is_what_render_prints(cli, monkeypatch) -> None:  
     python = out.splitlines()[-1].split()[0]
     assert out.replace(python, "/usr/bin/python3", 1) == shown
     assert Path(python).name.startswith("python")
+
+
+def test_readme_drawing_is_what_explain_draws_on_a_terminal(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Perun drawing in the README is `explain --diagram` on a UTF-8 terminal, line for line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`sgecompile explain profiles/perun.toml --diagram` draws")[1]
+    shown = shown.split("```text\n")[1].split("```")[0]
+    terminal = Terminal("utf-8")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr("sys.stdout", terminal)
+    assert cli("explain", "profiles/perun.toml", "--diagram")[0] == 0
+    assert terminal.getvalue() == shown
+
+
+def test_readme_explain_rows_are_what_explain_prints(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each row of the README's `explain` excerpt is a row `sgecompile explain profiles/perun.toml` prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("set each value (")[1].split("```text\n")[1].split("```")[0]
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli("explain", "profiles/perun.toml")
+    assert code == 0
+    assert set(shown.splitlines()) <= set(out.splitlines())

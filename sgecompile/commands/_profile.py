@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..diagnostics import Severity
-from ..pipeline import compile_file
+from ..pipeline import Result, compile_file
 from ..plan import Plan
 from ..reporters import text
 from . import UsageError
@@ -25,11 +25,17 @@ def existing(profile: str) -> str:
 
 def compiled_or_refuse(profile: str, variant: str | None, verb: str) -> Plan | None:
     """The compiled plan, with warnings on stderr; or None, after saying why ``verb`` will not happen."""
+    result = result_or_refuse(profile, variant, verb)
+    return result.plan if result else None
+
+
+def result_or_refuse(profile: str, variant: str | None, verb: str) -> Result | None:
+    """The compiled profile and its findings, with warnings on stderr; or None, as :func:`compiled_or_refuse`."""
     result = compile_file(existing(profile), variant)
     shown = [d for d in result.diagnostics if d.severity is not Severity.INFO]
     sys.stderr.write(text.report(shown))
     if result.ok and result.plan is not None:
-        return result.plan
+        return result
     errors = sum(1 for d in shown if d.severity is Severity.ERROR)
     sys.stderr.write(
         f"sgecompile: not {verb} {profile}: {errors} error{'s' if errors != 1 else ''}"

@@ -12,6 +12,7 @@ from ..units import (
     MIB,
     UnitError,
     describe_bytes,
+    exact_sge_memory,
     format_sge_memory,
     parse_sge_memory,
 )
@@ -193,9 +194,8 @@ def _reserved(plan: Plan, found: Reservation) -> str:
 
 def _sge_amount(amount: int) -> str:
     """``8G (8.6 GB)``; only the bytes where SGE's units would round (8 bytes is no "1M")."""
-    if amount and amount % MIB == 0:
-        return f"{format_sge_memory(amount)} ({describe_bytes(amount)})"
-    return describe_bytes(amount)
+    exact = exact_sge_memory(amount)
+    return f"{exact} ({describe_bytes(amount)})" if exact else describe_bytes(amount)
 
 
 def _matching(plan: Plan, found: Reservation) -> str:
