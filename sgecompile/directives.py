@@ -12,43 +12,14 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from . import vocabulary
 from .tomlpos import Path as KeyPath
 from .units import UnitError, parse_sge_memory, parse_sge_time
 
-
-@attrs.frozen
-class Option:
-    """What qsub(1) accepts for one option: how many arguments, and whether it works in a script."""
-
-    name: str
-    min_args: int
-    max_args: int
-    in_script: bool = True
-    accumulates: bool = False  # -l, -v, -M ...: several requests, each with its own identity
-
-
-def _options() -> dict[str, Option]:
-    zero = "-clear -cwd -h -hard -notify -pty -soft -V -terse -verify -help -version -sync"
-    one = (
-        "-@ -a -ac -A -ar -b -c -ckpt -C -dc -dl -e -hold_jid -hold_jid_ad -i -j -js -jsv -l -m -M "
-        "-masterq -N -now -o -p -P -q -r -R -S -sc -shell -t -tc -umask -v -w -wd -binding"
-    )
-    table = {n: Option(n, 0, 0) for n in zero.split()}
-    table.update({n: Option(n, 1, 1) for n in one.split()})
-    table["-pe"] = Option("-pe", 2, 2)
-    table["-pty"] = Option("-pty", 1, 1)
-    table["-sync"] = Option("-sync", 1, 1)
-    for name in ("-l", "-v", "-M", "-ac", "-dc", "-sc", "-hold_jid", "-masterq"):
-        table[name] = attrs.evolve(table[name], accumulates=True)
-    for name in ("-C", "-b", "-sync", "-terse", "-verify", "-help", "-version", "-@", "-clear", "-pty"):
-        table[name] = attrs.evolve(table[name], in_script=False)
-    return table
-
-
-OPTIONS: dict[str, Option] = _options()
+OPTIONS = vocabulary.OPTIONS  # every qsub option of every flavor; a rule says which the profile's flavor lacks
 OUTPUT_PATH_VARIABLES = ("HOME", "USER", "JOB_ID", "JOB_NAME", "HOSTNAME", "TASK_ID")  # SGE expands these in -o/-e
 SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q after it, on its line, hard or soft
-YES_NO = ("-j", "-r", "-R", "-now", "-shell", "-b")  # options whose one argument is y[es] or n[o]
+YES_NO = frozenset(o for o, w in OPTIONS.items() if w.form == "yes-no")  # one argument, y[es] or n[o]
 
 
 @attrs.frozen
@@ -114,12 +85,13 @@ def parse(text: str, origin: KeyPath) -> list[Directive]:
         if spec is None:
             raise DirectiveError("unknown-option", text, f"{option!r} is not a qsub option")
         args: list[str] = []
-        while words and len(args) < spec.max_args and not (words[0] in OPTIONS and len(args) >= spec.min_args):
+        fewest, most = spec.args
+        while words and len(args) < most and not (words[0] in OPTIONS and len(args) >= fewest):
             args.append(words.pop(0))
         if option == "-pe" and len(args) < 2:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
-        if len(args) < spec.min_args:
-            raise DirectiveError("arguments", text, f"{option} needs {spec.min_args} argument(s), got {len(args)}")
+        if len(args) < fewest:
+            raise DirectiveError("arguments", text, f"{option} needs {fewest} argument(s), got {len(args)}")
         if option in YES_NO and yes_or_no(args[0]) is None:
             raise DirectiveError("arguments", text, f"{option} wants y or n (yes or no), not {args[0]!r}")
         if option in SCOPE_SWITCHES:

@@ -29,6 +29,7 @@ from .units import (
     parse_sge_time,
     parse_walltime,
 )
+from .vocabulary import Flavor
 
 # Built-in SGE complexes of type MEMORY (complex(5)); the site's memory_resource is added.
 MEMORY_COMPLEXES = frozenset(
@@ -55,6 +56,7 @@ class Failure:
 
 @attrs.frozen
 class Site:
+    flavor: Flavor
     pe: str | None
     memory_resource: str | None
     memory_per: str

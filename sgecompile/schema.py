@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from .vocabulary import FLAVORS, KEYWORDS, OLD_KEYWORDS
+
 
 @attrs.frozen
 class Key:
@@ -30,6 +32,15 @@ SGE_MAX_SLOTS = 9_999_999  # sge_pe(5): a parallel environment's `slots` is 0 to
 
 SECTIONS: dict[str, tuple[Key, ...]] = {
     "site": (
+        Key(
+            "flavor",
+            "str",
+            "The Grid Engine the cluster runs: `sge` (Son of Grid Engine 8.1, Sun Grid Engine 6.2, Open Grid Scheduler),"
+            " `uge` (Univa / Altair Grid Engine 8.x and later) or `ocs` (Open Cluster Scheduler / Gridware Cluster"
+            " Scheduler 9.x); it decides which qsub options and memory consumables exist.",
+            "sge",
+            choices=FLAVORS,
+        ),
         Key("pe", "str", "Parallel environment that reserves cores: the job asks `-pe <pe> <slots>`."),
         Key(
             "memory_resource",
@@ -39,9 +50,11 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key(
             "memory_per",
             "str",
-            "Whether SGE multiplies the memory request by the pe slots (`slot`, a consumable YES) or not (`job`, consumable JOB).",
+            "Whether SGE multiplies the memory request by the pe slots (`slot`, a consumable YES) or not: `job`"
+            " (consumable JOB, debited once from the master queue) or `host` (consumable HOST, debited once per host;"
+            " `uge` and `ocs` only). A `$pe_slots` job is on one host, so `job` and `host` ask for the same amount.",
             "slot",
-            choices=("slot", "job"),
+            choices=("slot", "job", "host"),
         ),
         Key(
             "shell",
@@ -125,26 +138,9 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
 
 TOP_LEVEL: tuple[str, ...] = ("extends", "site", "job", "worker", "variants")
 
-# dask-jobqueue's names, old and new, and where their meaning lives here.
-RENAMED: dict[str, str] = {
-    "job_extra": "job.directives",
-    "job_extra_directives": "job.directives",
-    "env_extra": "job.prologue",
-    "job_script_prologue": "job.prologue",
-    "header_skip": "job.skip",
-    "job_directives_skip": "job.skip",
-    "extra": "worker.extra_args",
-    "worker_extra_args": "worker.extra_args",
-    "resource_spec": "job.resources",
-    "log_directory": "job.log_directory",
-    "walltime": "job.walltime",
-    "queue": "job.queue",
-    "project": "job.project",
-    "death_timeout": "worker.death_timeout",
-    "local_directory": "worker.local_directory",
-}
-
-DEPRECATED_IN_DASK_JOBQUEUE = frozenset({"job_extra", "env_extra", "header_skip", "extra"})
+# dask-jobqueue's keywords, old and new, and the profile key each means (from the one table).
+RENAMED: dict[str, str] = KEYWORDS
+DEPRECATED_IN_DASK_JOBQUEUE = OLD_KEYWORDS
 
 
 def unset_required(values: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Key]]:

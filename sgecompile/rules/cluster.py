@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..clusterfacts import Facts, Host, Queue
     from ..directives import Directive
 
-CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job"}
+CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job", "HOST": "host"}  # qconf -sc, column consumable
 
 
 # The rules below read the header the job really has (structured keys and job.directives alike).

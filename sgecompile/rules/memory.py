@@ -220,3 +220,19 @@ def no_memory_per_process(plan: Plan) -> Iterator[Finding]:
             f"worker.memory {worker.memory.text!r} over {worker.processes} processes is 0 bytes each, which dask reads as no memory limit",
             'Give each process its share of real memory, e.g. memory = "16GB".',
         )
+
+
+def host_consumable_without_host(plan: Plan) -> Iterator[Finding]:
+    """`memory_per = "host"` on a Grid Engine that has no HOST consumables (Son of Grid Engine, `site.flavor = "sge"`).
+
+    Why: SGE 8.1's consumables are YES (per slot) and JOB only (sge_complex(5)); HOST, debited once
+    per host, is Univa / Altair's and Open Cluster Scheduler's. The cluster cannot count it that way.
+    Use instead: `memory_per = "job"` (the same amount for a `$pe_slots` job), or the cluster's flavor.
+    """
+    site = plan.profile.site
+    if site.memory_per == "host" and site.flavor == "sge":
+        yield Finding(
+            ("site", "memory_per"),
+            'memory_per = "host": Son of Grid Engine has no HOST consumables (only YES, per slot, and JOB)',
+            'memory_per = "job" asks the same amount for a job on one host; or set site.flavor = "uge" or "ocs".',
+        )

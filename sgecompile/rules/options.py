@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import directives as dirs
+from .. import vocabulary
 from ..plan import Plan
 from ..schema import suggest
 from . import Context, Finding
 
-_STRUCTURED = {
-    "-N": "job.name",
-    "-q": "job.queue",
-    "-P": "job.project",
-    "-cwd": "job.cwd",
-    "-j": "job.join_output",
-    "-V": "job.export_env",
-    "-o": "job.log_directory",
-    "-e": "job.log_directory",
-    "-pe": "site.pe",
-    "-S": "site.shell",
-}
 
 
 def _said(d: dirs.Directive) -> str:
@@ -29,9 +18,8 @@ def _said(d: dirs.Directive) -> str:
 
 def _key_for(d: dirs.Directive) -> str:
     """The profile key for what ``d`` asks, where a structured one exists."""
-    if d.option == "-l":
-        return "job.walltime" if dirs.resource_name(d.args[0]) == "h_rt" else "job.resources"
-    return _STRUCTURED.get(d.option, "job.directives")
+    resource = dirs.resource_name(d.args[0]) if d.option == "-l" else None
+    return vocabulary.key_of(d.option, resource) or "job.directives"
 
 
 def duplicate_directive(plan: Plan) -> Iterator[Finding]:
@@ -105,17 +93,42 @@ def error_path_with_joined_output(plan: Plan) -> Iterator[Finding]:
 
 
 def unknown_option(ctx: Context) -> Iterator[Finding]:
-    """A `job.directives` entry that is not a qsub option.
+    """A `job.directives` entry that is not a qsub option of any Grid Engine.
 
     Why: qsub rejects the whole job.
     Use instead: the option the hint suggests, or `resources = { h_vmem = "4G" }` for `-l`.
     """
+    flavor = ctx.loaded.values["site"].get("flavor", "sge")  # not yet typed: any TOML value
+    known = flavor if isinstance(flavor, str) and flavor in vocabulary.FLAVORS else None
+    ours = [o for o, word in dirs.OPTIONS.items() if known in word.flavors] or list(dirs.OPTIONS)
     for failure in ctx.failed("unknown-option", kind="directive"):
         option = failure.error.text.split()[0] if failure.error.text.split() else ""
-        close = suggest(option, list(dirs.OPTIONS))
+        close = suggest(option, ours)
         yield Finding(
             failure.key, str(failure.error), f"Did you mean `{close}`?" if close else "qsub(1) lists the options."
         )
+
+
+def option_of_another_flavor(plan: Plan) -> Iterator[Finding]:
+    """A qsub option the cluster's Grid Engine does not have, though another one does (`-jc` on Son of Grid Engine).
+
+    Why: qsub refuses the job ("invalid option argument"); `site.flavor` says which Grid Engine the cluster runs.
+    Use instead: `[site] flavor = "uge"` (or `"ocs"`) if the cluster runs it; else leave the option out.
+    """
+    flavor = plan.profile.site.flavor
+    for d in plan.requested:
+        theirs = vocabulary.flavors_of(d.option)
+        if flavor not in theirs:
+            names = " and ".join(
+                f'{vocabulary.FLAVOR_NAMES[f]} (flavor = "{f}")' for f in vocabulary.FLAVORS if f in theirs
+            )
+            yield Finding(
+                d.origin,
+                f"`{d.text}`: {d.option} is an option of {names}, not of {vocabulary.FLAVOR_NAMES[flavor]}"
+                f' (site.flavor = "{flavor}"), whose qsub refuses it',
+                f'Set [site] flavor = "{next(f for f in vocabulary.FLAVORS if f in theirs)}" if the cluster runs it,'
+                f" or remove {d.option}.",
+            )
 
 
 def malformed_directive(ctx: Context) -> Iterator[Finding]:

@@ -30,7 +30,7 @@ def _load_settings() -> None:
         os.environ[name] = value
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"the live tests must run in CI, but: {reason}")
     pytest.skip(reason)
@@ -50,7 +50,7 @@ def wait_until_gone(jobs: set[str], timeout: float = 60) -> set[str]:
 def sge_cluster() -> Iterator[None]:
     done = subprocess.run([str(START)], capture_output=True, text=True)
     if done.returncode == 77:
-        _unavailable(done.stderr.strip())
+        unavailable(done.stderr.strip())
     if done.returncode != 0:
         pytest.fail(f"tests/sge/start-sge failed: {done.stderr.strip()}")
     _load_settings()

@@ -36,13 +36,14 @@ bridge_up() {
 hosts_files() {  # every node's name in /etc/hosts (for qmaster) and in the nodes' own hosts file
     local count=$1 i
     mkdir -p "$NODES_RUN"
-    sed -i "/$HOSTS_MARK\$/d" /etc/hosts
     {
         echo "127.0.0.1 localhost"
         echo "$SUBNET.1 $(hostname)"
     } >"$NODES_RUN/hosts"
     for i in $(seq "$count"); do
-        echo "$(node_address "node$i") node$i $HOSTS_MARK" >>/etc/hosts
+        # Kept after --down: qmaster remembers a name it once failed to resolve for minutes, so a
+        # name that vanished and came back could not be added again until it forgot.
+        grep -q "^$(node_address "node$i") node$i " /etc/hosts || echo "$(node_address "node$i") node$i $HOSTS_MARK" >>/etc/hosts
         echo "$(node_address "node$i") node$i" >>"$NODES_RUN/hosts"
     done
 }
@@ -136,6 +137,5 @@ nodes_down() {  # every node gone; the submit host is the cell's one exec host a
         rm -rf "/var/spool/gridengine/execd/$node"
     done
     ip link del "$BRIDGE" 2>/dev/null || true
-    sed -i "/$HOSTS_MARK\$/d" /etc/hosts
-    rm -rf "$NODES_RUN"
+    rm -rf "$NODES_RUN"  # the names stay in /etc/hosts (see hosts_files); their addresses are gone
 }
