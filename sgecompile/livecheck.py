@@ -22,7 +22,7 @@ from .plan import Plan
 from .rendering import render
 from .rules.cluster import CONSUMABLE_MEANS
 
-MEMORY_CODES = ("SGE301", "SGE302")
+MEMORY_CODES = ("SGE301", "SGE302", "SGE304")
 
 
 def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
@@ -32,7 +32,7 @@ def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
     only how SGE counts that request changes.
     """
     site = plan.profile.site
-    complex_ = facts.complexes.get(site.memory_resource or "")
+    complex_ = facts.complexes.get(plan.memory_resource or "")
     actual = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
     if actual is None or actual == site.memory_per:
         return plan

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from .. import directives as dirs
 from ..diagnostics import Severity
-from ..plan import ADDRESS_SPACE_LIMITS, Plan
+from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
+from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Context, Finding, rule
 
@@ -134,7 +135,7 @@ def memory_per_disagrees(ctx: Context) -> Iterator[Finding]:
     Use instead: the value the hint gives.
     """
     plan, facts = _live(ctx)
-    resource = plan.profile.site.memory_resource
+    resource = plan.memory_resource
     complex_ = facts.complexes.get(resource or "")
     if complex_ is None:
         return
@@ -194,9 +195,6 @@ def larger_than_any_host(ctx: Context) -> Iterator[Finding]:
             )
 
 
-LOAD_MEMORY = {"mem_free", "mem_total", "virtual_free", "virtual_total"}
-
-
 def _memory_capacity(host: Host, resource: str) -> int | None:
     """What a host offers of a memory resource: its complex_values, else (for a load value) its memory."""
     if resource in host.capacities:
@@ -204,7 +202,7 @@ def _memory_capacity(host: Host, resource: str) -> int | None:
             return parse_sge_memory(host.capacities[resource]).bytes
         except UnitError:
             return None
-    return host.memory if resource in LOAD_MEMORY else None
+    return host.memory if resource in HOST_LOAD else None
 
 
 @rule("SGE806", Severity.ERROR, "cluster")
@@ -302,7 +300,7 @@ def default_address_space_too_small(ctx: Context) -> Iterator[Finding]:
     """
     plan, facts = _live(ctx)
     asked = {dirs.resource_name(d.args[0]) for d in plan.wanted("-l")}
-    for name in sorted(ADDRESS_SPACE_LIMITS - asked):
+    for name in sorted(ADDRESS_SPACE - asked):
         complex_ = facts.complexes.get(name)
         per = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
         if complex_ is None or per is None:

@@ -24,7 +24,11 @@ CASES: dict[str, tuple[str, int, str]] = {
     "SGE102": (W + '[job]\nresources = { mem_free = "010G" }\n', 5, W + '[job]\nresources = { mem_free = "10G" }\n'),
     "SGE103": (W + '[job]\nresources = { h_vmem = "lots" }\n', 5, W + '[job]\nresources = { h_vmem = "4G" }\n'),
     "SGE104": ('[worker]\ncores = 2\nmemory = "sixty"\n', 3, W),
-    "SGE105": ('[worker]\ncores = 2\nmemory = "4G"\n', 3, W),
+    "SGE105": (
+        '[worker]\ncores = 2\nmemory = "4G"\n[site]\nmemory_resource = "h_vmem"\n',
+        3,
+        W + '[site]\nmemory_resource = "h_vmem"\n',
+    ),
     "SGE201": (W + '[job]\nwalltime = "00:30"\n', 5, W + '[job]\nwalltime = "0:30:00"\n'),
     "SGE202": (W + '[job]\nwalltime = "-1:00:00"\n', 5, W + '[job]\nwalltime = "1:00:00"\n'),
     "SGE203": (W + '[job]\nwalltime = "99:99:99"\n', 5, W + '[job]\nwalltime = "100:40:39"\n'),
@@ -38,6 +42,11 @@ CASES: dict[str, tuple[str, int, str]] = {
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "64G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
         5,
         '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[worker]\ncores = 2\nmemory = "4GB"\n',
+    ),
+    "SGE304": (
+        '[site]\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "4G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
+        4,
+        '[site]\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "6G" }\n[worker]\ncores = 2\nmemory = "4GB"\n',
     ),
     "SGE401": (
         '[worker]\ncores = 10\nprocesses = 3\nmemory = "4GB"\n',
