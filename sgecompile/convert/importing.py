@@ -148,6 +148,7 @@ def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
     while words:
         word = words.pop(0)
         option, equals, value = word.partition("=") if isinstance(word, str) else ("", "", "")
+        setting: Any
         if option in FLAG_KEYS and not equals:
             key, setting = FLAG_KEYS[option]
         elif option in VALUE_FLAG_KEYS and (equals or words):

@@ -73,7 +73,7 @@ class _ConstantFStrings(ast.NodeTransformer):
     """f-strings with no placeholder (``f"2 G"``) as the plain strings they are, for ``literal_eval``."""
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
-        text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        text = "".join(str(part.value) for part in node.values if isinstance(part, ast.Constant))
         return ast.copy_location(ast.Constant(text), node)
 
 
