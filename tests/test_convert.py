@@ -345,3 +345,14 @@ def test_values_toml_cannot_hold_are_left_out_with_a_note(value: Any) -> None:
     imported = from_keywords({"job_extra_directives": value, **GIVEN})
     assert imported.tables == {"job": {"walltime": "01:00:00"}, "worker": {"cores": 1, "memory": "1GB"}}
     assert (value is None) == (not imported.notes)
+
+
+def test_constant_fstrings_are_read_and_placeholders_named(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """f'2 G' is a literal; an f-string with a placeholder is refused with the placeholder named."""
+    script = tmp_path / "a.py"
+    script.write_text('SGECluster(cores=1, memory=f"2 G", walltime="1:00:00", resource_spec=f"h_vmem=4G")\n')
+    code, out, _ = cli("import", script)
+    assert code == 0 and 'memory = "2 G"' in out and '"h_vmem" = "4G"' in out
+    script.write_text('n = 2\nSGECluster(cores=1, memory="2GB", job_extra=["-cwd", f"-pe smp {n}"])\n')
+    code, _, err = cli("import", script)
+    assert code == 2 and f"{script}:2:56: job_extra= is an f-string with a placeholder ({{n}})" in err

@@ -393,3 +393,69 @@ def test_an_unclosed_quote_in_an_extra_directive_is_left_for_check(tmp_path: Pat
     """Import does not crash on a directive qsub cannot read: check reports it (SGE506)."""
     found = imported({"cores": 1, "memory": "1GB", "job_extra_directives": ["-N 'a"]}, tmp_path).diagnostics
     assert "SGE506" in {d.code for d in found}
+
+
+# --- what import keeps of dask-jobqueue's behaviour -----------------------------------------------------------------
+
+
+def test_a_call_without_walltime_keeps_dask_jobqueues_30_minutes(tmp_path: Path) -> None:
+    """dask-jobqueue asks for h_rt=00:30:00 when no walltime is given: the imported profile asks for it too, and says so."""
+    kwargs = {"cores": 1, "memory": "1GB"}
+    result = from_keywords(kwargs)
+    assert result.tables["job"] == {"walltime": "00:30:00"}
+    assert any(n.startswith('walltime = "00:30:00" written: dask-jobqueue asks for it') for n in result.notes)
+    assert requests(ours(imported(kwargs, tmp_path))) == requests(theirs(kwargs))
+
+
+def test_extra_no_nanny_is_imported_as_nanny_false(tmp_path: Path) -> None:
+    """dask worker takes the last flag, so extra=['--no-nanny'] ran the worker without a nanny: nanny = false."""
+    kwargs = {"cores": 1, "memory": "1GB", "walltime": 60, "extra": ["--no-nanny", "--death-timeout", "30"]}
+    result = from_keywords(kwargs)
+    assert result.tables["worker"] == {"cores": 1, "memory": "1GB", "nanny": False, "death_timeout": 30}
+    assert any("'--no-nanny' is what the worker ran with" in n for n in result.notes)
+    compiled = imported(kwargs, tmp_path)
+    assert compiled.ok and "SGE408" not in {d.code for d in compiled.diagnostics}
+    assert "--no-nanny --death-timeout 30" in ours(compiled)
+
+
+def test_directives_in_the_prologue_move_to_job_directives(tmp_path: Path) -> None:
+    """`#$` lines in env_extra (a dask-jobqueue workaround) are options qsub reads: imported as directives, same job."""
+    kwargs = {
+        "cores": 2,
+        "memory": "2GB",
+        "walltime": 60,
+        "env_extra": ["#$ -pe smp 2", "#$ -o /tmp/", "module load x"],
+    }
+    result = from_keywords(kwargs)
+    assert result.tables["site"] == {"pe": "smp"}
+    assert result.tables["job"]["directives"] == ["-o /tmp/"] and result.tables["job"]["prologue"] == ["module load x"]
+    assert "prologue line '#$ -pe smp 2' is read by qsub as options; moved to job.directives" in result.notes
+    compiled = imported(kwargs, tmp_path)
+    assert not {"SGE603", "SGE406"} & {d.code for d in compiled.diagnostics}
+    assert requests(ours(compiled)) == requests(theirs(kwargs))
+
+
+def test_empty_and_default_values_get_no_note() -> None:
+    """Values that change nothing (empty lists and tables, dask-jobqueue's worker command and shebang) are not noted."""
+    kwargs = {
+        "cores": 1,
+        "memory": "1GB",
+        "walltime": 60,
+        "job_script_epilogue": [],
+        "scheduler_options": {},
+        "worker_command": "distributed.cli.dask_worker",
+        "shebang": "#!/usr/bin/env bash",
+    }
+    assert from_keywords(kwargs).notes == ()
+    assert from_keywords({**kwargs, "job_script_epilogue": ["echo done"]}).notes == (
+        "job_script_epilogue = ['echo done']: sgecompile has no place for it; left out",
+    )
+
+
+def test_missing_cores_and_memory_name_the_users_own_dask_configuration() -> None:
+    """Where SGECluster would read cores and memory from ~/.config/dask/jobqueue.yaml, the note says so."""
+    notes = from_keywords({"walltime": 60}).notes
+    assert (
+        "memory is not given: dask-jobqueue would have read it from jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml;"
+        " set worker.memory to that value"
+    ) in notes

@@ -51,7 +51,7 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
         placeholder = _placeholder(keyword.value)
         if placeholder is not None:
             raise ImportProblem(
-                f"{path}:{placeholder.lineno}:{placeholder.col_offset + 1}: {keyword.arg}= is an f-string with a"
+                f"{path}:{placeholder.value.lineno}:{placeholder.value.col_offset + 1}: {keyword.arg}= is an f-string with a"
                 f" placeholder ({{{ast.unparse(placeholder.value)}}}), whose value only running the file gives;"
                 " write the value out"
             )
