@@ -355,4 +355,4 @@ def test_constant_fstrings_are_read_and_placeholders_named(cli: Callable[..., An
     assert code == 0 and 'memory = "2 G"' in out and '"h_vmem" = "4G"' in out
     script.write_text('n = 2\nSGECluster(cores=1, memory="2GB", job_extra=["-cwd", f"-pe smp {n}"])\n')
     code, _, err = cli("import", script)
-    assert code == 2 and f"{script}:2:56: job_extra= is an f-string with a placeholder ({{n}})" in err
+    assert code == 2 and f"{script}:2:65: job_extra= is an f-string with a placeholder ({{n}})" in err
