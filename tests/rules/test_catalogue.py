@@ -397,3 +397,25 @@ def test_sge102_states_an_amount_that_is_no_whole_mebibyte_in_bytes(compiled: Ca
 @pytest.mark.parametrize("job", ['resources = { h_rt = "99:99:99" }', 'directives = ["-l h_rt=0:90:00"]'])
 def test_sge203_notes_an_h_rt_written_in_resources_or_directives(job: str, compiled: Callable[..., Result]) -> None:
     assert "SGE203" in {d.code for d in compiled(W + f"[job]\n{job}\n").diagnostics}
+
+
+def test_sge406_names_a_pe_line_in_the_prologue(compiled: Callable[..., Result]) -> None:
+    """A `#$ -pe` line in the prologue is named, not reported as 'no parallel environment is set'."""
+    text = '[worker]\ncores = 4\nmemory = "4GB"\n[job]\nprologue = ["#$ -pe smp 4"]\n'
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE406"]
+    assert "the prologue line '#$ -pe smp 4' asks for slots where no check counts them" in found.message
+
+
+def test_a_missing_required_key_hides_no_other_finding(compiled: Callable[..., Result]) -> None:
+    """Without worker.memory, the prologue's `#$` line (SGE603) is reported next to SGE006, and nothing about memory."""
+    found = compiled('[worker]\ncores = 1\n[job]\nwalltime = 60\nprologue = ["#$ -q x"]\n').diagnostics
+    assert {d.code for d in found} == {"SGE006", "SGE603"}
+
+
+def test_hints_for_required_and_mistyped_keys_fit_the_profile(compiled: Callable[..., Result]) -> None:
+    """cores = 1 gets memory = "4GB" and processes = 1 as examples, and SGE006 names dask's own configuration file."""
+    (missing,) = [d for d in compiled("[worker]\ncores = 1\n").diagnostics if d.code == "SGE006"]
+    assert missing.hint == '[worker] memory = "4GB"'
+    assert "jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml" in missing.message
+    (mistyped,) = [d for d in compiled('[worker]\ncores = 1\nprocesses = "x"\n').diagnostics if d.code == "SGE005"]
+    assert mistyped.hint == "processes = 1"

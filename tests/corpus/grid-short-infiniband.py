@@ -1,0 +1,12 @@
+# source: a Japanese guide to Dask-jobqueue on an SGE cluster (a public GitHub file in the code search index (repository not named by the index), file id 19935383120), read 2026-11-29
+from dask_jobqueue import SGECluster
+
+cluster = SGECluster(
+    cores=24,
+    memory="250GB",
+    queue="grid_short.q",
+    interface="ib0",
+    scheduler_options={"interface": "bond1"},
+    local_directory="/var/tmp",
+    job_extra=["-pe smp 24"],
+)
