@@ -1,4 +1,4 @@
-# source: dask/dask-jobqueue dask_jobqueue/tests/test_sge.py before the 0.8 renames (the index's copy, file id 18945745619), read 2026-11-29; log_directory was the test's tmpdir, written here as "logs"
+# source: dask/dask-jobqueue dask_jobqueue/tests/test_sge.py before the 0.8 renames (public GitHub file, code search index id 18945745619), read 2026-11-29; log_directory was the test's tmpdir, written here as "logs"
 from dask_jobqueue import SGECluster
 
 cluster = SGECluster(

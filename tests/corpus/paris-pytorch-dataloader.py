@@ -1,4 +1,4 @@
-# source: a public GitHub file in the code search index (repository not named by the index), file id 2972924192 (init_cluster), read 2026-11-29; args.* written out with the script's argparse defaults (queue gaia.q,zeus.q,titan.q,chronos.q, mem_req 32, h_vmem 200000, ncpus 4, ngpus 1, no log_dir)
+# source: public GitHub file, code search index id 2972924192 (the index names no repository), init_cluster, read 2026-11-29; args.* written out with the script's argparse defaults (queue gaia.q,zeus.q,titan.q,chronos.q, mem_req 32, h_vmem 200000, ncpus 4, ngpus 1, no log_dir)
 from dask_jobqueue import SGECluster
 
 cluster = SGECluster(

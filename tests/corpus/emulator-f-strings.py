@@ -1,4 +1,4 @@
-# source: an emulator workflow (a public GitHub file in the code search index (repository not named by the index), file id 2018858690), read 2026-11-29
+# source: an emulator workflow (public GitHub file, code search index id 2018858690 (the index names no repository)), read 2026-11-29
 import os
 
 from dask_jobqueue import SGECluster
