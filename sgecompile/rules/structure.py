@@ -9,9 +9,11 @@ from typing import Any
 from .. import schema
 from ..diagnostics import Severity
 from ..loader import Document
+from ..memoryresources import worker_memory_request
 from ..models import default_processes
 from ..tomlpos import Path as KeyPath
 from ..tomltext import shown, toml_key, toml_value, type_name
+from ..units import UnitError, format_dask_memory, parse_sge_memory
 from . import Context, Finding, loader_code, rule
 
 loader_code(
@@ -227,9 +229,24 @@ def required_missing(ctx: Context) -> Iterator[Finding]:
         table = ctx.loaded.values[section]
         for k in keys:
             if k.required and k.name not in table:
+                requested = _requested_memory(ctx.loaded.values["job"]) if k.name == "memory" else None
                 yield Finding(
                     (section,),
                     f"{section}.{k.name} is required and not set (SGECluster would have read it from"
                     f" jobqueue.sge.{k.name} in ~/.config/dask/jobqueue.yaml)",
-                    f"[{section}] {k.name} = {_example(k, None, table)}",
+                    f"[{section}] {k.name} = {requested or _example(k, None, table)}",
                 )
+
+
+def _requested_memory(job: dict[str, Any]) -> str | None:
+    """worker.memory as the amount the job's own memory request asks SGE for (`h_vmem = "8G"`: "8GiB"), if it has one."""
+    resources = job.get("resources")
+    if not isinstance(resources, dict):
+        return None
+    name = worker_memory_request(list(resources))
+    value = resources[name] if name else None
+    try:
+        amount = parse_sge_memory(value).bytes if isinstance(value, str | int) else None
+    except UnitError:
+        return None
+    return f'"{format_dask_memory(amount)}" (the {name} the job requests)' if amount else None

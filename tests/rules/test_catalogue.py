@@ -419,3 +419,10 @@ def test_hints_for_required_and_mistyped_keys_fit_the_profile(compiled: Callable
     assert "jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml" in missing.message
     (mistyped,) = [d for d in compiled('[worker]\ncores = 1\nprocesses = "x"\n').diagnostics if d.code == "SGE005"]
     assert mistyped.hint == "processes = 1"
+
+
+def test_a_missing_memory_is_suggested_from_the_jobs_own_memory_request(compiled: Callable[..., Result]) -> None:
+    """dask-jobqueue's example deployment asks m_mem_free=20G: the hint offers that amount as worker.memory."""
+    text = '[worker]\ncores = 1\n[job]\nresources = { m_mem_free = "20G" }\n'
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE006"]
+    assert found.hint == '[worker] memory = "20GiB" (the m_mem_free the job requests)'
