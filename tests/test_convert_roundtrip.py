@@ -416,6 +416,11 @@ def test_extra_no_nanny_is_imported_as_nanny_false(tmp_path: Path) -> None:
     compiled = imported(kwargs, tmp_path)
     assert compiled.ok and "SGE408" not in {d.code for d in compiled.diagnostics}
     assert "--no-nanny --death-timeout 30" in ours(compiled)
+    # --interface stays the worker's: worker.interface would name the scheduler's interface too
+    assert from_keywords({**kwargs, "extra": ["--interface", "ib0"]}).tables["worker"]["extra_args"] == [
+        "--interface",
+        "ib0",
+    ]
 
 
 def test_directives_in_the_prologue_move_to_job_directives(tmp_path: Path) -> None:
@@ -459,3 +464,7 @@ def test_missing_cores_and_memory_name_the_users_own_dask_configuration() -> Non
         "memory is not given: dask-jobqueue would have read it from jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml;"
         " set worker.memory to that value"
     ) in notes
+    yaml_notes = from_keywords({"walltime": 60}, yaml=True).notes
+    assert (
+        "cores is not set in this section, and dask-jobqueue starts no job without it; set worker.cores" in yaml_notes
+    )

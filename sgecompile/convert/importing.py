@@ -52,13 +52,10 @@ RENAMED = {
 DASK_SHEBANG = "#!/usr/bin/env bash"
 # Values of keywords sgecompile has no place for that change nothing: dask-jobqueue's own defaults (its jobqueue.yaml).
 NO_CHANGE: dict[str, Any] = {"worker_command": "distributed.cli.dask_worker"}
-# Worker flags with a profile key (dask worker takes the last of two, and the extra arguments come last).
+# Worker flags with a profile key (dask worker takes the last of two, and the extra arguments come last). Not
+# --interface: worker.interface is the scheduler's interface too, where the flag was the worker's alone.
 FLAG_KEYS = {"--nanny": ("nanny", True), "--no-nanny": ("nanny", False)}
-VALUE_FLAG_KEYS = {
-    "--death-timeout": "death_timeout",
-    "--local-directory": "local_directory",
-    "--interface": "interface",
-}
+VALUE_FLAG_KEYS = {"--death-timeout": "death_timeout", "--local-directory": "local_directory"}
 USER_CONFIG = "~/.config/dask/jobqueue.yaml"
 DEFAULT_SHELL: str = schema.key("site", "shell").default
 # Keywords dask-jobqueue joins into the worker command with spaces and no quotes, so the job's shell splits them.
@@ -105,7 +102,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     _flags_with_keys(tables["worker"], notes)
     _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
-    _dask_defaults(given, tables, notes)
+    _dask_defaults(given, yaml, tables, notes)
     if skip is not None:
         _import_skips(skip, {name: value for name, (_, value) in given.items()}, tables, notes)
     _memory_resource(tables, notes)
@@ -117,12 +114,15 @@ def _changes_nothing(name: str, value: Any) -> bool:
     return value in ([], {}, (), "") or NO_CHANGE.get(name) == value
 
 
-def _dask_defaults(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+def _dask_defaults(
+    given: dict[str, tuple[str, Any]], yaml: bool, tables: dict[str, dict[str, Any]], notes: list[str]
+) -> None:
     """Write what dask-jobqueue's defaults give the job where the profile's would not, and say so.
 
     Only the walltime differs: dask-jobqueue asks for ``h_rt=00:30:00`` when
     none is given, a profile for none (the queue's limit). ``cores`` and
-    ``memory`` it would read from the user's own configuration: say where.
+    ``memory`` an ``SGECluster(...)`` call without them reads from the user's
+    own configuration: say where.
     """
     if "walltime" not in given:
         tables["job"]["walltime"] = DASK_WALLTIME
@@ -131,11 +131,14 @@ def _dask_defaults(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str
             f" (unless {USER_CONFIG} sets jobqueue.sge.walltime), so the job ends after 30 minutes as before"
         )
     for name in ("cores", "memory"):
-        if name not in given:
-            notes.append(
-                f"{name} is not given: dask-jobqueue would have read it from jobqueue.sge.{name} in {USER_CONFIG};"
-                f" set worker.{name} to that value"
-            )
+        if name in given:
+            continue
+        notes.append(
+            f"{name} is not set in this section, and dask-jobqueue starts no job without it; set worker.{name}"
+            if yaml
+            else f"{name} is not given: dask-jobqueue would have read it from jobqueue.sge.{name} in {USER_CONFIG};"
+            f" set worker.{name} to that value"
+        )
 
 
 def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
