@@ -204,11 +204,15 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     made for. `--name` also breaks how launch tells its workers apart.
     Example: `extra_args = ["--nthreads", "8"]` with `cores = 2`.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
-    `death_timeout`, `local_directory`, `interface`.
+    `death_timeout`, `local_directory`, `interface`. (`--interface` and `--local-directory` are
+    the worker's own while the profile leaves those keys unset.)
     """
-    for i, word in enumerate(plan.profile.worker.extra_args):
+    worker = plan.profile.worker
+    unset = {"--interface"} if worker.interface is None else set()
+    unset |= {"--local-directory"} if worker.local_directory is None else set()
+    for i, word in enumerate(worker.extra_args):
         option = word.partition("=")[0]
-        if option in DERIVED_WORKER_OPTIONS:
+        if option in DERIVED_WORKER_OPTIONS and option not in unset:
             key = DERIVED_WORKER_OPTIONS[option]
             yield Finding(
                 ("worker", "extra_args", i),

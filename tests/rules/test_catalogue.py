@@ -426,3 +426,10 @@ def test_a_missing_memory_is_suggested_from_the_jobs_own_memory_request(compiled
     text = '[worker]\ncores = 1\n[job]\nresources = { m_mem_free = "20G" }\n'
     (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE006"]
     assert found.hint == '[worker] memory = "20GiB" (the m_mem_free the job requests)'
+
+
+def test_sge408_leaves_options_the_command_does_not_set(compiled: Callable[..., Result]) -> None:
+    """`--interface ib0` in extra_args is the worker's only setting while worker.interface is unset: no SGE408."""
+    assert "SGE408" not in {d.code for d in compiled(W + 'extra_args = ["--interface", "ib0"]\n').diagnostics}
+    text = W + 'interface = "eth0"\nextra_args = ["--interface", "ib0"]\n'
+    assert "SGE408" in {d.code for d in compiled(text).diagnostics}
