@@ -356,3 +356,11 @@ def test_constant_fstrings_are_read_and_placeholders_named(cli: Callable[..., An
     script.write_text('n = 2\nSGECluster(cores=1, memory="2GB", job_extra=["-cwd", f"-pe smp {n}"])\n')
     code, _, err = cli("import", script)
     assert code == 2 and f"{script}:2:65: job_extra= is an f-string with a placeholder ({{n}})" in err
+
+
+def test_an_ellipsis_is_a_placeholder_to_fill_in(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Tutorials write `queue=...`: import says it is a placeholder instead of leaving the queue out."""
+    script = tmp_path / "a.py"
+    script.write_text('SGECluster(cores=1, memory="1GB", queue=...)\n')
+    code, _, err = cli("import", script)
+    assert code == 2 and f"{script}:1:41: queue=... is a placeholder to fill in; write the value out" in err

@@ -37,11 +37,14 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".py", ".yaml"))
 UNREADABLE = {
     "hhi-radar-variables.py": "n_workers= is not a literal value",
     "emulator-f-strings.py": "job_extra= is an f-string with a placeholder ({n_processes})",
+    "tutorial-ellipsis-placeholders.py": "project=... is a placeholder to fill in",
 }
 # Configurations render refuses, with the findings that say why.
 REFUSED = {
     "dask-jobqueue-docs-example-deployments.py": {"SGE006"},  # no cores: dask-jobqueue refuses to build it too
     "dask-jobqueue-default-jobqueue.yaml": {"SGE006"},  # no cores, no memory: likewise
+    "blmm-dask-config-file.py": {"SGE006"},  # no cores: read from the user's own jobqueue.yaml
+    "iskay-prologue-pe.py": {"SGE006"},  # no memory: likewise
     # h_rt=00:02: `qsub -w v` on the test SGE says 'attribute "h_rt" is not a time value'
     "dask-jobqueue-test-config-name.yaml": {"SGE201"},
 }

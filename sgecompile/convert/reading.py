@@ -55,6 +55,8 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
                 f" placeholder ({{{ast.unparse(placeholder.value)}}}), whose value only running the file gives;"
                 " write the value out"
             )
+        if isinstance(keyword.value, ast.Constant) and keyword.value.value is Ellipsis:
+            raise ImportProblem(f"{where}: {keyword.arg}=... is a placeholder to fill in; write the value out")
         try:
             found[keyword.arg] = ast.literal_eval(_ConstantFStrings().visit(keyword.value))
         except ValueError:

@@ -178,8 +178,8 @@ def _fitting(name: str, worker: dict[str, Any]) -> str | None:
     cores, processes = _whole(worker.get("cores")), _whole(worker.get("processes"))
     if name == "processes" and cores:
         return str(default_processes(cores))
-    if name == "cores" and processes:
-        return str(processes)
+    if name == "cores":
+        return str(processes or 1)
     if name == "memory":
         return f'"{4 * (cores or 1)}GB"'  # 4 GB a core: a start to adjust to the work
     return None

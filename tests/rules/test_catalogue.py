@@ -338,7 +338,7 @@ def test_sge406_names_the_skip_that_removed_the_pe(compiled: Callable[..., Resul
     [
         ("cores = 2.0", "cores = 2"),
         ('cores = "8"', "cores = 8"),
-        ('cores = "ten"', "cores = 10"),
+        ('cores = "ten"', "cores = 1"),  # no processes to draw from: one core, not an unrelated sample
         ('nanny = "True"', "nanny = true"),
         ("death_timeout = 60.5", "death_timeout = 60"),  # the default, not a sample unrelated to it
     ],
