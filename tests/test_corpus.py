@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import inspect
 import re
-import shlex
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dask.utils import parse_bytes
 
 from sgecompile.convert.exporting import to_keywords
 from sgecompile.convert.importing import from_keywords, toml_text
@@ -26,7 +24,7 @@ from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.rendering import render
 
-from .test_convert_roundtrip import ours, requests, theirs
+from .test_convert_roundtrip import ours, same_job, theirs
 
 sge = pytest.importorskip("dask_jobqueue.sge")
 
@@ -79,57 +77,6 @@ def job_keywords(kwargs: dict[str, Any], yaml: bool, notes: tuple[str, ...]) -> 
         elif value not in ([], {}) and name not in inspect.signature(sge.SGECluster.__init__).parameters:
             assert any(n.startswith(f"{raw} = ") and "left out" in n for n in notes), (raw, notes)
     return found
-
-
-VALUED_OPTIONS = (
-    "--nthreads",
-    "--nworkers",
-    "--memory-limit",
-    "--name",
-    "--death-timeout",
-    "--local-directory",
-    "--interface",
-)
-
-
-def worker_call(script: str) -> tuple[dict[str, str], list[str]]:
-    """The worker's options (the last of each, as `dask worker` takes them) and its other words, from the script's last line."""
-    words = shlex.split(script.rstrip().splitlines()[-1])
-    assert words[1:3] == ["-m", "distributed.cli.dask_worker"], words
-    options, others, rest = {"python": words[0]}, [], words[4:]  # words[3]: the scheduler
-    while rest:
-        word = rest.pop(0)
-        if word in VALUED_OPTIONS:
-            options[word] = rest.pop(0)
-        elif word in ("--nanny", "--no-nanny"):
-            options["nanny"] = word
-        else:
-            others.append(word)
-    return options, others
-
-
-def prologue(script: str) -> list[str]:
-    """The script's lines that are neither header nor worker command: what runs before the worker."""
-    lines = [line for line in script.strip().splitlines()[:-1] if line.strip()]
-    return [line for line in lines if not line.startswith("#")]
-
-
-def same_job(first: str, second: str) -> None:
-    """Two scripts ask SGE for the same, start the same worker (memory within dask-jobqueue's rounding), run the same prologue.
-
-    As the README's differences allow: an option asked twice is written once,
-    and a log folder given with its "/" gets no second one.
-    """
-    assert _folders(set(requests(first))) == _folders(set(requests(second)))
-    (options, others), (their_options, their_others) = worker_call(first), worker_call(second)
-    limit, their_limit = parse_bytes(options.pop("--memory-limit")), parse_bytes(their_options.pop("--memory-limit"))
-    assert abs(limit - their_limit) <= 0.01 * their_limit
-    assert options == their_options and others == their_others
-    assert prologue(first) == prologue(second)
-
-
-def _folders(found: set[Any]) -> set[Any]:
-    return {(option, tuple(re.sub("/+$", "/", a) for a in args), scope) for option, args, scope in found}
 
 
 def outcome(name: str, tmp_path: Path) -> tuple[str, Result | None]:
