@@ -28,6 +28,8 @@ Effect = Literal["address-space", "resident", "scheduling", "other"]
 
 @attrs.frozen
 class MemoryResource:
+    """What a request of one resource does to the job, and whether hosts report it as a load value."""
+
     effect: Effect
     host_load: bool = False  # a load value a host reports of its memory: what it offers without complex_values
 

@@ -289,7 +289,7 @@ def more_jobs_than_run_at_once(ctx: Context) -> Iterator[Finding]:
 
 @rule("SGE810", Severity.ERROR, "cluster")
 def default_address_space_too_small(ctx: Context) -> Iterator[Finding]:
-    """The job asks no `h_vmem` (or `s_vmem`), and the cluster's default for it is less than the job maps.
+    """The job asks no `h_vmem` (or another address-space limit), and the cluster's default for it is less than the job maps.
 
     Why: SGE gives a job that does not ask for a consumable the default of
     `qconf -sc`, and for an address-space limit that is a limit all the same:
