@@ -51,7 +51,16 @@ _JOB_KEYWORDS = set(inspect.signature(sge.SGEJob.__init__).parameters) | set(
 )
 
 
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in the test's folder, and keep dask-jobqueue from making the corpus's log folders (/well/...)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("os.makedirs", lambda *args, **kwargs: None)
+    return tmp_path
+
+
 def read(name: str) -> dict[str, Any]:
+    """A case's configuration as keyword arguments."""
     path = CORPUS / name
     return keywords_in_python(path) if path.suffix == ".py" else keywords_in_yaml(path)
 
@@ -104,31 +113,25 @@ def outcome(name: str, tmp_path: Path) -> tuple[str, Result | None]:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_a_published_configuration_keeps_its_job(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_published_configuration_keeps_its_job(name: str, in_tmp: Path) -> None:
     """Imported and rendered, it is dask-jobqueue's job; exported, dask-jobqueue writes it again; imported again, nothing changes."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(
-        "os.makedirs", lambda *args, **kwargs: None
-    )  # dask-jobqueue makes log folders such as /well/...
     first_line = (CORPUS / name).read_text(encoding="utf-8").splitlines()[0]
     assert re.match(r"# source: .+, read \d{4}-\d{2}-\d{2}", first_line), first_line
-    kind, result = outcome(name, tmp_path)
+    _, result = outcome(name, in_tmp)
     if result is None:
         return
     assert result.plan is not None
     exported = to_keywords(result.plan)
     same_job(ours(result), theirs(exported))
-    again = tmp_path / "again.toml"
+    again = in_tmp / "again.toml"
     again.write_text(toml_text(from_keywords(exported), "export"), encoding="utf-8")
     second = compile_file(again)
     assert second.plan is not None and render(second.plan) == render(result.plan)
 
 
-def test_the_readme_table_counts_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_table_counts_the_corpus(in_tmp: Path) -> None:
     """The README's table of published configurations is what this corpus gives today."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("os.makedirs", lambda *args, **kwargs: None)
-    counts = Counter(outcome(name, tmp_path)[0] for name in CASES)
+    counts = Counter(outcome(name, in_tmp)[0] for name in CASES)
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     row = (
         f"| {len(CASES)} | {len(CASES) - counts['unreadable']} | {counts['rendered']} | {counts['rendered']} |"
