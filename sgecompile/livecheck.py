@@ -33,7 +33,7 @@ def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
     only how SGE counts that request changes.
     """
     site = plan.profile.site
-    complex_ = facts.complexes.get(site.memory_resource or "")
+    complex_ = facts.complexes.get(plan.memory_resource or "")
     actual = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
     if actual is None or actual == site.memory_per:
         return plan

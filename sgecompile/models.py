@@ -18,6 +18,7 @@ import attrs
 from . import directives as dirs
 from . import schema
 from .loader import Loaded
+from .memoryresources import MEMORY_VALUED
 from .tomlpos import Path as KeyPath
 from .units import (
     Memory,
@@ -31,18 +32,10 @@ from .units import (
 )
 from .vocabulary import Flavor
 
-# Built-in SGE complexes of type MEMORY (complex(5)); the site's memory_resource is added.
-MEMORY_COMPLEXES = frozenset(
-    (
-        "h_vmem s_vmem h_rss s_rss h_data s_data h_stack s_stack h_core s_core h_fsize s_fsize "
-        "mem_free mem_total mem_used swap_free swap_total swap_used virtual_free virtual_total virtual_used"
-    ).split()
-)
-
 
 def memory_complexes(memory_resource: object) -> frozenset[str]:
-    """The resources whose values are SGE memory amounts: the built-in ones and the site's."""
-    return MEMORY_COMPLEXES | {memory_resource} if isinstance(memory_resource, str) else MEMORY_COMPLEXES
+    """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's."""
+    return MEMORY_VALUED | {memory_resource} if isinstance(memory_resource, str) else MEMORY_VALUED
 
 
 @attrs.frozen

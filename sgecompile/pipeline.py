@@ -10,7 +10,7 @@ import os
 
 import attrs
 
-from . import rules
+from . import rules, schema
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .loader import Loaded, load
 from .models import Profile
@@ -43,5 +43,27 @@ def compile_file(path: str | os.PathLike[str], variant: str | None = None) -> Re
     plan = compile_profile(profile) if profile else None
     if plan is not None:
         found += rules.run(PLAN, plan, loaded.where)
+    elif not loaded.diagnostics and not failures:
+        found += _findings_whatever_is_missing(loaded)
     unique = sorted(set(found), key=sort_key)
     return Result(loaded, tuple(unique), plan)
+
+
+# Two sets of values for the required keys (cores, memory) a profile leaves out: what is found with either is about
+# the rest of the profile, so a missing key (SGE006) does not hide it.
+STAND_INS = ({"int": 1, "memory": "1GB"}, {"int": 2, "memory": "3GB"})
+
+
+def _findings_whatever_is_missing(loaded: Loaded) -> list[Diagnostic]:
+    """The plan findings of a profile that lacks required keys, found alike whatever values stand in for them."""
+    runs = []
+    for stand_in in STAND_INS:
+        values = {section: dict(table) for section, table in loaded.values.items()}
+        for section, k in schema.unset_required(loaded.values):
+            values[section][k.name] = stand_in[k.kind]
+        filled = attrs.evolve(loaded, values=values)
+        profile, _ = Profile.build(filled)
+        if profile is None:  # a value of the wrong type, which structure rules report
+            return []
+        runs.append(set(rules.run(PLAN, compile_profile(profile), filled.where)))
+    return list(set.intersection(*runs))

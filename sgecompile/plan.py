@@ -14,6 +14,7 @@ from functools import cached_property
 import attrs
 
 from . import directives as dirs
+from .memoryresources import ADDRESS_SPACE, worker_memory_request
 from .models import Profile
 from .tomlpos import Path as KeyPath
 from .units import MIB, format_sge_memory, parse_sge_memory
@@ -21,12 +22,12 @@ from .units import MIB, format_sge_memory, parse_sge_memory
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
 WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
 
-# Limits on the address space of each process (ulimit -v), not on the memory it uses: they count
-# every mapping of the Python running dask. Measured here (ps VSZ, distributed 2024+ on CPython 3.11):
-# an idle nanny or worker maps 277 MB with no data; each thread that allocates adds a 64 MiB malloc
-# arena (8 threads: +516 MB). Under h_vmem equal to its dask limit, a worker on the test SGE failed
-# with MemoryError holding 79 % of that limit, before dask's own 80 % pause.
-ADDRESS_SPACE_LIMITS = frozenset({"h_vmem", "s_vmem"})
+# Limits on the address space of each process (memoryresources.ADDRESS_SPACE: ulimit -v), not on the
+# memory it uses, count every mapping of the Python running dask. Measured here (ps VSZ, distributed
+# 2024+ on CPython 3.11): an idle nanny or worker maps 277 MB with no data; each thread that allocates
+# adds a 64 MiB malloc arena (8 threads: +516 MB). Under h_vmem equal to its dask limit, a worker on the
+# test SGE failed with MemoryError holding 79 % of that limit, before dask's own 80 % pause.
+MEASURED_FAILURE_SHARE = 79  # percent of its dask limit a worker held when it failed under an equal h_vmem
 PROCESS_ADDRESS_SPACE = 320 * MIB
 THREAD_ARENA = 64 * MIB
 
@@ -78,23 +79,38 @@ class Plan:
         has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
         return site.memory_per == "slot" and has_pe and "-pe" not in job.skip
 
+    @cached_property
+    def memory_resource(self) -> str | None:
+        """``site.memory_resource``; unset, the memory resource the job requests itself (see :attr:`memory_assumed`)."""
+        site = self.profile.site
+        if site.memory_resource:
+            return site.memory_resource
+        hard = [d.args[0] for d in self.profile.job.directives if d.option == "-l" and d.scope == "hard"]
+        names = [r.name for r in self.profile.job.resources] + [dirs.resource_name(arg) for arg in hard]
+        return worker_memory_request(names)
+
+    @property
+    def memory_assumed(self) -> bool:
+        """Whether :attr:`memory_resource` was inferred from the requests, as import infers it, for want of a site's."""
+        return self.memory_resource is not None and not self.profile.site.memory_resource
+
     @property
     def job_needs(self) -> int:
-        """Bytes of ``site.memory_resource`` the job needs, so that dask's limits act before SGE's."""
-        return self.memory_needed(self.profile.site.memory_resource)
+        """Bytes of the memory resource the job needs, so that dask's limits act before SGE's."""
+        return self.memory_needed(self.memory_resource)
 
     @property
     def counts_processes(self) -> bool:
-        """Whether ``site.memory_resource`` counts the processes' own address space too (``h_vmem``)."""
+        """Whether the memory resource counts the processes' own address space too (``h_vmem``)."""
         return self.job_needs != self.profile.worker.memory.bytes
 
     def memory_needed(self, resource: str | None) -> int:
         """Bytes of ``resource`` the job needs: ``worker.memory``, and for an address-space limit
         (``h_vmem``) also what each process maps beyond its data: the worker, its nanny, and a malloc
-        arena per thread (see ``ADDRESS_SPACE_LIMITS``).
+        arena per thread (see ``MEASURED_FAILURE_SHARE``).
         """
         worker = self.profile.worker
-        if resource not in ADDRESS_SPACE_LIMITS:
+        if resource not in ADDRESS_SPACE:
             return worker.memory.bytes
         pythons = 2 if worker.nanny else 1
         per_process = pythons * PROCESS_ADDRESS_SPACE + worker.threads_per_process * THREAD_ARENA
@@ -102,32 +118,32 @@ class Plan:
 
     @property
     def matching_share(self) -> int:
-        """Bytes to request for ``site.memory_resource`` so the job gets what it needs (per slot where SGE multiplies)."""
+        """Bytes to request for the memory resource so the job gets what it needs (per slot where SGE multiplies)."""
         total = self.job_needs
         return -(-total // self.profile.slots) if self.per_slot else total
 
     @cached_property
     def written_memory(self) -> tuple[str, KeyPath] | None:
-        """The amount of ``site.memory_resource`` the profile asks for itself, and where.
+        """The amount of the memory resource the profile asks for itself, and where.
 
         Either in ``job.resources`` or as a hard ``-l`` in ``job.directives``:
         both replace the request derived from ``worker.memory``.
         """
-        site, job = self.profile.site, self.profile.job
+        job, resource = self.profile.job, self.memory_resource
         written: list[tuple[str, KeyPath]] = [
-            (r.value, ("job", "resources", r.name)) for r in job.resources if r.name == site.memory_resource
+            (r.value, ("job", "resources", r.name)) for r in job.resources if r.name == resource
         ]
         written += [
             (d.args[0].partition("=")[2], d.origin)
             for d in job.directives
-            if d.option == "-l" and d.scope == "hard" and dirs.resource_name(d.args[0]) == site.memory_resource
+            if d.option == "-l" and d.scope == "hard" and dirs.resource_name(d.args[0]) == resource
         ]
         return written[0] if written else None
 
     @cached_property
     def reservation(self) -> Reservation | None:
-        """What SGE reserves for the site's memory resource: as written (typing has checked it), else derived."""
-        resource = self.profile.site.memory_resource
+        """What SGE reserves for the memory resource: as written (typing has checked it), else derived."""
+        resource = self.memory_resource
         if not resource or "-l" in self.profile.job.skip:  # skipping -l leaves every request out
             return None
         written = self.written_memory
@@ -138,7 +154,7 @@ class Plan:
 
     @property
     def derived_memory(self) -> str | None:
-        """The SGE amount derived from ``worker.memory`` for ``site.memory_resource``, unless the profile writes one."""
+        """The SGE amount derived from ``worker.memory`` for the memory resource, unless the profile writes one."""
         found = self.reservation
         return found.text if found and found.derived else None
 

@@ -27,6 +27,9 @@ from .conftest import PROFILES, ROOT
 
 PERUN_CALL = ROOT / "docs" / "examples" / "perun_sgecluster.py"
 
+# cores, memory and walltime: nothing for import to write or say of dask-jobqueue's defaults.
+GIVEN = {"cores": 1, "memory": "1GB", "walltime": "01:00:00"}
+
 
 def imported_profile(kwargs: dict[str, Any], folder: Path, name: str = "p.toml") -> Path:
     path = folder / name
@@ -182,6 +185,7 @@ def test_imported_worker_words_are_the_words_dask_jobqueue_gives_the_worker(tmp_
         "python": "/opt/py/bin/python3",
         "local_directory": '"$TMPDIR/my dir"',
         "worker_extra_args": ["--resources GPU=1", "--lifetime=1h", "--preload 'my plugin.py'"],
+        "walltime": "01:00:00",
     }
     imported = from_keywords(kwargs)
     assert imported.tables["worker"]["extra_args"] == [
@@ -223,7 +227,7 @@ def test_a_one_word_keyword_is_imported_as_the_shell_reads_it(
     value: str, imported: str | None, note: str | None
 ) -> None:
     """What the worker command's shell makes of local_directory, with a note where sgecompile's word differs."""
-    result = from_keywords({"local_directory": value})
+    result = from_keywords({"local_directory": value, **GIVEN})
     assert result.tables.get("worker", {}).get("local_directory") == imported
     assert [note in n for n in result.notes] == ([] if note is None else [True])
 
@@ -338,6 +342,25 @@ def test_nan_is_imported_as_toml_nan() -> None:
 @pytest.mark.parametrize("value", [None, ["-cwd", None], {"a": None}, b"1GB", {1, 2}, 1j, {1: "a"}])
 def test_values_toml_cannot_hold_are_left_out_with_a_note(value: Any) -> None:
     """No null, bytes, sets, complex numbers or non-text keys in TOML: left out with a note (None: dask's default)."""
-    imported = from_keywords({"job_extra_directives": value, "cores": 2})
-    assert imported.tables == {"worker": {"cores": 2}}
+    imported = from_keywords({"job_extra_directives": value, **GIVEN})
+    assert imported.tables == {"job": {"walltime": "01:00:00"}, "worker": {"cores": 1, "memory": "1GB"}}
     assert (value is None) == (not imported.notes)
+
+
+def test_constant_fstrings_are_read_and_placeholders_named(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """f'2 G' is a literal; an f-string with a placeholder is refused with the placeholder named."""
+    script = tmp_path / "a.py"
+    script.write_text('SGECluster(cores=1, memory=f"2 G", walltime="1:00:00", resource_spec=f"h_vmem=4G")\n')
+    code, out, _ = cli("import", script)
+    assert code == 0 and 'memory = "2 G"' in out and '"h_vmem" = "4G"' in out
+    script.write_text('n = 2\nSGECluster(cores=1, memory="2GB", job_extra=["-cwd", f"-pe smp {n}"])\n')
+    code, _, err = cli("import", script)
+    assert code == 2 and f"{script}:2:65: job_extra= is an f-string with a placeholder ({{n}})" in err
+
+
+def test_an_ellipsis_is_a_placeholder_to_fill_in(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Tutorials write `queue=...`: import says it is a placeholder instead of leaving the queue out."""
+    script = tmp_path / "a.py"
+    script.write_text('SGECluster(cores=1, memory="1GB", queue=...)\n')
+    code, _, err = cli("import", script)
+    assert code == 2 and f"{script}:1:41: queue=... is a placeholder to fill in; write the value out" in err

@@ -8,13 +8,15 @@ dask-jobqueue writes for it. Headers are compared as the requests SGE reads
 
 from __future__ import annotations
 
+import re
+import shlex
 import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import dask
 import pytest
+from dask.utils import parse_bytes
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -64,19 +66,60 @@ def theirs(kwargs: dict[str, Any]) -> str:
         return str(sge.SGEJob(scheduler=SCHEDULER, name="dummy-name", **kwargs).job_script())
 
 
-def theirs_imported(kwargs: dict[str, Any]) -> str:
-    """dask-jobqueue's script for a configuration import reads, but for its default walltime.
-
-    import leaves a walltime that was not given out of the profile, and
-    check says what dask-jobqueue would have asked for (SGE204).
-    """
-    with dask.config.set({"jobqueue.sge.walltime": None}):
-        return theirs(kwargs)
-
-
 def ours(result: Result) -> str:
     assert result.plan is not None, result.diagnostics
     return render(result.plan, scheduler=(SCHEDULER,), worker_name="dummy-name")
+
+
+VALUED_OPTIONS = (
+    "--nthreads",
+    "--nworkers",
+    "--memory-limit",
+    "--name",
+    "--death-timeout",
+    "--local-directory",
+    "--interface",
+)
+
+
+def worker_call(script: str) -> tuple[dict[str, str], list[str]]:
+    """The worker's options (the last of each, as `dask worker` takes them) and its other words, from the script's last line."""
+    words = shlex.split(script.rstrip().splitlines()[-1])
+    assert words[1:3] == ["-m", "distributed.cli.dask_worker"], words
+    options, others, rest = {"python": words[0]}, [], words[4:]  # words[3]: the scheduler
+    while rest:
+        word = rest.pop(0)
+        if word in VALUED_OPTIONS:
+            options[word] = rest.pop(0)
+        elif word in ("--nanny", "--no-nanny"):
+            options["nanny"] = word
+        else:
+            others.append(word)
+    return options, others
+
+
+def prologue(script: str) -> list[str]:
+    """The script's lines that are neither header nor worker command: what runs before the worker."""
+    lines = [line for line in script.strip().splitlines()[:-1] if line.strip()]
+    return [line for line in lines if not line.startswith("#")]
+
+
+def same_job(first: str, second: str) -> None:
+    """Two scripts ask SGE for the same, start the same worker (memory within dask-jobqueue's rounding), run the same prologue.
+
+    As the README's differences allow: an option asked twice is written once,
+    and a log folder given with its "/" gets no second one.
+    """
+    assert _folders(set(requests(first))) == _folders(set(requests(second)))
+    (options, others), (their_options, their_others) = worker_call(first), worker_call(second)
+    limit, their_limit = parse_bytes(options.pop("--memory-limit")), parse_bytes(their_options.pop("--memory-limit"))
+    assert abs(limit - their_limit) <= 0.01 * their_limit
+    assert options == their_options and others == their_others
+    assert prologue(first) == prologue(second)
+
+
+def _folders(found: set[Any]) -> set[Any]:
+    return {(option, tuple(re.sub("/+$", "/", a) for a in args), scope) for option, args, scope in found}
 
 
 def imported(kwargs: dict[str, Any], folder: Path, name: str = "imported.toml") -> Result:
@@ -230,7 +273,7 @@ def test_a_skip_text_removes_only_the_lines_that_contain_it(tmp_path: Path) -> N
     assert "job_directives_skip item '-l h_rt' removes `#$ -l h_rt=01:00:00`: imported without job.walltime" in (
         result.notes
     )
-    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs_imported(kwargs)))
+    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs(kwargs)))
 
 
 @pytest.mark.parametrize(
@@ -248,12 +291,12 @@ def test_skip_texts_become_the_keys_that_leave_the_same_lines_out(
     skip: list[str], job: dict[str, Any], note: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    kwargs = {"cores": 1, "memory": "1GB", "log_directory": "logs", "job_extra_directives": ["-V"]}
+    kwargs = {"cores": 1, "memory": "1GB", "log_directory": "logs", "job_extra_directives": ["-V"], "walltime": 60}
     result = from_keywords({**kwargs, "job_directives_skip": skip})
-    assert {k: v for k, v in result.tables["job"].items() if k != "export_env"} == job
+    assert {k: v for k, v in result.tables["job"].items() if k not in ("export_env", "walltime")} == job
     assert any(note in n for n in result.notes), result.notes
     assert set(requests(ours(imported({**kwargs, "job_directives_skip": skip}, tmp_path)))) == set(
-        requests(theirs_imported({**kwargs, "job_directives_skip": skip}))
+        requests(theirs({**kwargs, "job_directives_skip": skip}))
     )
 
 
@@ -304,7 +347,7 @@ def test_imported_configuration_renders_dask_jobqueues_header(
     monkeypatch.chdir(tmp_path)
     result = imported(kwargs, tmp_path)
     assert result.ok, result.diagnostics
-    assert set(requests(ours(result))) == set(requests(theirs_imported(kwargs)))
+    same_job(ours(result), theirs(kwargs))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -362,7 +405,7 @@ def test_an_empty_new_name_gives_way_to_the_old_one(tmp_path: Path) -> None:
     result = from_keywords(kwargs)
     assert result.tables["job"]["directives"] == ["-m ea"]
     assert any(n.startswith("job_extra_directives = []: left out: it is empty") for n in result.notes)
-    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs_imported(kwargs)))
+    assert set(requests(ours(imported(kwargs, tmp_path)))) == set(requests(theirs(kwargs)))
 
 
 # --- the job's name, and the shell ---------------------------------------------------------------------------------
@@ -373,7 +416,7 @@ def test_name_is_the_clusters_in_python_and_the_jobs_in_yaml(cli, tmp_path: Path
     script = tmp_path / "a.py"
     script.write_text('cluster = SGECluster(cores=1, memory="1GB", name="foo")\n')
     code, out, err = cli("import", str(script))
-    assert code == 0 and "[job]" not in out
+    assert code == 0 and "\nname = " not in out
     assert "name= is the name of the cluster, not of its jobs (that is job_name=); left out" in err
     config = tmp_path / "jobqueue.yaml"
     config.write_text("jobqueue:\n  sge:\n    cores: 1\n    memory: 1GB\n    name: foo\n    job-name: bar\n")
@@ -384,7 +427,7 @@ def test_name_is_the_clusters_in_python_and_the_jobs_in_yaml(cli, tmp_path: Path
 @pytest.mark.parametrize(
     ("shebang", "shell", "note"),
     [
-        ("#!/usr/bin/env bash", None, "(dask-jobqueue's default) left out: the profile's shell is /bin/bash"),
+        ("#!/usr/bin/env bash", None, None),  # dask-jobqueue's default: bash either way, nothing to say
         ("#!/usr/bin/env zsh", None, "left out: site.shell needs an absolute path"),
         ("#!bash", None, "left out: site.shell needs an absolute path"),
         ("#!/bin/zsh", "/bin/zsh", None),
@@ -395,7 +438,7 @@ def test_a_shebang_becomes_an_absolute_shell_or_nothing(
 ) -> None:
     result = from_keywords({"cores": 1, "memory": "1GB", "shebang": shebang, "job_extra_directives": ["-S /bin/zsh"]})
     assert result.tables.get("site", {}).get("shell") == shell
-    assert [note in n for n in result.notes] == ([] if note is None else [True])
+    assert [note in n for n in result.notes if "shebang" in n] == ([] if note is None else [True])
     found = imported({"cores": 1, "memory": "1GB", "shebang": shebang}, tmp_path).diagnostics
     assert "SGE702" not in {d.code for d in found}
 
@@ -404,3 +447,78 @@ def test_an_unclosed_quote_in_an_extra_directive_is_left_for_check(tmp_path: Pat
     """Import does not crash on a directive qsub cannot read: check reports it (SGE506)."""
     found = imported({"cores": 1, "memory": "1GB", "job_extra_directives": ["-N 'a"]}, tmp_path).diagnostics
     assert "SGE506" in {d.code for d in found}
+
+
+# --- what import keeps of dask-jobqueue's behaviour -----------------------------------------------------------------
+
+
+def test_a_call_without_walltime_keeps_dask_jobqueues_30_minutes(tmp_path: Path) -> None:
+    """dask-jobqueue asks for h_rt=00:30:00 when no walltime is given: the imported profile asks for it too, and says so."""
+    kwargs = {"cores": 1, "memory": "1GB"}
+    result = from_keywords(kwargs)
+    assert result.tables["job"] == {"walltime": "00:30:00"}
+    assert any(n.startswith('walltime = "00:30:00" written: dask-jobqueue asks for it') for n in result.notes)
+    assert requests(ours(imported(kwargs, tmp_path))) == requests(theirs(kwargs))
+
+
+def test_extra_no_nanny_is_imported_as_nanny_false(tmp_path: Path) -> None:
+    """dask worker takes the last flag, so extra=['--no-nanny'] ran the worker without a nanny: nanny = false."""
+    kwargs = {"cores": 1, "memory": "1GB", "walltime": 60, "extra": ["--no-nanny", "--death-timeout", "30"]}
+    result = from_keywords(kwargs)
+    assert result.tables["worker"] == {"cores": 1, "memory": "1GB", "nanny": False, "death_timeout": 30}
+    assert any("'--no-nanny' is what the worker ran with" in n for n in result.notes)
+    compiled = imported(kwargs, tmp_path)
+    assert compiled.ok and "SGE408" not in {d.code for d in compiled.diagnostics}
+    assert "--no-nanny --death-timeout 30" in ours(compiled)
+    # --interface stays the worker's: worker.interface would name the scheduler's interface too
+    assert from_keywords({**kwargs, "extra": ["--interface", "ib0"]}).tables["worker"]["extra_args"] == [
+        "--interface",
+        "ib0",
+    ]
+
+
+def test_directives_in_the_prologue_move_to_job_directives(tmp_path: Path) -> None:
+    """`#$` lines in env_extra (a dask-jobqueue workaround) are options qsub reads: imported as directives, same job."""
+    kwargs = {
+        "cores": 2,
+        "memory": "2GB",
+        "walltime": 60,
+        "env_extra": ["#$ -pe smp 2", "#$ -o /tmp/", "module load x"],
+    }
+    result = from_keywords(kwargs)
+    assert result.tables["site"] == {"pe": "smp"}
+    assert result.tables["job"]["directives"] == ["-o /tmp/"] and result.tables["job"]["prologue"] == ["module load x"]
+    assert "prologue line '#$ -pe smp 2' is read by qsub as options; moved to job.directives" in result.notes
+    compiled = imported(kwargs, tmp_path)
+    assert not {"SGE603", "SGE406"} & {d.code for d in compiled.diagnostics}
+    assert requests(ours(compiled)) == requests(theirs(kwargs))
+
+
+def test_empty_and_default_values_get_no_note() -> None:
+    """Values that change nothing (empty lists and tables, dask-jobqueue's worker command and shebang) are not noted."""
+    kwargs = {
+        "cores": 1,
+        "memory": "1GB",
+        "walltime": 60,
+        "job_script_epilogue": [],
+        "scheduler_options": {},
+        "worker_command": "distributed.cli.dask_worker",
+        "shebang": "#!/usr/bin/env bash",
+    }
+    assert from_keywords(kwargs).notes == ()
+    assert from_keywords({**kwargs, "job_script_epilogue": ["echo done"]}).notes == (
+        "job_script_epilogue = ['echo done']: sgecompile has no place for it; left out",
+    )
+
+
+def test_missing_cores_and_memory_name_the_users_own_dask_configuration() -> None:
+    """Where SGECluster would read cores and memory from ~/.config/dask/jobqueue.yaml, the note says so."""
+    notes = from_keywords({"walltime": 60}).notes
+    assert (
+        "memory is not given: dask-jobqueue would have read it from jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml;"
+        " set worker.memory to that value"
+    ) in notes
+    yaml_notes = from_keywords({"walltime": 60}, yaml=True).notes
+    assert (
+        "cores is not set in this section, and dask-jobqueue starts no job without it; set worker.cores" in yaml_notes
+    )

@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 
 from .. import schema, shellword
+from ..memoryresources import worker_memory_request
 from ..tomltext import toml_value
-from .header import dask_header
+from .header import DASK_WALLTIME, dask_header
 
 # dask-jobqueue keyword -> (section, key); old names first, as dask-jobqueue still reads them.
 KEYWORDS: dict[str, tuple[str, str]] = {
@@ -49,6 +50,13 @@ RENAMED = {
     "extra": "worker_extra_args",
 }
 DASK_SHEBANG = "#!/usr/bin/env bash"
+# Values of keywords sgecompile has no place for that change nothing: dask-jobqueue's own defaults (its jobqueue.yaml).
+NO_CHANGE: dict[str, Any] = {"worker_command": "distributed.cli.dask_worker"}
+# Worker flags with a profile key (dask worker takes the last of two, and the extra arguments come last). Not
+# --interface: worker.interface is the scheduler's interface too, where the flag was the worker's alone.
+FLAG_KEYS = {"--nanny": ("nanny", True), "--no-nanny": ("nanny", False)}
+VALUE_FLAG_KEYS = {"--death-timeout": "death_timeout", "--local-directory": "local_directory"}
+USER_CONFIG = "~/.config/dask/jobqueue.yaml"
 DEFAULT_SHELL: str = schema.key("site", "shell").default
 # Keywords dask-jobqueue joins into the worker command with spaces and no quotes, so the job's shell splits them.
 ONE_WORD = {"python", "interface", "local_directory"}
@@ -70,7 +78,8 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     skip: tuple[str, Any] | None = None
     for name, (raw, value) in given.items():
         if name not in KEYWORDS and name not in HANDLED:
-            notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
+            if not _changes_nothing(name, value):
+                notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
             continue
         if not _has_toml_form(value):
             notes.append(f"{raw} = {value!r}: TOML has no null, bytes, set or complex number to hold it; left out")
@@ -90,11 +99,95 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
         else:
             section, key = KEYWORDS[name]
             tables[section][key] = list(value) if isinstance(value, tuple) else value
+    _flags_with_keys(tables["worker"], notes)
+    _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
+    _dask_defaults(given, yaml, tables, notes)
     if skip is not None:
         _import_skips(skip, {name: value for name, (_, value) in given.items()}, tables, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
+
+
+def _changes_nothing(name: str, value: Any) -> bool:
+    """Whether a keyword sgecompile has no place for leaves the job as it is: empty, or dask-jobqueue's default."""
+    return value in ([], {}, (), "") or NO_CHANGE.get(name) == value
+
+
+def _dask_defaults(
+    given: dict[str, tuple[str, Any]], yaml: bool, tables: dict[str, dict[str, Any]], notes: list[str]
+) -> None:
+    """Write what dask-jobqueue's defaults give the job where the profile's would not, and say so.
+
+    Only the walltime differs: dask-jobqueue asks for ``h_rt=00:30:00`` when
+    none is given, a profile for none (the queue's limit). ``cores`` and
+    ``memory`` an ``SGECluster(...)`` call without them reads from the user's
+    own configuration: say where.
+    """
+    if "walltime" not in given:
+        tables["job"]["walltime"] = DASK_WALLTIME
+        notes.append(
+            f'walltime = "{DASK_WALLTIME}" written: dask-jobqueue asks for it when no walltime is given'
+            f" (unless {USER_CONFIG} sets jobqueue.sge.walltime), so the job ends after 30 minutes as before"
+        )
+    for name in ("cores", "memory"):
+        if name in given:
+            continue
+        notes.append(
+            f"{name} is not set in this section, and dask-jobqueue starts no job without it; set worker.{name}"
+            if yaml
+            else f"{name} is not given: dask-jobqueue would have read it from jobqueue.sge.{name} in {USER_CONFIG};"
+            f" set worker.{name} to that value"
+        )
+
+
+def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
+    """Worker flags in the extra arguments that a profile key sets (``--no-nanny``: nanny = false) become that key.
+
+    dask-jobqueue writes the extra arguments after its own, and ``dask worker``
+    takes the last of two, so the flag is what the worker ran with.
+    """
+    words, kept = list(worker.get("extra_args", [])), []
+    while words:
+        word = words.pop(0)
+        option, equals, value = word.partition("=") if isinstance(word, str) else ("", "", "")
+        setting: Any
+        if option in FLAG_KEYS and not equals:
+            key, setting = FLAG_KEYS[option]
+        elif option in VALUE_FLAG_KEYS and (equals or words):
+            key, setting = VALUE_FLAG_KEYS[option], value if equals else words.pop(0)
+            if key == "death_timeout":
+                setting = int(setting) if str(setting).isdigit() else setting
+        else:
+            kept.append(word)
+            continue
+        worker[key] = setting
+        notes.append(
+            f"extra argument {word!r} is what the worker ran with (dask worker takes the last value, and extra"
+            f" arguments come last); imported as {key} = {toml_value(setting)}"
+        )
+    if "extra_args" in worker:
+        worker["extra_args"] = kept
+        if not kept:
+            del worker["extra_args"]
+
+
+def _prologue_directives(job: dict[str, Any], notes: list[str]) -> None:
+    """``#$`` lines in the prologue (a known way to pass options dask-jobqueue has no keyword for) go to job.directives.
+
+    qsub reads a ``#$`` line wherever it is in the script, so the job asked
+    for them; in job.directives they are checked with the rest.
+    """
+    prologue = job.get("prologue")
+    if not isinstance(prologue, list):
+        return
+    moved = [line for line in prologue if isinstance(line, str) and line.startswith("#$")]
+    for line in moved:
+        job.setdefault("directives", []).append(line.removeprefix("#$").strip())
+        notes.append(f"prologue line {line!r} is read by qsub as options; moved to job.directives")
+    job["prologue"] = [line for line in prologue if line not in moved]
+    if not job["prologue"]:
+        del job["prologue"]
 
 
 def _keyword_arguments(kwargs: dict[str, Any], yaml: bool, notes: list[str]) -> dict[str, tuple[str, Any]]:
@@ -153,12 +246,7 @@ def _shell(shebang: str, notes: list[str]) -> str | None:
     program = shebang.removeprefix("#!").strip()
     if program.startswith("/") and not program.startswith("/usr/bin/env "):
         return program
-    if shebang.strip() == DASK_SHEBANG:
-        notes.append(
-            f"shebang = {shebang!r} (dask-jobqueue's default) left out: the profile's shell is {DEFAULT_SHELL}"
-            " (site.shell is the #! line and -S, and both need an absolute path)"
-        )
-    else:
+    if shebang.strip() != DASK_SHEBANG:  # dask-jobqueue's default: bash either way, a documented difference
         notes.append(
             f"shebang = {shebang!r} left out: site.shell needs an absolute path (it is the #! line and -S, and SGE"
             f" does not search PATH); set site.shell to the program's full path, or keep the default {DEFAULT_SHELL}"
@@ -282,12 +370,15 @@ def _words(text: Any) -> list[str]:
 
 
 def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
-    """A memory request in resource_spec is taken as the site's memory reservation, counted per slot."""
-    requested = [r for r in ("h_vmem", "mem_free", "virtual_free", "s_vmem") if r in tables["job"].get("resources", {})]
+    """A memory request in resource_spec is taken as the site's memory reservation, counted per slot.
+
+    Of several (``h_vmem=12G,mem_req=12G``), the one that limits the job most (memoryresources).
+    """
+    requested = worker_memory_request(list(tables["job"].get("resources", {})))
     if requested:
-        tables["site"]["memory_resource"] = requested[0]
+        tables["site"]["memory_resource"] = requested
         notes.append(
-            f"site.memory_resource = {requested[0]!r} is assumed from resource_spec, counted per slot as SGE does "
+            f"site.memory_resource = {requested!r} is assumed from resource_spec, counted per slot as SGE does "
             "for a consumable YES; `sgecompile check --live` compares it with the cluster"
         )
 

@@ -48,13 +48,35 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
         where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"
         if keyword.arg is None:
             raise ImportProblem(f"{where}: **kwargs cannot be read without running the file; write them out")
+        placeholder = _placeholder(keyword.value)
+        if placeholder is not None:
+            raise ImportProblem(
+                f"{path}:{placeholder.value.lineno}:{placeholder.value.col_offset + 1}: {keyword.arg}= is an f-string with a"
+                f" placeholder ({{{ast.unparse(placeholder.value)}}}), whose value only running the file gives;"
+                " write the value out"
+            )
+        if isinstance(keyword.value, ast.Constant) and keyword.value.value is Ellipsis:
+            raise ImportProblem(f"{where}: {keyword.arg}=... is a placeholder to fill in; write the value out")
         try:
-            found[keyword.arg] = ast.literal_eval(keyword.value)
+            found[keyword.arg] = ast.literal_eval(_ConstantFStrings().visit(keyword.value))
         except ValueError:
             raise ImportProblem(f"{where}: {keyword.arg}= is not a literal value; write it out") from None
         except TypeError as error:  # a literal Python cannot build: a list as a dict key or in a set
             raise ImportProblem(f"{where}: {keyword.arg}= cannot be read: {error}") from None
     return found
+
+
+def _placeholder(node: ast.expr) -> ast.FormattedValue | None:
+    """The first ``{...}`` of an f-string in ``node``, if any: import reads no names."""
+    return next((n for n in ast.walk(node) if isinstance(n, ast.FormattedValue)), None)
+
+
+class _ConstantFStrings(ast.NodeTransformer):
+    """f-strings with no placeholder (``f"2 G"``) as the plain strings they are, for ``literal_eval``."""
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
+        text = "".join(str(part.value) for part in node.values if isinstance(part, ast.Constant))
+        return ast.copy_location(ast.Constant(text), node)
 
 
 def keywords_in_yaml(path: Path, section: str = "sge") -> dict[str, Any]:

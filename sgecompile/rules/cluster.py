@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import directives as dirs
-from ..plan import ADDRESS_SPACE_LIMITS, Plan
+from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
+from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Finding, Live
 
@@ -122,7 +123,7 @@ def memory_per_disagrees(live: Live) -> Iterator[Finding]:
     Use instead: the value the hint gives.
     """
     plan, facts = live.plan, live.facts
-    resource = plan.profile.site.memory_resource
+    resource = plan.memory_resource
     complex_ = facts.complexes.get(resource or "")
     if complex_ is None:
         return
@@ -227,9 +228,6 @@ def _holds(offer: _Offer, slots: int, asks: list[tuple[Directive, str, int]]) ->
     return offer.slots >= slots and all((offer.memory.get(name) or amount) >= amount for _, name, amount in asks)
 
 
-LOAD_MEMORY = {"mem_free", "mem_total", "virtual_free", "virtual_total"}
-
-
 def _memory_capacity(host: Host, resource: str) -> int | None:
     """What a host offers of a memory resource: its complex_values, else (for a load value) its memory."""
     if resource in host.capacities:
@@ -237,7 +235,7 @@ def _memory_capacity(host: Host, resource: str) -> int | None:
             return parse_sge_memory(host.capacities[resource]).bytes
         except UnitError:
             return None
-    return host.memory if resource in LOAD_MEMORY else None
+    return host.memory if resource in HOST_LOAD else None
 
 
 def walltime_beyond_queue(live: Live) -> Iterator[Finding]:
@@ -316,7 +314,7 @@ def more_jobs_than_run_at_once(live: Live) -> Iterator[Finding]:
 
 
 def default_address_space_too_small(live: Live) -> Iterator[Finding]:
-    """The job asks no `h_vmem` (or `s_vmem`), and the cluster's default for it is less than the job maps.
+    """The job asks no `h_vmem` (or another address-space limit), and the cluster's default for it is less than the job maps.
 
     Why: SGE gives a job that does not ask for a consumable the default of
     `qconf -sc`, and for an address-space limit that is a limit all the same:
@@ -326,7 +324,7 @@ def default_address_space_too_small(live: Live) -> Iterator[Finding]:
     """
     plan, facts = live.plan, live.facts
     asked = {dirs.resource_name(d.args[0]) for d in plan.wanted("-l")}
-    for name in sorted(ADDRESS_SPACE_LIMITS - asked):
+    for name in sorted(ADDRESS_SPACE - asked):
         complex_ = facts.complexes.get(name)
         per = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
         if complex_ is None or per is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..memoryresources import effect, limits
 from ..models import memory_complexes
-from ..plan import Plan, Reservation
+from ..plan import MEASURED_FAILURE_SHARE, Plan, Reservation, compile_profile
 from ..units import (
     GIB,
     MIB,
@@ -122,48 +123,108 @@ def not_dask_memory(ctx: Context) -> Iterator[Finding]:
 
 
 def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
-    """`worker.memory` written like an SGE amount (`64G`, `64g`).
+    """`worker.memory` written like an SGE amount (`64G`, `64g`), where the SGE request is derived from it.
 
     Why: `worker.memory` is read in dask units, where `G` and `g` are both 10^9
-    bytes; SGE reads `64G` as 64 GiB. The same text means two amounts 7 % apart.
+    bytes; SGE reads `64G` as 64 GiB. The same text means two amounts 7 % apart
+    in the profile that derives `-l h_vmem=...` from it. (Where the request is
+    written out, SGE never sees `worker.memory`: SGE301, SGE302 and SGE304
+    compare the two amounts.)
     Use instead: `memory = "64GB"` (64 x 10^9) or `memory = "64GiB"` (64 x 2^30).
     """
     value = ctx.loaded.values["worker"].get("memory")
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*[kKmMgGtT]\s*", value):
-        number, unit = value.strip()[:-1], value.strip()[-1]
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT])\s*", value) if isinstance(value, str) else None
+    if match and _derived_from_worker_memory(ctx):
+        number, unit = match[1], match[2].upper()
         yield Finding(
             ("worker", "memory"),
-            f"worker.memory {value!r} is read by dask as {number} {unit.upper()}B ({unit} = 10^{3 * ' kmgt'.index(unit.lower())}); SGE would read {number}{unit.upper()} as {number} {unit.upper()}iB",
-            f'Write "{number}{unit.upper()}B" or "{number}{unit.upper()}iB" to say which you mean.',
+            f"worker.memory {value!r} is read by dask as {number} {unit}B ({unit} = 10^{3 * ' KMGT'.index(unit)});"
+            f" the SGE request derived from it is in SGE's units, where {number}{unit} would be {number} {unit}iB",
+            f'Write "{number}{unit}B" or "{number}{unit}iB" to say which you mean.',
         )
 
 
-def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
-    """The SGE memory reservation is smaller than what the job needs under dask's memory limit.
+def _derived_from_worker_memory(ctx: Context) -> bool:
+    """Whether the job's memory request to SGE is derived from worker.memory (the site names a resource the profile does not request)."""
+    if ctx.profile is not None:
+        return compile_profile(ctx.profile).derived_memory is not None
+    resource = ctx.loaded.values["site"].get("memory_resource")
+    return isinstance(resource, str) and resource not in (ctx.loaded.values["job"].get("resources") or {})
 
-    Why: SGE kills the job when it passes its reservation, before dask's own
-    limits can spill to disk, pause or restart a worker: tasks die with no
-    memory error in dask's logs. An address-space limit (`h_vmem`, `s_vmem`)
-    also counts what each Python process maps beyond its data: about 320 MiB
-    for the worker and as much for its nanny, and 64 MiB per thread.
+
+def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
+    """A memory limit SGE enforces that is smaller than the memory dask gives the workers (`worker.memory`).
+
+    Why: past an address-space limit (`h_vmem`, `s_vmem`, `h_data`) allocations
+    fail, so workers die with MemoryError, or SGE kills the job, before dask's
+    own limits (spill at 60 %, pause at 80 %) can act; past a resident limit
+    (`h_rss`, a site's `mem` or `rmem`) the site kills the job.
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """
     found = plan.reservation
-    if found and not found.derived and found.per_job < plan.job_needs:
+    dask = plan.profile.worker.memory
+    if found and not found.derived and limits(found.resource) and found.per_job < dask.bytes:
         yield Finding(
             found.origin,
-            f"SGE reserves {_reserved(plan, found)}, less than {_needs(plan)}: SGE kills the job before dask can spill or pause",
+            f"SGE limits the job to {_reserved(plan, found)}, less than worker.memory {dask.text!r}"
+            f" ({describe_bytes(dask.bytes)}) that dask lets the workers use: {_past_the_limit(found.resource)}"
+            + _assumed(plan),
             _matching(plan, found),
         )
 
 
-def _needs(plan: Plan) -> str:
+def _past_the_limit(resource: str) -> str:
+    """What happens to a job that uses more than its limit of ``resource``."""
+    if effect(resource) == "address-space":
+        return "past it allocations fail, so workers die with MemoryError (or SGE kills the job) before dask can spill or pause"
+    return "the site kills the job when it uses more, before dask can spill or pause"
+
+
+def reservation_below_job_needs(plan: Plan) -> Iterator[Finding]:
+    """A memory request that covers less than the job may use, where going past it is not certain to fail.
+
+    Why: an address-space limit (`h_vmem`) equal to `worker.memory` also has to
+    hold what each Python process maps beyond its data (about 320 MiB for the
+    worker and as much for its nanny, 64 MiB per thread): a worker under an
+    `h_vmem` equal to its dask limit failed with MemoryError holding 79 % of it,
+    while dask spills at 60 % and pauses at 80 %, so many workloads never get
+    there. A request that only places the job (`mem_free`, `m_mem_free`) below
+    `worker.memory` lets the workers use more than the host set aside.
+    Use instead: the amount in the hint, or leave the resource out and let it be derived.
+    """
+    found = plan.reservation
     dask = plan.profile.worker.memory
-    said = f"worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})"
-    if not plan.counts_processes:
-        return said
-    return f"the {describe_bytes(plan.job_needs)} the job maps: {said} and the Python processes' own address space"
+    if not found or found.derived or found.per_job >= plan.job_needs:
+        return
+    if effect(found.resource) == "address-space" and found.per_job >= dask.bytes:
+        overhead = plan.job_needs - dask.bytes
+        message = (
+            f"SGE limits the job's address space to {_reserved(plan, found)}: that covers worker.memory {dask.text!r}"
+            f" ({describe_bytes(dask.bytes)}) but not the {describe_bytes(overhead)} its Python processes map"
+            f" beyond their data ({describe_bytes(plan.job_needs)} in all); measured, a worker under an h_vmem equal"
+            f" to its dask limit failed with MemoryError holding {MEASURED_FAILURE_SHARE} % of it (dask pauses at 80 %)"
+        )
+    elif not limits(found.resource):
+        message = (
+            f"SGE sets aside {_reserved(plan, found)} for the job, less than worker.memory {dask.text!r}"
+            f" ({describe_bytes(dask.bytes)}) that dask lets the workers use: nothing stops them using more than"
+            " the host set aside for them"
+        )
+    else:
+        return  # below worker.memory: SGE301
+    yield Finding(found.origin, message + _assumed(plan), _matching(plan, found))
+
+
+def _assumed(plan: Plan) -> str:
+    """What was assumed of the memory resource when the site does not name it, for the end of a message."""
+    if not plan.memory_assumed:
+        return ""
+    counted = "per slot" if plan.per_slot else "once per job"
+    return (
+        f" (site.memory_resource is not set: the request of {plan.memory_resource} is taken as the job's memory,"
+        f" counted {counted}; `sgecompile check --live` asks the cluster)"
+    )
 
 
 def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
@@ -181,7 +242,8 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     if found and not found.derived and found.per_job > 2 * plan.job_needs:
         yield Finding(
             found.origin,
-            f"SGE reserves {_reserved(plan, found)}, {found.per_job / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})",
+            f"SGE reserves {_reserved(plan, found)}, {found.per_job / dask.bytes:.0f}x worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})"
+            + _assumed(plan),
             _matching(plan, found),
         )
 
@@ -199,11 +261,12 @@ def _sge_amount(amount: int) -> str:
 
 
 def _matching(plan: Plan, found: Reservation) -> str:
-    site, dask = plan.profile.site, plan.profile.worker.memory
+    dask = plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
     fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.counts_processes else "")
-    return f"To fit {fit}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
+    derive = f'set site.memory_resource = "{found.resource}" and ' if plan.memory_assumed else ""
+    return f"To fit {fit}, request {found.resource}={format_sge_memory(plan.matching_share)} {unit}(or {derive}remove it from {written_in} and it is derived)."
 
 
 def no_memory_per_process(plan: Plan) -> Iterator[Finding]:

@@ -11,7 +11,6 @@ from ..schema import suggest
 from . import Context, Finding
 
 
-
 def _said(d: dirs.Directive) -> str:
     return "job.directives" if d.origin[:2] == ("job", "directives") else ".".join(map(str, d.origin))
 

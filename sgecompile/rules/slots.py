@@ -74,7 +74,8 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
     """A `-pe` in `job.directives` whose slots are not `worker.cores` x `worker.task_cores`.
 
     Why: the reservation and the work disagree: fewer slots oversubscribe the
-    host, more slots hold cores nobody uses.
+    host, more slots hold cores nobody uses. SGE runs the job either way, so
+    this is a warning.
     Use instead: set `site.pe` and let the slots be derived, or `task_cores = 10`
     when each task's program uses 10 threads (`iqtree -nt 10`).
     """
@@ -83,7 +84,7 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
         if d.option == "-pe" and _RANGE.match(d.args[1]) and _only_count(d.args[1]) != slots:
             yield Finding(
                 d.origin,
-                f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots}",
+                f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots} threads of work",
                 f'Set site.pe = "{d.args[0]}" and leave -pe out of directives; set worker.task_cores if each task\'s program runs several threads.',
             )
 
@@ -132,8 +133,12 @@ def threads_without_pe(plan: Plan) -> Iterator[Finding]:
     """
     profile = plan.profile
     if profile.slots > 1 and not any(d.option == "-pe" for d in plan.directives):
+        in_prologue = next((line for line in profile.job.prologue if re.match(r"#\$.*\s-pe\s", line + " ")), None)
         if profile.site.pe and "-pe" in profile.job.skip:
             why, fix = "job.skip removes the -pe", 'Remove "-pe" from job.skip.'
+        elif in_prologue is not None:
+            why = f"the prologue line {in_prologue!r} asks for slots where no check counts them"
+            fix = "Move it to job.directives (without the #$), or set site.pe and let the slots be derived."
         else:
             why = "no parallel environment is set"
             fix = 'Set site.pe to your cluster\'s pe (`qconf -spl` lists them), e.g. pe = "threaded".'
@@ -182,11 +187,15 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     memory than the ones every check (pe slots, SGE's memory request) was
     made for. `--name` also breaks how launch tells its workers apart.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
-    `death_timeout`, `local_directory`, `interface`.
+    `death_timeout`, `local_directory`, `interface`. (`--interface` and `--local-directory` are
+    the worker's own while the profile leaves those keys unset.)
     """
-    for i, word in enumerate(plan.profile.worker.extra_args):
+    worker = plan.profile.worker
+    unset = {"--interface"} if worker.interface is None else set()
+    unset |= {"--local-directory"} if worker.local_directory is None else set()
+    for i, word in enumerate(worker.extra_args):
         option = word.partition("=")[0]
-        if option in DERIVED_WORKER_OPTIONS:
+        if option in DERIVED_WORKER_OPTIONS and option not in unset:
             key = DERIVED_WORKER_OPTIONS[option]
             yield Finding(
                 ("worker", "extra_args", i),

@@ -8,8 +8,11 @@ from typing import Any
 
 from .. import schema
 from ..loader import Document
+from ..memoryresources import worker_memory_request
+from ..models import default_processes
 from ..tomlpos import Path as KeyPath
 from ..tomltext import shown, toml_key, toml_value, type_name
+from ..units import UnitError, format_dask_memory, parse_sge_memory
 from . import Context, Finding
 
 
@@ -90,16 +93,16 @@ def wrong_type(doc: Document) -> Iterator[Finding]:
     for path, section, table in _sections(doc.data):
         for k in schema.SECTIONS[section]:
             if k.name in table:
-                yield from _type_finding(path + (k.name,), section, k, table[k.name])
+                yield from _type_finding(path + (k.name,), section, k, table)
 
 
-def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Iterator[Finding]:
-    label = f"{section}.{k.name}"
+def _type_finding(at: KeyPath, section: str, k: schema.Key, table: dict[str, Any]) -> Iterator[Finding]:
+    label, value = f"{section}.{k.name}", table[k.name]
     if not schema.kind_matches(k.kind, value):
         yield Finding(
             at,
             f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
-            f"{k.name} = {_example(k, value)}",
+            f"{k.name} = {_example(k, value, table)}",
         )
     elif k.choices and value not in k.choices:
         yield Finding(
@@ -111,8 +114,9 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Itera
         yield Finding(at, f"{label} must be {bound[0]}, not {value}", f"{k.name} = {bound[1]}")
 
 
-def _example(k: schema.Key, value: Any = None) -> str:
-    """The value written as the key wants it, where it reads as one (`cores = 2.0` is `cores = 2`); else the default."""
+def _example(k: schema.Key, value: Any = None, table: dict[str, Any] | None = None) -> str:
+    """The value written as the key wants it, where it reads as one (`cores = 2.0` is `cores = 2`); else one that fits
+    the rest of the table (processes for cores and back), else the default."""
     if k.kind == "int" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     if k.kind == "int" and isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
@@ -121,6 +125,9 @@ def _example(k: schema.Key, value: Any = None) -> str:
         return value.strip().lower()
     if k.default is not None and schema.kind_matches(k.kind, k.default):
         return toml_value(k.default)
+    fitting = _fitting(k.name, table or {})
+    if fitting is not None:
+        return fitting
     examples = {
         "int": "10",
         "bool": "true",
@@ -131,6 +138,23 @@ def _example(k: schema.Key, value: Any = None) -> str:
         "str-table": '{ mem_free = "8G" }',
     }
     return examples[k.kind]
+
+
+def _fitting(name: str, worker: dict[str, Any]) -> str | None:
+    """An example for cores, processes or memory drawn from the worker table's other values, as dask-jobqueue pairs them."""
+    cores, processes = _whole(worker.get("cores")), _whole(worker.get("processes"))
+    if name == "processes" and cores:
+        return str(default_processes(cores))
+    if name == "cores":
+        return str(processes or 1)
+    if name == "memory":
+        return f'"{4 * (cores or 1)}GB"'  # 4 GB a core: a start to adjust to the work
+    return None
+
+
+def _whole(value: Any) -> int | None:
+    """A positive whole number, or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
@@ -165,6 +189,25 @@ def required_missing(ctx: Context) -> Iterator[Finding]:
     if ctx.loaded.diagnostics or not ctx.loaded.documents:
         return
     for section, k in schema.unset_required(ctx.loaded.values):
+        table = ctx.loaded.values[section]
+        requested = _requested_memory(ctx.loaded.values["job"]) if k.name == "memory" else None
         yield Finding(
-            (section,), f"{section}.{k.name} is required and not set", f"[{section}] {k.name} = {_example(k)}"
+            (section,),
+            f"{section}.{k.name} is required and not set (SGECluster would have read it from"
+            f" jobqueue.sge.{k.name} in ~/.config/dask/jobqueue.yaml)",
+            f"[{section}] {k.name} = {requested or _example(k, None, table)}",
         )
+
+
+def _requested_memory(job: dict[str, Any]) -> str | None:
+    """worker.memory as the amount the job's own memory request asks SGE for (`h_vmem = "8G"`: "8GiB"), if it has one."""
+    resources = job.get("resources")
+    if not isinstance(resources, dict):
+        return None
+    name = worker_memory_request(list(resources))
+    value = resources[name] if name else None
+    try:
+        amount = parse_sge_memory(value).bytes if isinstance(value, str | int) else None
+    except UnitError:
+        return None
+    return f'"{format_dask_memory(amount)}" (the {name} the job requests)' if amount else None

@@ -247,7 +247,7 @@ def test_sge406_names_the_skip_that_removed_the_pe(compiled: Callable[..., Resul
     [
         ("cores = 2.0", "cores = 2"),
         ('cores = "8"', "cores = 8"),
-        ('cores = "ten"', "cores = 10"),
+        ('cores = "ten"', "cores = 1"),  # no processes to draw from: one core, not an unrelated sample
         ('nanny = "True"', "nanny = true"),
         ("death_timeout = 60.5", "death_timeout = 60"),  # the default, not a sample unrelated to it
     ],
@@ -306,3 +306,39 @@ def test_sge102_states_an_amount_that_is_no_whole_mebibyte_in_bytes(compiled: Ca
 @pytest.mark.parametrize("job", ['resources = { h_rt = "99:99:99" }', 'directives = ["-l h_rt=0:90:00"]'])
 def test_sge203_notes_an_h_rt_written_in_resources_or_directives(job: str, compiled: Callable[..., Result]) -> None:
     assert "SGE203" in {d.code for d in compiled(W + f"[job]\n{job}\n").diagnostics}
+
+
+def test_sge406_names_a_pe_line_in_the_prologue(compiled: Callable[..., Result]) -> None:
+    """A `#$ -pe` line in the prologue is named, not reported as 'no parallel environment is set'."""
+    text = '[worker]\ncores = 4\nmemory = "4GB"\n[job]\nprologue = ["#$ -pe smp 4"]\n'
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE406"]
+    assert "the prologue line '#$ -pe smp 4' asks for slots where no check counts them" in found.message
+
+
+def test_a_missing_required_key_hides_no_other_finding(compiled: Callable[..., Result]) -> None:
+    """Without worker.memory, the prologue's `#$` line (SGE603) is reported next to SGE006, and nothing about memory."""
+    found = compiled('[worker]\ncores = 1\n[job]\nwalltime = 60\nprologue = ["#$ -q x"]\n').diagnostics
+    assert {d.code for d in found} == {"SGE006", "SGE603"}
+
+
+def test_hints_for_required_and_mistyped_keys_fit_the_profile(compiled: Callable[..., Result]) -> None:
+    """cores = 1 gets memory = "4GB" and processes = 1 as examples, and SGE006 names dask's own configuration file."""
+    (missing,) = [d for d in compiled("[worker]\ncores = 1\n").diagnostics if d.code == "SGE006"]
+    assert missing.hint == '[worker] memory = "4GB"'
+    assert "jobqueue.sge.memory in ~/.config/dask/jobqueue.yaml" in missing.message
+    (mistyped,) = [d for d in compiled('[worker]\ncores = 1\nprocesses = "x"\n').diagnostics if d.code == "SGE005"]
+    assert mistyped.hint == "processes = 1"
+
+
+def test_a_missing_memory_is_suggested_from_the_jobs_own_memory_request(compiled: Callable[..., Result]) -> None:
+    """dask-jobqueue's example deployment asks m_mem_free=20G: the hint offers that amount as worker.memory."""
+    text = '[worker]\ncores = 1\n[job]\nresources = { m_mem_free = "20G" }\n'
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE006"]
+    assert found.hint == '[worker] memory = "20GiB" (the m_mem_free the job requests)'
+
+
+def test_sge408_leaves_options_the_command_does_not_set(compiled: Callable[..., Result]) -> None:
+    """`--interface ib0` in extra_args is the worker's only setting while worker.interface is unset: no SGE408."""
+    assert "SGE408" not in {d.code for d in compiled(W + 'extra_args = ["--interface", "ib0"]\n').diagnostics}
+    text = W + 'interface = "eth0"\nextra_args = ["--interface", "ib0"]\n'
+    assert "SGE408" in {d.code for d in compiled(text).diagnostics}
