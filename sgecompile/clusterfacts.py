@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from .units import UnitError, parse_walltime
+from .vocabulary import Flavor
 
 
 @attrs.frozen
@@ -56,6 +57,8 @@ class Facts:
     hosts: dict[str, Host]
     max_array_tasks: int | None  # max_aj_tasks: the most tasks one array job may have; None when unlimited
     max_running_tasks: int | None  # max_aj_instances: the most tasks of one array that run at once
+    flavor: Flavor | None = None  # told by the first line of `qstat -help`; None when it names none we know
+    version: str = ""  # that line, e.g. "SGE 8.1.9"
 
 
 def configuration(text: str) -> dict[str, str]:
@@ -156,7 +159,20 @@ def read(ask: Ask | None = None) -> Facts:
         pes[name] = Pe(name, int(slots) if slots.isdigit() else 0, conf.get("allocation_rule") == "$pe_slots")
     hosts = {name: _host(ask, name) for name in _lines(ask(["qconf", "-sel"]))}
     conf = configuration(ask(["qconf", "-sconf"]))
-    return Facts(queues, pes, _complexes(ask), hosts, _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances"))
+    version = next(_lines(ask(["qstat", "-help"])), "")
+    limits = _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances")
+    return Facts(queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version)
+
+
+# The first word of `qstat -help`'s first line, per flavor (SGE 8.1.9 run here; UGE 8.6.6's captured
+# output; OCS 9.1.4's usage.cc prints "OCS" or, built as Gridware Cluster Scheduler, "GCS").
+VERSION_WORDS: dict[str, Flavor] = {"SGE": "sge", "UGE": "uge", "OCS": "ocs", "GCS": "ocs"}
+
+
+def flavor_of(version: str) -> Flavor | None:
+    """The flavor a ``qstat -help`` first line such as ``SGE 8.1.9`` names, if it is one we know."""
+    words = version.split()
+    return VERSION_WORDS.get(words[0]) if words else None
 
 
 SGE_MAX_ARRAY_TASKS = 75000  # max_aj_tasks as SGE ships it (sge_conf(5)); the test SGE has it too

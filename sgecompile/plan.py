@@ -14,6 +14,7 @@ from functools import cached_property
 import attrs
 
 from . import directives as dirs
+from . import vocabulary
 from .memoryresources import ADDRESS_SPACE, worker_memory_request
 from .models import Profile
 from .tomlpos import Path as KeyPath
@@ -204,33 +205,35 @@ def compile_profile(profile: Profile) -> Plan:
     job, site = profile.job, profile.site
     wanted: list[dirs.Directive] = []
 
-    def add(option: str, origin: tuple[str, ...], *args: str) -> None:
-        wanted.append(dirs.Directive(option, args, origin))
+    def add(key: str, *args: str, origin: KeyPath | None = None, option: str | None = None) -> None:
+        """The directive the one table says ``key`` writes (``option``, of those it writes)."""
+        chosen = option or vocabulary.options_of(key)[0]
+        wanted.append(dirs.Directive(chosen, args, origin or tuple(key.split("."))))
 
-    add("-N", ("job", "name"), job.name)
+    add("job.name", job.name)
     if job.queue:
-        add("-q", ("job", "queue"), job.queue)
+        add("job.queue", job.queue)
     if job.project:
-        add("-P", ("job", "project"), job.project)
+        add("job.project", job.project)
     for r in job.resources:
-        add("-l", ("job", "resources", r.name), f"{r.name}={r.value}")
+        add("job.resources", f"{r.name}={r.value}", origin=("job", "resources", r.name))
     plan = Plan(profile, ())
     if plan.derived_memory:
-        add("-l", ("worker", "memory"), f"{site.memory_resource}={plan.derived_memory}")
+        add("job.resources", f"{site.memory_resource}={plan.derived_memory}", origin=("worker", "memory"))
     if job.walltime:
-        add("-l", ("job", "walltime"), f"h_rt={job.walltime.seconds}")
+        add("job.walltime", f"h_rt={job.walltime.seconds}")
     if job.log_directory:
-        if not job.join_output:
-            add("-e", ("job", "log_directory"), job.log_directory.rstrip("/") + "/")
-        add("-o", ("job", "log_directory"), job.log_directory.rstrip("/") + "/")
+        for option in vocabulary.options_of("job.log_directory"):
+            if not (option == "-e" and job.join_output):  # joined output has no error file
+                add("job.log_directory", job.log_directory.rstrip("/") + "/", option=option)
     if job.cwd:
-        add("-cwd", ("job", "cwd"))
+        add("job.cwd")
     if job.join_output:
-        add("-j", ("job", "join_output"), "y")
+        add("job.join_output", "y")
     if site.pe:
-        add("-pe", ("site", "pe"), site.pe, str(profile.slots))
+        add("site.pe", site.pe, str(profile.slots))
     if job.export_env:
-        add("-V", ("job", "export_env"))
-    add("-S", ("site", "shell"), site.shell)
+        add("job.export_env")
+    add("site.shell", site.shell)
     wanted.extend(job.directives)
     return Plan(profile, tuple(wanted))

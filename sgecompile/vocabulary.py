@@ -45,7 +45,8 @@ class Word:
     current name first and the names it still reads after; ``header`` the
     text naming the line dask-jobqueue writes itself for it (what its
     ``job_directives_skip`` matches); ``flag`` the ``dask worker`` options
-    the worker command gives for the key.
+    the worker command gives for the key (for a yes/no key, the one that
+    says yes, then the one that says no).
     """
 
     option: str | None = None
@@ -80,8 +81,8 @@ WORDS: tuple[Word, ...] = (
         dask=("walltime",),
         header=("-l h_rt",),
     ),
-    Word("-o", key="job.log_directory", dask=("log_directory",), header=("-e", "-o")),
-    Word("-e", key="job.log_directory"),
+    Word("-e", key="job.log_directory", dask=("log_directory",), header=("-e", "-o")),
+    Word("-o", key="job.log_directory"),
     Word("-cwd", (0, 0), "none", key="job.cwd", header=("-cwd",)),
     Word("-j", form="yes-no", key="job.join_output", header=("-j y",)),
     Word("-pe", (2, 2), "pe", key="site.pe"),
@@ -140,7 +141,6 @@ WORDS: tuple[Word, ...] = (
     Word("-terse", (0, 0), "none", in_script=False),
     Word("-v", form="list", accumulates=True),
     Word("-verify", (0, 0), "none", in_script=False),
-    Word("-version", (0, 0), "none", in_script=False),
     Word("-w"),
     Word("-wd"),
     # Univa / Altair Grid Engine only (UGE 8.6.6 qsub -help; refused by SGE 8.1.9's qsub on the test cell).
@@ -177,8 +177,10 @@ OPTIONS: dict[str, Word] = {w.option: w for w in WORDS if w.option and w.resourc
 OPTION_KEYS: dict[str, str] = {w.option: w.key for w in WORDS if w.option and w.key and w.resource is None}
 KEYWORDS: dict[str, str] = {keyword: w.key for w in WORDS if w.key for keyword in w.dask}
 OLD_KEYWORDS: frozenset[str] = frozenset(keyword for w in WORDS for keyword in w.dask[1:])
+RENAMED_KEYWORDS: dict[str, str] = {old: w.dask[0] for w in WORDS for old in w.dask[1:]}  # old name -> new one
 HEADER_KEYS: dict[str, str] = {label: w.key for w in WORDS if w.key for label in w.header}
 WORKER_FLAGS: dict[str, str] = {flag: w.key for w in WORDS if w.key for flag in w.flag}
+SWITCHES: dict[str, bool] = {flag: i == 0 for w in WORDS if len(w.flag) == 2 for i, flag in enumerate(w.flag)}
 
 
 def key_of(option: str, resource: str | None = None) -> str | None:
@@ -188,6 +190,11 @@ def key_of(option: str, resource: str | None = None) -> str | None:
         if found:
             return found
     return OPTION_KEYS.get(option)
+
+
+def options_of(key: str) -> tuple[str, ...]:
+    """The qsub options the profile key ``key`` writes, in the header's order (``job.log_directory``: -e, -o)."""
+    return tuple(w.option for w in WORDS if w.key == key and w.option)
 
 
 def flavors_of(option: str) -> frozenset[Flavor]:

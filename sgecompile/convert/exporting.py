@@ -12,23 +12,15 @@ import shlex
 from typing import Any
 
 from .. import directives as dirs
+from .. import vocabulary
 from ..plan import Plan
 from ..shellword import shell_word
 from ..units import format_hms
 from .header import dask_header
 
-# Profile keys whose header lines dask-jobqueue writes from its own keywords; every other line is an extra directive.
-DASK_KEYS = {
-    ("job", "name"),
-    ("job", "queue"),
-    ("job", "project"),
-    ("job", "resources"),
-    ("worker", "memory"),
-    ("job", "walltime"),
-    ("job", "log_directory"),
-    ("job", "cwd"),
-    ("job", "join_output"),
-}
+# Profile keys whose header lines dask-jobqueue writes from its own keywords (the request derived from
+# worker.memory goes out in resource_spec); every other line is an extra directive.
+DASK_KEYS = {tuple(key.split(".")) for key in vocabulary.HEADER_KEYS.values()} | {("worker", "memory")}
 
 
 class ExportProblem(ValueError):

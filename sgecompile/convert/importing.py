@@ -13,49 +13,31 @@ from typing import Any
 
 import attrs
 
-from .. import schema, shellword
+from .. import schema, shellword, vocabulary
 from ..memoryresources import worker_memory_request
 from ..tomltext import toml_value
 from .header import DASK_WALLTIME, dask_header
 
-# dask-jobqueue keyword -> (section, key); old names first, as dask-jobqueue still reads them.
-KEYWORDS: dict[str, tuple[str, str]] = {
-    "cores": ("worker", "cores"),
-    "memory": ("worker", "memory"),
-    "processes": ("worker", "processes"),
-    "python": ("worker", "python"),
-    "death_timeout": ("worker", "death_timeout"),
-    "interface": ("worker", "interface"),
-    "local_directory": ("worker", "local_directory"),
-    "nanny": ("worker", "nanny"),
-    "extra": ("worker", "extra_args"),
-    "worker_extra_args": ("worker", "extra_args"),
-    "queue": ("job", "queue"),
-    "project": ("job", "project"),
-    "walltime": ("job", "walltime"),
-    "log_directory": ("job", "log_directory"),
-    "job_name": ("job", "name"),
-    "env_extra": ("job", "prologue"),
-    "job_script_prologue": ("job", "prologue"),
-    "job_extra": ("job", "directives"),
-    "job_extra_directives": ("job", "directives"),
-}
+
+def _split(key: str) -> tuple[str, str]:
+    """``"job.queue"`` as ``("job", "queue")``."""
+    section, _, name = key.partition(".")
+    return section, name
+
+
+# dask-jobqueue keyword -> (section, key), old names and new (sgecompile.vocabulary).
+KEYWORDS: dict[str, tuple[str, str]] = {keyword: _split(key) for keyword, key in vocabulary.KEYWORDS.items()}
 SKIPS = ("header_skip", "job_directives_skip")  # what they remove is worked out once the rest is read
 HANDLED = {"resource_spec", "shebang", *SKIPS}
 # dask-jobqueue 0.9's renamed keywords, old -> new: it reads the old one only while the new one is unset or empty.
-RENAMED = {
-    "job_extra": "job_extra_directives",
-    "env_extra": "job_script_prologue",
-    "header_skip": "job_directives_skip",
-    "extra": "worker_extra_args",
-}
+RENAMED = vocabulary.RENAMED_KEYWORDS
 DASK_SHEBANG = "#!/usr/bin/env bash"
 # Values of keywords sgecompile has no place for that change nothing: dask-jobqueue's own defaults (its jobqueue.yaml).
 NO_CHANGE: dict[str, Any] = {"worker_command": "distributed.cli.dask_worker"}
 # Worker flags with a profile key (dask worker takes the last of two, and the extra arguments come last). Not
 # --interface: worker.interface is the scheduler's interface too, where the flag was the worker's alone.
-FLAG_KEYS = {"--nanny": ("nanny", True), "--no-nanny": ("nanny", False)}
-VALUE_FLAG_KEYS = {"--death-timeout": "death_timeout", "--local-directory": "local_directory"}
+IMPORTED_FLAGS = ("worker.nanny", "worker.death_timeout", "worker.local_directory")
+FLAG_KEYS = {flag: _split(key)[1] for flag, key in vocabulary.WORKER_FLAGS.items() if key in IMPORTED_FLAGS}
 USER_CONFIG = "~/.config/dask/jobqueue.yaml"
 DEFAULT_SHELL: str = schema.key("site", "shell").default
 # Keywords dask-jobqueue joins into the worker command with spaces and no quotes, so the job's shell splits them.
@@ -152,12 +134,13 @@ def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
         word = words.pop(0)
         option, equals, value = word.partition("=") if isinstance(word, str) else ("", "", "")
         setting: Any
-        if option in FLAG_KEYS and not equals:
-            key, setting = FLAG_KEYS[option]
-        elif option in VALUE_FLAG_KEYS and (equals or words):
-            key, setting = VALUE_FLAG_KEYS[option], value if equals else words.pop(0)
-            if key == "death_timeout":
-                setting = int(setting) if str(setting).isdigit() else setting
+        key = FLAG_KEYS.get(option, "")
+        if option in vocabulary.SWITCHES and not equals:  # --nanny, --no-nanny: the key's yes or no
+            setting = vocabulary.SWITCHES[option]
+        elif key and option not in vocabulary.SWITCHES and (equals or words):
+            setting = value if equals else words.pop(0)
+            if schema.key("worker", key).kind == "int" and str(setting).isdigit():
+                setting = int(setting)
         else:
             kept.append(word)
             continue
@@ -384,14 +367,7 @@ def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> Non
 
 
 # The profile key that writes a line of dask-jobqueue's header, where leaving the key out leaves the line out.
-LINE_KEYS = {
-    "-q": "queue",
-    "-P": "project",
-    "-l": "resources",
-    "-l h_rt": "walltime",
-    "-cwd": "cwd",
-    "-j y": "join_output",
-}
+LINE_KEYS = {label: _split(key)[1] for label, key in vocabulary.HEADER_KEYS.items()}
 
 
 def _import_skips(

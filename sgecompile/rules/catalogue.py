@@ -89,6 +89,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE808", ERROR, cluster.more_jobs_than_an_array_may_have),
     Rule("SGE809", WARNING, cluster.more_jobs_than_run_at_once),
     Rule("SGE810", ERROR, cluster.default_address_space_too_small),
+    Rule("SGE811", WARNING, cluster.flavor_disagrees),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

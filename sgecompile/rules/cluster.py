@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import directives as dirs
+from .. import vocabulary
 from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
@@ -339,3 +340,20 @@ def default_address_space_too_small(live: Live) -> Iterator[Finding]:
                 f"the job asks no {name}, so SGE gives it the default {complex_.default} (`qconf -sc`), {describe_bytes(default)} in all: less than its workers map",
                 f'Set site.memory_resource = "{name}": the request is then derived from worker.memory.',
             )
+
+
+def flavor_disagrees(live: Live) -> Iterator[Finding]:
+    """`site.flavor` names another Grid Engine than the cluster runs (the first line of `qstat -help`).
+
+    Why: the flavor decides which qsub options the checks let through and which
+    memory consumables exist; on another flavor, `check` passes options qsub refuses.
+    Use instead: the flavor the hint gives.
+    """
+    said, actual = live.plan.profile.site.flavor, live.facts.flavor
+    if actual is not None and actual != said:
+        yield Finding(
+            ("site", "flavor"),
+            f"the cluster runs {live.facts.version!r} (qstat -help), a {vocabulary.FLAVOR_NAMES[actual]},"
+            f' not what site.flavor = "{said}" says',
+            f'[site] flavor = "{actual}"',
+        )

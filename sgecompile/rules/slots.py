@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .. import schema
+from .. import schema, vocabulary
 from ..models import divisors
 from ..plan import Plan
 from . import Context, Finding
@@ -164,16 +164,9 @@ def more_slots_than_sge_has(plan: Plan) -> Iterator[Finding]:
         )
 
 
-# `dask worker` options the worker command already gives, and where a profile sets each.
-DERIVED_WORKER_OPTIONS = {
-    "--nthreads": "worker.cores and worker.processes",
-    "--nworkers": "worker.processes",
-    "--memory-limit": "worker.memory",
-    "--nanny": "worker.nanny",
-    "--no-nanny": "worker.nanny",
-    "--death-timeout": "worker.death_timeout",
-    "--local-directory": "worker.local_directory",
-    "--interface": "worker.interface",
+# `dask worker` options the worker command already gives, and where a profile sets each (none: every worker's own).
+DERIVED_WORKER_OPTIONS: dict[str, str | None] = {
+    **vocabulary.WORKER_FLAGS,
     "--name": None,  # launch and emit name each worker after its job
     "--scheduler-file": None,  # emit gives it; launch gives the scheduler's address
 }
