@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sgecompile.commands.explain import locale_codeset, unicode_lines
 from sgecompile.diagnostics import Diagnostic, Severity
-from sgecompile.diagram import WIDTH, columns, draw, notes, wrap
+from sgecompile.diagram import WIDTH, draw, notes, wrap
 from sgecompile.explain import as_json, explain, requests
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
@@ -286,17 +286,25 @@ def test_every_request_of_the_header_is_drawn(write):
 
 def test_findings_below_are_wrapped_by_display_columns():
     """Wide characters count two columns, so a wrapped finding never passes 80; no word is lost."""
-    text = "! SGE999 warning at 配置.toml:1:1: " + " ".join(["队列名称很长"] * 20) + " " + "长" * 50
+    text = "! SGE999 warning at 队列.toml:1:1: " + " ".join(["队列名称長い"] * 20) + " " + "長" * 50
     lines = wrap(text, WIDTH)
-    assert max(map(columns, lines)) <= WIDTH and "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert max(map(_terminal_columns, lines)) <= WIDTH and "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
 # ---- every number in the drawing is explain's, every request render's, and no line is wider than 80 ----
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
+WIDE, COMBINING = "队列名称長い", "\u0303"  # two terminal columns each; none (a tilde over the letter before)
 names = st.text(ALPHABET, min_size=1, max_size=70).map(lambda s: "q" + s) | st.text(
-    ALPHABET + "队列名称長いé̃", min_size=1, max_size=40
+    ALPHABET + WIDE + "é" + COMBINING, min_size=1, max_size=40
 ).map(lambda s: "q" + s)
+
+
+def _terminal_columns(line: str) -> int:
+    """The columns a terminal gives a line of the drawing, counted from what the test writes into names."""
+    return len(line) + sum(c in WIDE for c in line) - sum(c in COMBINING for c in line)
+
+
 AMOUNT = r"(\d+[MG]|[\d,]+ bytes(?: \([\d.]+ [kMGT]?B\))?)"
 MORE = ("...", "…")
 
@@ -371,6 +379,21 @@ def _numbers(drawing: str, rows: dict[str, dict[str, object]]) -> str:
     return "".join(blank)
 
 
+def _has_what_render_writes(drawing: str, script: str, down: str) -> None:
+    """Each `#$ -l` and `#$ -pe` line of the script is drawn, and the worker command's threads, processes and limit."""
+    box_lines = [line.strip(f" {down}") for line in drawing.splitlines()]
+    for header in script.splitlines():
+        if re.match(r"#\$ (-soft )?-(l|pe) ", header):
+            assert any(_drawn(header[3:], line) for line in box_lines), (header, drawing)
+    command = script.splitlines()[-1].split()
+    argument = {word: command[i + 1] for i, word in enumerate(command[:-1]) if word.startswith("--")}
+    threads, processes = int(argument["--nthreads"]), int(argument.get("--nworkers", 1))
+    assert re.search(rf"\b{threads} threads?: ", drawing)
+    assert re.search(rf"process (x {processes}, each|1 of {processes}\b)", drawing)
+    limits = {_dask_bytes(m) for m in re.findall(r"memory limit (\S+(?: bytes \(\S+ \w+\))?)", drawing)}
+    assert limits == {int(argument["--memory-limit"])}
+
+
 def _drawn(request: str, line: str) -> bool:
     """The request is on the line whole, or cut short by an ellipsis at the line's end."""
     if re.search(rf"(?:^| ){re.escape(request)}(?: |$)", line):
@@ -423,14 +446,11 @@ def test_every_number_is_explains_and_every_line_fits(tmp_path: Path, case, unic
         return
     rows = explain(result.plan, jobs)
     lines = draw(rows, requests(result.plan), notes(result.diagnostics, result.loaded), unicode)
-    assert max(map(columns, lines)) <= WIDTH
+    assert max(map(_terminal_columns, lines)) <= WIDTH
     drawing = "\n".join(lines).split("\n\n")[0]  # the findings below are check's words
-    down = "│" if unicode else "|"
-    box_lines = [line.strip(f" {down}") for line in drawing.splitlines()]
-    for header in render(result.plan).splitlines():
-        if header.startswith("#$ ") and " -l " in f" {header}":
-            assert any(_drawn(header[3:], line) for line in box_lines), (header, drawing)
-    assert len({columns(line) for line in drawing.splitlines() if line[:1] in "+┌│|└"}) == 1  # straight borders
+    _has_what_render_writes(drawing, render(result.plan), "│" if unicode else "|")
+    jobs = drawing[drawing.index("SGE job") - 3 :].splitlines()
+    assert len({_terminal_columns(line) for line in jobs}) == 1  # the job boxes' right borders are straight
     left = _numbers(drawing, as_json(rows))
     left = re.sub(r"-l \w+=\S+", "", left)  # the requests' own words: render's, compared above
     assert not re.search(r"\d", left), left
