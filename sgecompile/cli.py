@@ -59,6 +59,16 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _jobs(text: str) -> int:
+    """A number of jobs, within the bound ``worker.jobs`` has: a larger one is a typo, never a cluster."""
+    from .schema import MAX_JOBS  # here: importing the cli loads no attrs (see run)
+
+    count = _count(text)
+    if count > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"wants at most {MAX_JOBS:,} jobs, not {text!r}")
+    return count
+
+
 def _seconds(text: str) -> float:
     try:
         seconds = float(text)
@@ -85,13 +95,13 @@ def _explain(p: argparse.ArgumentParser) -> None:
     shown.add_argument("--format", choices=["text", "json"], default="text", help="a table, or JSON with typed values")
     shown.add_argument("--diagram", action="store_true", help="draw the jobs, processes and threads the profile makes")
     p.add_argument("--ascii", action="store_true", help="with --diagram: ASCII lines even on a Unicode terminal")
-    p.add_argument("--jobs", type=_count, metavar="N", help="jobs to explain (default: worker.jobs)")
+    p.add_argument("--jobs", type=_jobs, metavar="N", help="jobs to explain (default: worker.jobs)")
 
 
 def _up(p: argparse.ArgumentParser) -> None:
     _profile(p)
     size = p.add_mutually_exclusive_group()
-    size.add_argument("--jobs", type=_count, metavar="N", help="jobs to start (default: worker.jobs)")
+    size.add_argument("--jobs", type=_jobs, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
     p.add_argument(
         "--scheduler-file", type=_name, metavar="FILE", help="write the scheduler's address here for clients"
@@ -102,7 +112,7 @@ def _up(p: argparse.ArgumentParser) -> None:
 def _emit(p: argparse.ArgumentParser) -> None:
     _profile(p)
     p.add_argument("--out", required=True, type=_name, metavar="DIR", help="folder to write the scripts into")
-    p.add_argument("--jobs", type=_count, metavar="N", help="worker jobs (default: worker.jobs)")
+    p.add_argument("--jobs", type=_jobs, metavar="N", help="worker jobs (default: worker.jobs)")
     p.add_argument(
         "--tasks", type=_name, metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)"
     )

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 import attrs
 
+from . import directives as dirs
 from .diagnostics import Location
 from .plan import Plan
 from .tomlpos import Path as KeyPath
-from .units import describe_bytes, format_dask_memory, format_hms, format_sge_memory, parse_sge_time
+from .units import describe_bytes, exact_sge_memory, format_dask_memory, format_hms, parse_sge_time
 
 
 @attrs.frozen
@@ -43,6 +44,9 @@ class Row:
     unit: str | None = None
 
 
+NOTHING = "nothing asked"  # the source of a row whose value is null
+
+
 def origin(plan: Plan, key: KeyPath, unset: str = "default") -> Source:
     """Where a value was set: ``file:line:col`` (and the variant), or ``unset``."""
     found = plan.profile.source.origins.get(key)
@@ -57,8 +61,18 @@ def _dask(amount: int) -> str:
 
 
 def _sge(amount: int, text: str | None = None) -> str:
-    """SGE's binary units, with the decimal reading people confuse them with."""
-    return f"{text or format_sge_memory(amount)} = {amount:,} bytes ({describe_bytes(amount)})"
+    """An SGE amount as written (or in SGE's units where they hold it exactly), its bytes and their decimal reading.
+
+    Never a rounded amount beside exact bytes: ``9537M`` is not 10,000,000,000 bytes.
+    """
+    written = text or exact_sge_memory(amount)
+    return f"{written} = {amount_text(amount)}" if written else amount_text(amount)
+
+
+def amount_text(amount: int) -> str:
+    """Bytes as people read them: ``833,333,333 bytes (833.3 MB)``; the drawing writes them so too."""
+    decimal = describe_bytes(amount)
+    return f"{amount:,} bytes" + ("" if decimal.endswith(" bytes") else f" ({decimal})")
 
 
 def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
@@ -122,14 +136,17 @@ def _bytes(name: str, what: str, amount: int, source: Source) -> Row:
 
 
 def _pe_rows(plan: Plan) -> list[Row]:
-    """The -pe as the header has it: from site.pe or job.directives, or none.
+    """The -pe as the header has it: from site.pe or job.directives, or none (both rows null then).
 
     The slots are ``cores x task_cores``: a -pe in job.directives that asks
     other counts is an error (SGE403), and nothing is explained then.
     """
     pe = next(iter(plan.wanted("-pe")), None)
     if pe is None:
-        return []
+        return [
+            Row("pe", "parallel environment", "none", origin(plan, ("site", "pe"), NOTHING), None),
+            Row("pe_slots", "pe slots", "no -pe: SGE reserves 1 slot", Source(NOTHING), None, "slots"),
+        ]
     how = Source("cores x task_cores") if pe.origin == ("site", "pe") else origin(plan, pe.origin)
     slots = f"{pe.args[1]} ({pe.text})"
     return [
@@ -152,34 +169,36 @@ def _walltime_row(plan: Plan) -> Row:
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:
+    """The memory request, per slot and per job; each row is there, null where nothing is asked."""
     found = plan.reservation
+    name = found.resource if found else plan.profile.site.memory_resource or "memory"
+    resource_from = origin(plan, ("site", "memory_resource"), NOTHING)
     if found is None:
-        return []
+        skipped = bool(plan.profile.site.memory_resource)  # set, yet not asked: job.skip drops every -l
+        text, source = (
+            (f"{name}: job.skip removes every -l", origin(plan, ("job", "skip")))
+            if skipped
+            else ("none", resource_from)
+        )
+        return [
+            Row("memory_resource", "SGE memory resource", text, source, None),
+            Row("sge_memory_per_slot", f"SGE {name} per slot", "none asked", source, None, "bytes"),
+            Row("sge_memory_per_job", f"SGE {name} per job", "none asked", source, None, "bytes"),
+        ]
+    resource = Row("memory_resource", "SGE memory resource", name, resource_from, found.resource)
+    per_slot, per_job = f"SGE {name} per slot", f"SGE {name} per job"
     derived = "derived from worker.memory" + (" and its processes" if plan.counts_processes else "")
     how = Source(derived) if found.derived else origin(plan, found.origin)
-    resource = Row(
-        "memory_resource",
-        "SGE memory resource",
-        found.resource,
-        origin(plan, ("site", "memory_resource")),
-        found.resource,
-    )
-    per_job = f"SGE {found.resource} per job"
-    if found.multiplier == 1:
+    if not plan.per_slot:
+        why = 'memory_per = "job"' if plan.profile.site.memory_per == "job" else "no -pe"
         return [
             resource,
+            Row("sge_memory_per_slot", per_slot, f"not counted per slot: {why}", Source(NOTHING), None, "bytes"),
             Row("sge_memory_per_job", per_job, _sge(found.per_job, found.text), how, found.per_job, "bytes"),
         ]
     return [
         resource,
-        Row(
-            "sge_memory_per_slot",
-            f"SGE {found.resource} per slot",
-            _sge(found.per_request, found.text),
-            how,
-            found.per_request,
-            "bytes",
-        ),
+        Row("sge_memory_per_slot", per_slot, _sge(found.per_request, found.text), how, found.per_request, "bytes"),
         Row(
             "sge_memory_per_job",
             per_job,
@@ -189,6 +208,11 @@ def _reservation_rows(plan: Plan) -> list[Row]:
             "bytes",
         ),
     ]
+
+
+def requests(plan: Plan) -> list[dirs.Directive]:
+    """The header's ``-l`` requests, hard and soft, in the order ``render`` writes them."""
+    return [d for d in plan.directives if d.option == "-l"]
 
 
 def table(rows: Sequence[Row]) -> str:

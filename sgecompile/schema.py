@@ -28,6 +28,9 @@ class Key:
 
 
 SGE_MAX_SLOTS = 9_999_999  # sge_pe(5): a parallel environment's `slots` is 0 to 9999999
+# More jobs than a cluster could ever run: qsub numbers array tasks up to max_aj_tasks (75000 by
+# default, sge_conf(5)), a per-cluster setting, so the bound is a generous one that still catches typos.
+MAX_JOBS = 1_000_000
 
 
 SECTIONS: dict[str, tuple[Key, ...]] = {
@@ -93,6 +96,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "How many jobs `launch`, `up` and `emit` start, each one group of `processes` workers; `--jobs` overrides.",
             1,
             minimum=1,
+            maximum=MAX_JOBS,
         ),
         Key(
             "cores",

@@ -100,3 +100,19 @@ class Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+@pytest.fixture
+def utf8_terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Terminal]:
+    """Make stdout a UTF-8 terminal in a UTF-8 locale, whatever the one running the tests; call it in the test.
+
+    Not at setup: pytest's capturing sets ``sys.stdout`` again when the test starts.
+    """
+
+    def _terminal() -> Terminal:
+        terminal = Terminal("utf-8")
+        monkeypatch.setattr("sys.stdout", terminal)
+        monkeypatch.setattr("sgecompile.commands.explain.start_environment", lambda: {"LANG": "C.UTF-8"})
+        return terminal
+
+    return _terminal

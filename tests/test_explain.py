@@ -47,7 +47,8 @@ def test_base_file_values_point_into_the_base():
     assert got["walltime"] == ("43200 s = 12:00:00", "profiles/example/analysis.toml:8:12")
 
 
-def test_memory_per_job_has_one_row(write):
+def test_memory_per_job_is_not_counted_per_slot(write):
+    """memory_per = "job": the per-slot row says why it is empty, the per-job row has the request."""
     path = write("""
         [site]
         pe = "smp"
@@ -59,7 +60,7 @@ def test_memory_per_job_has_one_row(write):
     """)
     got = rows(path)
     assert got["SGE mem_free per job"] == ("8G = 8,589,934,592 bytes (8.6 GB)", "derived from worker.memory")
-    assert "SGE mem_free per slot" not in got
+    assert got["SGE mem_free per slot"] == ('not counted per slot: memory_per = "job"', "nothing asked")
     assert got["processes per job"] == ("4", "derived from cores, as dask-jobqueue does")
 
 
@@ -93,7 +94,7 @@ def test_explain_shows_what_the_header_asks(tmp_path, monkeypatch, job, walltime
     )
     got = rows(tmp_path / "p.toml")
     assert got["walltime"] == walltime
-    assert ("SGE h_vmem per slot" in got) == ("skip" not in job)
+    assert (got["SGE h_vmem per slot"][0] == "none asked") == ("skip" in job)
 
 
 @pytest.mark.parametrize(
@@ -101,13 +102,13 @@ def test_explain_shows_what_the_header_asks(tmp_path, monkeypatch, job, walltime
     [
         ('[site]\npe = "smp"\n', ("8 (-pe smp 8)", "cores x task_cores")),
         ('[job]\ndirectives = ["-pe smp 8"]\n', ("8 (-pe smp 8)", "p.toml:2:15")),
-        ('[site]\npe = "smp"\n[job]\nskip = ["-pe"]\n', None),
+        ('[site]\npe = "smp"\n[job]\nskip = ["-pe"]\n', ("no -pe: SGE reserves 1 slot", "nothing asked")),
     ],
 )
 def test_explain_shows_the_pe_the_header_has(tmp_path, monkeypatch, text, slots):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "p.toml").write_text(text + '[worker]\ncores = 8\nmemory = "8GiB"\n')
-    assert rows(tmp_path / "p.toml").get("pe slots") == slots
+    assert rows(tmp_path / "p.toml")["pe slots"] == slots
 
 
 def test_json_has_typed_values_and_their_sources(cli):
@@ -144,12 +145,38 @@ def test_json_holds_the_rows_of_the_table(cli):
         assert f"  {row['text']}  " in line and line.endswith(row["from"])
 
 
-def test_json_says_null_where_nothing_is_asked(cli, write):
-    """No walltime, no queue: their values are null, not a sentence; no pe, no memory request: no rows."""
-    got = json.loads(cli("explain", write('[worker]\ncores = 1\nmemory = "1GB"\n'), "--format", "json")[1])
+NULLABLE = ("queue", "walltime", "pe", "pe_slots", "memory_resource", "sge_memory_per_slot", "sge_memory_per_job")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[worker]\ncores = 1\nmemory = "1GB"\n',
+        '[site]\nmemory_resource = "h_vmem"\nmemory_per = "job"\n[worker]\ncores = 1\nmemory = "1GB"\n',
+    ],
+)
+def test_json_says_null_where_nothing_is_asked(cli, write, text):
+    """Every profile gets the same keys; no walltime, queue, pe or memory request is a null value, not a missing key."""
+    got = json.loads(cli("explain", write(text), "--format", "json")[1])
+    perun = json.loads(cli("explain", str(PROFILES / "perun.toml"), "--format", "json")[1])
+    assert list(got) == list(perun)
     assert got["queue"]["value"] is None and got["queue"]["text"] == "the cluster's default"
     assert (got["walltime"]["value"], got["walltime"]["unit"]) == (None, "seconds")
-    assert not {"pe", "pe_slots", "memory_resource", "sge_memory_per_job"} & got.keys()
+    nulls = {"queue", "walltime", "pe", "pe_slots", "sge_memory_per_slot"} | (
+        {"memory_resource", "sge_memory_per_job"} if "h_vmem" not in text else set()
+    )
+    assert {k for k in NULLABLE if got[k]["value"] is None} == nulls
+
+
+def test_a_rounded_amount_is_never_shown_equal_to_exact_bytes(write):
+    """5g on 2 slots is 10,000,000,000 bytes in all, which no whole number of M is: the bytes alone are shown."""
+    path = write(
+        '[site]\npe = "smp"\nmemory_resource = "h_vmem"\n[job]\nresources = { h_vmem = "5g" }\n'
+        '[worker]\ncores = 2\nmemory = "8GB"\n'
+    )
+    got = rows(path)
+    assert got["SGE h_vmem per slot"][0] == "5g = 5,000,000,000 bytes (5 GB)"
+    assert got["SGE h_vmem per job"][0] == "10,000,000,000 bytes (10 GB)"
 
 
 def test_jobs_option_counts_jobs_and_workers():
@@ -158,3 +185,11 @@ def test_jobs_option_counts_jobs_and_workers():
     got = {r.name: r for r in explain(plan, jobs=5)}
     assert (got["jobs"].amount, got["jobs"].source.text) == (5, "--jobs")
     assert (got["workers"].amount, got["workers"].value) == (10, "10")
+
+
+def test_worker_jobs_has_the_bound_jobs_has(write, cli):
+    """worker.jobs above 1,000,000 is refused where it is written, as --jobs is on the command line."""
+    code, out, _ = cli("check", write('[worker]\njobs = 1000001\ncores = 1\nmemory = "1GB"\n'), "--format", "json")
+    found = json.loads(out)
+    assert code == 1 and [(f["code"], f["line"]) for f in found] == [("SGE005", 2)]
+    assert "at most 1000000" in found[0]["message"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ROOT, Terminal
+from tests.conftest import ROOT
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -25,14 +25,13 @@ def test_readme_perun_example_is_what_render_prints(cli, monkeypatch) -> None:  
     assert Path(python).name.startswith("python")
 
 
-def test_readme_drawing_is_what_explain_draws_on_a_terminal(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_readme_drawing_is_what_explain_draws_on_a_terminal(cli, monkeypatch, utf8_terminal) -> None:  # type: ignore[no-untyped-def]
     """The Perun drawing in the README is `explain --diagram` on a UTF-8 terminal, line for line."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = readme.split("`sgecompile explain profiles/perun.toml --diagram` draws")[1]
     shown = shown.split("```text\n")[1].split("```")[0]
-    terminal = Terminal("utf-8")
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr("sys.stdout", terminal)
+    terminal = utf8_terminal()
     assert cli("explain", "profiles/perun.toml", "--diagram")[0] == 0
     assert terminal.getvalue() == shown
 

@@ -29,13 +29,17 @@ def compiled_or_refuse(profile: str, variant: str | None, verb: str) -> Plan | N
     return result.plan if result else None
 
 
-def result_or_refuse(profile: str, variant: str | None, verb: str) -> Result | None:
-    """The compiled profile and its findings, with warnings on stderr; or None, as :func:`compiled_or_refuse`."""
+def result_or_refuse(profile: str, variant: str | None, verb: str, reported: bool = False) -> Result | None:
+    """The compiled profile and its findings, with warnings on stderr; or None, as :func:`compiled_or_refuse`.
+
+    ``reported``: the caller prints the findings of a profile it goes on with itself, so they are not said twice.
+    """
     result = compile_file(existing(profile), variant)
     shown = [d for d in result.diagnostics if d.severity is not Severity.INFO]
-    sys.stderr.write(text.report(shown))
     if result.ok and result.plan is not None:
+        sys.stderr.write("" if reported else text.report(shown))
         return result
+    sys.stderr.write(text.report(shown))
     errors = sum(1 for d in shown if d.severity is Severity.ERROR)
     sys.stderr.write(
         f"sgecompile: not {verb} {profile}: {errors} error{'s' if errors != 1 else ''}"
