@@ -56,6 +56,7 @@ class Site:
     memory_resource: str | None
     memory_per: str
     memory: tuple[tuple[str, str], ...]  # (resource, "slot" | "job" | "host"), the first one first
+    scheduler_interface: str | None
     shell: str
 
 

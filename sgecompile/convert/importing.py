@@ -28,7 +28,7 @@ def _split(key: str) -> tuple[str, str]:
 # dask-jobqueue keyword -> (section, key), old names and new (sgecompile.vocabulary).
 KEYWORDS: dict[str, tuple[str, str]] = {keyword: _split(key) for keyword, key in vocabulary.KEYWORDS.items()}
 SKIPS = ("header_skip", "job_directives_skip")  # what they remove is worked out once the rest is read
-HANDLED = {"resource_spec", "shebang", *SKIPS}
+HANDLED = {"resource_spec", "shebang", "scheduler_options", *SKIPS}
 # dask-jobqueue 0.9's renamed keywords, old -> new: it reads the old one only while the new one is unset or empty.
 RENAMED = vocabulary.RENAMED_KEYWORDS
 DASK_SHEBANG = "#!/usr/bin/env bash"
@@ -74,6 +74,8 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
             shell = _shell(str(value), notes)
             if shell is not None:
                 tables["site"]["shell"] = shell
+        elif name == "scheduler_options":
+            _scheduler_options(raw, value, tables["site"], notes)
         elif name in ONE_WORD | WORD_LISTS:
             words = _command_words(raw, value, notes)
             if words is not None:
@@ -89,6 +91,21 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
         _import_skips(skip, {name: value for name, (_, value) in given.items()}, tables, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
+
+
+def _scheduler_options(raw: str, value: Any, site: dict[str, Any], notes: list[str]) -> None:
+    """The scheduler's ``interface`` is site.scheduler_interface; the other options are launch's to give, noted."""
+    options = dict(value) if isinstance(value, dict) else {}
+    interface = options.pop("interface", None)
+    if isinstance(interface, str) and interface:
+        site["scheduler_interface"] = interface
+    elif interface is not None:
+        options["interface"] = interface
+    if options or not isinstance(value, dict):
+        left = options if isinstance(value, dict) else value
+        notes.append(
+            f"{raw} = {left!r}: not part of the job; give them to sgecompile.launch(scheduler_options=...); left out"
+        )
 
 
 def _changes_nothing(name: str, value: Any) -> bool:
