@@ -58,7 +58,7 @@ class Plan:
 
     profile: Profile
     asked: tuple[dirs.Directive, ...]  # every directive the profile asks for, in order, before `skip`
-    rendered_memory: str | None = None  # the derived request as the script asks it, when re-read another way
+    rendered: tuple[tuple[str, str], ...] = ()  # each derived request as the script asks it, when re-read another way
 
     @cached_property
     def requested(self) -> tuple[dirs.Directive, ...]:
@@ -89,7 +89,11 @@ class Plan:
         """
         site = self.profile.site
         others = [
-            Plan(attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)), self.asked)
+            Plan(
+                attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)),
+                self.asked,
+                self.rendered,
+            )
             for name, per in site.memory[1:]
         ]
         return (self, *others)
@@ -162,7 +166,7 @@ class Plan:
         if not resource or "-l" in self.profile.job.skip:  # skipping -l leaves every request out
             return None
         written = self.written_memory
-        derived = self.rendered_memory or format_sge_memory(self.matching_share)
+        derived = dict(self.rendered).get(resource) or format_sge_memory(self.matching_share)
         text, origin = written or (derived, ("worker", "memory"))
         multiplier = self.profile.slots if self.per_slot else 1
         return Reservation(resource, text, parse_sge_memory(text).bytes, multiplier, written is None, origin)
