@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from sgecompile import sgecommands
 
 from ..conftest import PROFILES
+from .conftest import start_up
 
 pytestmark = pytest.mark.sge
 STOPPED = "sgecompile: stopped; every job of this cluster was removed\n"
@@ -37,14 +36,9 @@ def test_up_stops_quietly_and_leaves_no_job(in_tmp: Path, signum: signal.Signals
     profile = in_tmp / f"{name}.toml"
     profile.write_text(f'extends = "{PROFILES / "testsge.toml"}"\n[job]\nname = "{name}"\n')
     lines, pause = MOMENTS[moment]
-    up = subprocess.Popen(
-        [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", "--timeout", "120"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    up = start_up(profile, "--timeout", "120")
     try:
-        printed = [up.stdout.readline() for _ in range(lines)]  # type: ignore[union-attr]
+        printed = [up.stdout.readline() for _ in range(lines)]
         time.sleep(pause)
         up.send_signal(signum)
         rest, said = up.communicate(timeout=60)

@@ -19,7 +19,7 @@ from sgecompile import live, sgecommands
 from sgecompile.rendering import render
 
 from ..conftest import PROFILES
-from .conftest import wait_until_gone
+from .conftest import start_up, wait_until_gone
 
 pytestmark = pytest.mark.sge
 PROFILE = PROFILES / "testsge.toml"
@@ -115,12 +115,7 @@ def test_an_exception_inside_the_block_removes_every_job(in_tmp: Path) -> None:
 def test_sigterm_to_up_removes_its_jobs(in_tmp: Path, again: bool) -> None:
     """Also when a second SIGTERM comes while it removes them (an impatient `kill`, or a batch system's)."""
     profile = profile_in(in_tmp, "up-sigterm")
-    up = subprocess.Popen(
-        [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", "--scheduler-file", "s.json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    up = start_up(profile, "--scheduler-file", "s.json")
     try:
         lines = [up.stdout.readline() for _ in range(4)]
         assert lines[-1].startswith("2 workers connected"), lines
