@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
+from typing import NoReturn
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 DASK_LOGGERS = {"distributed", "dask", "dask_jobqueue", "tornado", "asyncio", "bokeh"}  # first name parts
@@ -90,7 +91,7 @@ def interruptible() -> Iterator[None]:
         stop.restore()
 
 
-def until_interrupted() -> None:
+def until_interrupted() -> NoReturn:
     """Block until Ctrl-C or SIGTERM, looking once a second.
 
     A signal the kernel hands to another thread (dask's event loop, say) runs
