@@ -128,4 +128,9 @@ class Submitter:
             self._submitting.wait_for(lambda: self._in_flight == 0, timeout=QSUB_TIMEOUT)
         if self.jobs and sgecommands.available():
             listed = {job.id for job in sgecommands.queued()}
-            sgecommands.delete(sorted(self.jobs & listed))
+            forced = sgecommands.delete_for_good(sorted(self.jobs & listed))
+            if forced:
+                log.warning(
+                    "jobs %s stayed in qstat after qdel, their host no longer answering: removed with qdel -f",
+                    ", ".join(forced),
+                )

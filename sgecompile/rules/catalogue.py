@@ -90,6 +90,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE809", WARNING, cluster.more_jobs_than_run_at_once),
     Rule("SGE810", ERROR, cluster.default_address_space_too_small),
     Rule("SGE811", WARNING, cluster.flavor_disagrees),
+    Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

@@ -360,3 +360,23 @@ def flavor_disagrees(live: Live) -> Iterator[Finding]:
             f' not what site.flavor = "{said}" says',
             f'[site] flavor = "{actual}"',
         )
+
+
+def pe_spreads_over_hosts(live: Live) -> Iterator[Finding]:
+    """A parallel environment whose allocation rule may spread the job's slots over several hosts (`$round_robin`, `$fill_up`).
+
+    Why: a dask worker job runs its processes on the host SGE starts the job on;
+    slots granted on other hosts are reserved there and stay idle, while the
+    master host runs more threads than it was given.
+    Use instead: a pe with `allocation_rule $pe_slots` (`qconf -sp NAME`), which keeps every slot on one host.
+    """
+    pe = _pe(live.plan)
+    known = live.facts.pes.get(pe[0]) if pe else None
+    if pe and known is not None and not known.per_host and pe[1] > 1:
+        where = ("site", "pe") if pe[2].origin == ("site", "pe") else pe[2].origin
+        yield Finding(
+            where,
+            f"pe {pe[0]!r} may spread the job's {pe[1]} slots over several hosts (its allocation_rule is not"
+            " $pe_slots): the worker runs on one of them, and the slots on the others are reserved and idle",
+            "Use a pe whose allocation_rule is $pe_slots (`qconf -sp NAME` shows it).",
+        )
