@@ -147,18 +147,19 @@ def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.L
 def test_a_qmaster_restart_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
     """sge_qmaster restarted while tasks run: they finish, scaling up works once it is back, nothing is left."""
     profile = node_profile(in_tmp, "restart", "512MiB")
-    with caplog.at_level(logging.WARNING, logger="sgecompile.sgecommands"):
-        with live.launch(profile, jobs=2, timeout=180, **FAST) as client:
-            futures = client.map(slow, range(20))
-            subprocess.run(["/etc/init.d/gridengine-master", "stop"], check=True, capture_output=True)
-            assert client.gather(futures) == [
-                x * 2 for x in range(20)
-            ]  # the workers speak to the scheduler, not qmaster
-            restart = threading.Timer(3, lambda: subprocess.run(["/etc/init.d/gridengine-master", "start"], check=True))
-            restart.start()
-            client.cluster.scale(jobs=3)  # its qsub waits for qmaster
-            client.wait_for_workers(3, timeout=180)
-            restart.join()
-            jobs = set(client.cluster.submitter.jobs)
+    with (
+        caplog.at_level(logging.WARNING, logger="sgecompile.sgecommands"),
+        live.launch(profile, jobs=2, timeout=180, **FAST) as client,
+    ):
+        futures = client.map(slow, range(20))
+        subprocess.run(["/etc/init.d/gridengine-master", "stop"], check=True, capture_output=True)
+        # the workers speak to the scheduler, not to qmaster
+        assert client.gather(futures) == [x * 2 for x in range(20)]
+        restart = threading.Timer(3, lambda: subprocess.run(["/etc/init.d/gridengine-master", "start"], check=True))
+        restart.start()
+        client.cluster.scale(jobs=3)  # its qsub waits for qmaster
+        client.wait_for_workers(3, timeout=180)
+        restart.join()
+        jobs = set(client.cluster.submitter.jobs)
     assert not wait_until_gone(jobs)
     assert "qmaster does not answer" in caplog.text and "qmaster answers again" in caplog.text
