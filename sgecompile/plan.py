@@ -15,7 +15,7 @@ import attrs
 
 from . import directives as dirs
 from . import vocabulary
-from .memoryresources import ADDRESS_SPACE, worker_memory_request
+from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
 from .models import Profile
 from .tomlpos import Path as KeyPath
 from .units import MIB, format_sge_memory, parse_sge_memory
@@ -74,11 +74,14 @@ class Plan:
     def per_slot(self) -> bool:
         """Whether SGE multiplies the memory request by the pe slots: counted per slot, and the header has a -pe.
 
-        The -pe may come from ``site.pe`` or from ``job.directives`` alike.
+        The -pe may come from ``site.pe`` or from ``job.directives`` alike. A
+        memory resource inferred from the requests that is a host's load value
+        (``mem_free``) counts once: it is no consumable, whatever memory_per says.
         """
         site, job = self.profile.site, self.profile.job
         has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
-        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip
+        load_value = self.memory_assumed and self.memory_resource in HOST_LOAD
+        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip and not load_value
 
     @cached_property
     def memory_views(self) -> tuple[Plan, ...]:
