@@ -254,7 +254,9 @@ def json_schema() -> dict[str, Any]:
         properties = {}
         for k in SECTIONS[name]:
             prop: dict[str, Any] = {**_JSON_TYPES[k.kind], "description": k.doc + (" Required." if k.required else "")}
-            if k.choices:
+            if k.choices and k.kind == "str-table":  # each entry's value is one of them
+                prop["additionalProperties"] = {"enum": list(k.choices)}
+            elif k.choices:
                 prop["enum"] = list(k.choices)
             if k.minimum is not None:
                 prop["minimum"] = k.minimum
