@@ -110,7 +110,7 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
 
 
 def not_dask_memory(ctx: Context) -> Iterator[Finding]:
-    """`worker.memory` that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
+    """`worker.memory` (or `worker.task_memory`) that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
 
     Why: the workers' memory limit (and the SGE request derived from it) needs an exact amount.
     dask itself reads more (`1_000GB`, `1 000GB`, `5.GB`, a bare `MB`), and
@@ -118,7 +118,11 @@ def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", "too-large", kind="memory"):
-        yield Finding(failure.key, f"worker.memory: {failure.error}", 'Write it in dask units, e.g. "64GB" or "64GiB".')
+        yield Finding(
+            failure.key,
+            f"{'.'.join(map(str, failure.key))}: {failure.error}",
+            'Write it in dask units, e.g. "64GB" or "64GiB".',
+        )
 
 
 def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
@@ -159,11 +163,17 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
 
 
 def _needs(plan: Plan) -> str:
-    dask = plan.profile.worker.memory
-    said = f"worker.memory {dask.text!r} ({describe_bytes(dask.bytes)})"
-    if not plan.counts_processes:
-        return said
-    return f"the {describe_bytes(plan.job_needs)} the job maps: {said} and the Python processes' own address space"
+    worker = plan.profile.worker
+    parts = [f"worker.memory {worker.memory.text!r} ({describe_bytes(worker.memory.bytes)})"]
+    if worker.task_memory:
+        parts.append(
+            f"worker.task_memory {worker.task_memory.text!r} x {worker.cores} threads = {describe_bytes(worker.tasks_memory)} for the tasks' programs"
+        )
+    if plan.counts_processes:
+        parts.append("the Python processes' own address space")
+    if len(parts) == 1:
+        return parts[0]
+    return f"the {describe_bytes(plan.job_needs)} the job {'maps' if plan.counts_processes else 'needs'}: {' and '.join(parts)}"
 
 
 def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
@@ -202,7 +212,7 @@ def _matching(plan: Plan, found: Reservation) -> str:
     site, dask = plan.profile.site, plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
-    fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.counts_processes else "")
+    fit = f"worker.memory {dask.text!r}" + plan.also_covered
     return f"To fit {fit}, request {site.memory_resource}={format_sge_memory(plan.matching_share)} {unit}(or remove it from {written_in} and it is derived)."
 
 
