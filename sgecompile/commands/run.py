@@ -1,0 +1,86 @@
+"""``sgecompile run PROFILE COMMANDS``: each command on the profile's dask workers, then the jobs removed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..emit import TaskListError, read_commands
+from . import UsageError
+from ._profile import compiled_or_refuse
+from .up import adapt_range
+
+SHOWN_FAILURES = 20  # on the terminal; summary.txt lists them all
+WINDOW_PER_THREAD = 4  # tasks submitted ahead for each thread the cluster can have: enough to keep it busy
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import live, sgecommands  # dask, only for the commands that start a cluster
+    from ..runner.progress import Display
+    from ..runner.schedule import run_all
+    from ..runner.state import Command, State, summary, unique
+
+    adapt = adapt_range(args.adapt) if args.adapt else None
+    plan = compiled_or_refuse(args.profile, args.variant, "running")
+    if plan is None:
+        return 1
+    try:
+        listed = unique(Command(tuple(argv), os.getcwd()) for argv in read_commands(Path(args.commands)))
+    except TaskListError as error:
+        raise UsageError(str(error)) from None
+    state = State(args.out) if args.out else None
+    earlier = {c.id for c in listed if state and c.id in state.earlier and state.earlier[c.id].succeeded}
+    todo = [c for c in listed if c.id not in earlier]
+    if not todo:
+        print(f"sgecompile run: all {len(listed)} commands succeeded in an earlier run (see {args.out})")
+        return 0
+    worker = plan.profile.worker
+    most_jobs = adapt[1] if adapt else args.jobs or worker.jobs
+    resources = {"cores": worker.task_cores, "memory": worker.task_memory.bytes} if worker.task_memory else None
+    display = None
+    try:
+        with live.launch(
+            args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=_quiet()
+        ) as client:
+            display = Display(lambda: _threads(client))
+            tally = run_all(
+                client,
+                todo,
+                state,
+                window=max(WINDOW_PER_THREAD * worker.cores * most_jobs, 16),
+                retries=args.retries,
+                resources=resources,
+                shown=display,
+            )
+    except KeyboardInterrupt:
+        print("sgecompile run: interrupted; every job was removed", file=sys.stderr)
+        if state:
+            print(f"sgecompile run: run it again with --out {args.out} to run what did not succeed", file=sys.stderr)
+        return 130
+    except (live.ProfileError, live.LaunchTimeout, sgecommands.SGEError) as error:
+        sys.stderr.write(f"sgecompile: {error}\n")
+        return 1
+    finally:
+        if state:
+            state.close()
+    display.close(tally)
+    text = summary(len(listed), len(earlier), tally.done, tally.failures, state)
+    if state:
+        state.write_summary(text)
+    shown = text.splitlines()[: SHOWN_FAILURES + 1]
+    more = len(tally.failures) - SHOWN_FAILURES
+    print("\n".join(shown) + (f"\n  ... and {more} more in {args.out}/summary.txt" if more > 0 and state else ""))
+    return 1 if tally.failures else 0
+
+
+def _quiet() -> dict[str, str]:
+    """The dashboard on any free port: two runs at once must not fight over 8787."""
+    return {"dashboard_address": ":0"}
+
+
+def _threads(client: object) -> int:
+    """Threads of the workers connected now: how many commands can be running."""
+    workers = client.scheduler_info(n_workers=-1)["workers"]  # type: ignore[attr-defined]
+    return sum(int(w["nthreads"]) for w in workers.values())
