@@ -127,6 +127,11 @@ class Worker:
         return {"cores": self.task_cores * threads, "memory": self.task_memory.bytes * threads}
 
     @property
+    def task_resources(self) -> dict[str, int]:
+        """What each task of ``sgecompile run`` takes of its worker's ``resources`` while it runs."""
+        return {"cores": self.task_cores, "memory": self.task_memory.bytes} if self.task_memory else {}
+
+    @property
     def resources_text(self) -> str:
         """The resources as ``dask worker --resources`` takes them: ``cores=10,memory=4000000000``."""
         return ",".join(f"{name}={amount}" for name, amount in self.resources.items())

@@ -174,3 +174,39 @@ def test_unreadable_list_is_a_usage_error(cli, tmp_path: Path) -> None:
     (tmp_path / "p.toml").write_text('[worker]\ncores = 1\nmemory = "1GB"\n')
     code, _, err = cli("run", tmp_path / "p.toml", tmp_path / "cmds.txt")
     assert code == 2 and "cmds.txt:1: No closing quotation" in err
+
+
+def test_resources_bound_the_commands_running_at_once(tmp_path: Path) -> None:
+    """On a worker of 4 threads holding cores=2, tasks asking cores=1 run at most 2 at once (4 without asking)."""
+    distributed = pytest.importorskip("distributed")
+    spans = tmp_path / "spans"
+    stamp = [
+        sys.executable,
+        "-c",
+        f"import time; b = time.time(); time.sleep(0.4); open({str(spans)!r}, 'a').write(f'{{b}} {{time.time()}}\\n')",
+    ]
+
+    def most_at_once(resources: dict[str, int] | None) -> int:
+        spans.write_text("")
+        commands = [Command((*stamp, str(i)), str(tmp_path)) for i in range(8)]
+        with (
+            distributed.LocalCluster(
+                n_workers=1, threads_per_worker=4, processes=False, dashboard_address=":0", resources={"cores": 2}
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            assert run_all(client, commands, None, window=8, resources=resources).done == 8
+        edges = sorted(
+            (float(t), step)
+            for line in spans.read_text().split("\n")
+            if line
+            for t, step in zip(line.split(), (1, -1), strict=True)
+        )
+        running = most = 0
+        for _, step in edges:
+            running += step
+            most = max(most, running)
+        return most
+
+    assert most_at_once({"cores": 1}) == 2
+    assert most_at_once(None) == 4

@@ -26,6 +26,15 @@ def test_resources_per_process_cover_its_threads(compiled):
     assert "--resources cores=6,memory=10000000000" in render(plan)
 
 
+def test_each_task_takes_its_cores_and_memory(compiled):
+    """A task of `run` asks its worker for task_cores and task_memory; without task_memory it asks nothing."""
+    assert compiled(PROFILE.format(extra='task_memory = "5GB"')).plan.profile.worker.task_resources == {
+        "cores": 3,
+        "memory": 5 * 10**9,
+    }
+    assert compiled(PROFILE.format(extra="")).plan.profile.worker.task_resources == {}
+
+
 def test_no_resources_without_task_memory(compiled):
     """Without task_memory the worker command is as before: the threads alone bound the tasks."""
     assert "--resources" not in render(compiled(PROFILE.format(extra="")).plan)

@@ -38,7 +38,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     worker = plan.profile.worker
     most_jobs = adapt[1] if adapt else args.jobs or worker.jobs
-    resources = {"cores": worker.task_cores, "memory": worker.task_memory.bytes} if worker.task_memory else None
     display = None
     try:
         with live.launch(
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 state,
                 window=max(WINDOW_PER_THREAD * worker.cores * most_jobs, 16),
                 retries=args.retries,
-                resources=resources,
+                resources=worker.task_resources,
                 shown=display,
             )
     except KeyboardInterrupt:

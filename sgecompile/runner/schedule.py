@@ -56,7 +56,7 @@ def run_all(
     resources: dict[str, int] | None = None,
     shown: Callable[[Tally], None] = lambda tally: None,
 ) -> Tally:
-    """Run every command on the client's cluster; record each outcome as it comes; return the tally.
+    """Run every command (each once: see ``state.unique``) on the client's cluster; record each outcome as it comes.
 
     ``resources`` (the profile's ``task_cores`` and ``task_memory``) go with
     each task, so that dask starts one only where the worker's ``--resources``
