@@ -18,7 +18,8 @@
    against the same list as an `emit --tasks` array job (submit until the
    last task has left qstat); commands of `sleep 2` on 8 slots against the
    ideal; and the peak memory of the `sgecompile run` process (client and
-   scheduler) for a small and a large list.
+   scheduler) for a small and a large list, against the large list held as
+   one graph (client.map) by a scheduler in the process.
 
 Medians of repeated runs; --short uses fewer repeats and smaller N (for CI,
 where it only has to run, not to be fast).
@@ -284,20 +285,34 @@ def _commands(path: str, count: int, argv: str = "true") -> str:
     return path
 
 
-def _peak_run(profile: Path, commands: str, jobs: int) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one whole ``sgecompile run`` process."""
+def _peak(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one whole process."""
     begin = time.perf_counter()
-    process = subprocess.Popen(
-        [SGECOMPILE, "run", str(profile), commands, "--jobs", str(jobs)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=ENV,
-    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
-        raise RuntimeError(f"sgecompile run exited {process.returncode}")
+        raise RuntimeError(f"{command[:2]} exited {process.returncode}")
     return time.perf_counter() - begin, usage.ru_maxrss / 1000  # Linux: kilobytes
+
+
+def _peak_run(profile: Path, commands: str, jobs: int) -> tuple[float, float]:
+    """Wall seconds and peak memory of ``sgecompile run``: its client and its scheduler, in one process."""
+    return _peak([SGECOMPILE, "run", str(profile), commands, "--jobs", str(jobs)])
+
+
+# The reference for memory: the whole list as one graph (client.map), held by a scheduler in the
+# same process, as a script around launch() would; no worker, so nothing runs: only the holding.
+ONE_GRAPH = (
+    "import sys, time\n"
+    "from distributed import Client, LocalCluster\n"
+    "from sgecompile.runner.execute import execute\n"
+    "count = int(sys.argv[1])\n"
+    "with LocalCluster(n_workers=0, processes=False, dashboard_address=':0') as cluster, Client(cluster) as client:\n"
+    "    futures = client.map(execute, [['true', str(i)] for i in range(count)], cwd='.', logs=None, pure=False)\n"
+    "    while len(cluster.scheduler.tasks) < count:\n"
+    "        time.sleep(0.1)\n"
+)
 
 
 def _array_time(profile: Path, commands: str) -> float:
@@ -333,6 +348,7 @@ def run_command(short: bool) -> dict[str, float]:
     slots = 4 * jobs
     _, small_mb = _peak_run(_profile("bench-small"), _commands("small.txt", small), 2)
     large_s, large_mb = _peak_run(_profile("bench-large"), _commands("large.txt", large), 2)
+    _, graph_mb = _peak([sys.executable, "-c", ONE_GRAPH, str(large)])
     return {
         f"run_{count}_s": ours,
         f"array_{count}_s": array,
@@ -344,6 +360,7 @@ def run_command(short: bool) -> dict[str, float]:
         f"peak_mb_{large}": large_mb,
         f"seconds_{large}": large_s,
         "memory_ratio": large_mb / small_mb,
+        f"one_graph_peak_mb_{large}": graph_mb,
     }
 
 

@@ -88,15 +88,20 @@ def _explain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_count, metavar="N", help="jobs to explain (default: worker.jobs)")
 
 
-def _up(p: argparse.ArgumentParser) -> None:
-    _profile(p)
+def _cluster_size(p: argparse.ArgumentParser) -> None:
+    """How many worker jobs a live cluster gets, and how long to wait for them (`up`, `run`)."""
     size = p.add_mutually_exclusive_group()
     size.add_argument("--jobs", type=_count, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
+    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
+
+
+def _up(p: argparse.ArgumentParser) -> None:
+    _profile(p)
+    _cluster_size(p)
     p.add_argument(
         "--scheduler-file", type=_name, metavar="FILE", help="write the scheduler's address here for clients"
     )
-    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
 
 
 def _emit(p: argparse.ArgumentParser) -> None:
@@ -112,14 +117,11 @@ def _emit(p: argparse.ArgumentParser) -> None:
 def _run(p: argparse.ArgumentParser) -> None:
     _profile(p)
     p.add_argument("commands", metavar="COMMANDS", help="commands, one a line (or a JSON/TOML list of argv lists)")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--jobs", type=_count, metavar="N", help="worker jobs to start (default: worker.jobs)")
-    size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
+    _cluster_size(p)
     p.add_argument(
         "--out", type=_name, metavar="DIR", help="keep each command's output and status here; running again resumes"
     )
     p.add_argument("--retries", type=_whole, default=0, metavar="K", help="run a failed command up to K more times")
-    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
 
 
 def _whole(text: str) -> int:

@@ -33,15 +33,16 @@ class Command:
 
     argv: tuple[str, ...]
     cwd: str
-
-    @property
-    def id(self) -> str:
-        """What identifies the command across runs: a hash of its argv and working directory."""
-        return hashlib.sha256(json.dumps([self.argv, self.cwd]).encode()).hexdigest()[:24]
+    id: str = attrs.field(init=False, default=attrs.Factory(lambda self: _identity(self), takes_self=True))
 
     @property
     def text(self) -> str:
         return shlex.join(self.argv)
+
+
+def _identity(command: Command) -> str:
+    """What identifies a command across runs: a hash of its argv and working directory."""
+    return hashlib.sha256(json.dumps([command.argv, command.cwd]).encode()).hexdigest()[:24]
 
 
 @attrs.frozen

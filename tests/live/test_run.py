@@ -37,6 +37,21 @@ def recorded(out: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in (out / RESULTS).read_text().splitlines()]
 
 
+def started_until_recorded(profile: Path, folder: Path, records: int) -> subprocess.Popen[str]:
+    """``sgecompile run`` of ``cmds.txt`` with 2 jobs, once it has recorded ``records`` commands in ``out``."""
+    run = subprocess.Popen(
+        [*SGECOMPILE, "run", str(profile), "cmds.txt", "--jobs", "2", "--out", "out"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 90
+    while not ((folder / "out" / RESULTS).exists() and len(recorded(folder / "out")) >= records):
+        assert time.monotonic() < deadline and run.poll() is None
+        time.sleep(0.2)
+    return run
+
+
 def test_argv_failures_and_resuming(in_tmp: Path) -> None:
     """Hostile argv arrives exactly; a failure is reported with its status; the second run runs only it."""
     profile = profile_in(in_tmp, "run-resume")
@@ -58,23 +73,15 @@ def test_argv_failures_and_resuming(in_tmp: Path) -> None:
     assert not wait_until_gone(jobs_named("run-resume"))
 
 
-def test_ctrl_c_leaves_a_resumable_state_and_no_job(in_tmp: Path) -> None:
-    """Ctrl-C mid-run: exit 130, every job gone, and what finished is recorded as succeeded for the next run."""
-    profile = profile_in(in_tmp, "run-ctrlc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_leaves_a_resumable_state_and_no_job(in_tmp: Path, stop: signal.Signals) -> None:
+    """Ctrl-C or SIGTERM mid-run: exit 130, every job gone, and what finished is kept as succeeded for the next run."""
+    profile = profile_in(in_tmp, f"run-{stop.name}")
     (in_tmp / "cmds.txt").write_text("true 1\ntrue 2\nsleep 300\n")
-    run = subprocess.Popen(
-        [*SGECOMPILE, "run", str(profile), "cmds.txt", "--jobs", "2", "--out", "out"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 90
-    while not ((in_tmp / "out" / RESULTS).exists() and len(recorded(in_tmp / "out")) == 2):
-        assert time.monotonic() < deadline and run.poll() is None
-        time.sleep(0.2)
-    jobs = jobs_named("run-ctrlc")
+    run = started_until_recorded(profile, in_tmp, 2)
+    jobs = jobs_named(profile.stem)
     assert jobs
-    run.send_signal(signal.SIGINT)
+    run.send_signal(stop)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130 and "run it again with --out out" in err
     assert not wait_until_gone(jobs, timeout=30)
@@ -88,16 +95,7 @@ def test_a_worker_job_deleted_mid_run_loses_no_command(in_tmp: Path) -> None:
     """One of two worker jobs deleted while commands run: each command still runs to success and is recorded once."""
     profile = profile_in(in_tmp, "run-lost")
     (in_tmp / "cmds.txt").write_text("".join(f"sh -c 'sleep 2' {i}\n" for i in range(8)))
-    run = subprocess.Popen(
-        [*SGECOMPILE, "run", str(profile), "cmds.txt", "--jobs", "2", "--out", "out"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 90
-    while not ((in_tmp / "out" / RESULTS).exists() and recorded(in_tmp / "out")):
-        assert time.monotonic() < deadline and run.poll() is None
-        time.sleep(0.2)
+    run = started_until_recorded(profile, in_tmp, 1)
     (job,) = jobs_named("run-lost")
     sgecommands.delete([f"{job}.1"])
     out, err = run.communicate(timeout=120)
