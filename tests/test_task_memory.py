@@ -71,3 +71,15 @@ def test_task_memory_not_in_dask_units_is_located(compiled):
     (finding,) = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     assert finding.message.startswith("worker.task_memory: ")
     assert finding.location.line == 10
+
+
+def test_own_resources_beside_task_memory_are_sge408(compiled):
+    """worker.extra_args giving --resources when task_memory sets them is an error: run's tasks would never start."""
+    text = PROFILE.format(extra='task_memory = "5GB"\nextra_args = ["--resources", "GPU=1"]')
+    (finding,) = [d for d in compiled(text).diagnostics if d.code == "SGE408"]
+    assert "--resources" in finding.message and "worker.task_memory" in finding.hint
+    assert not [
+        d
+        for d in compiled(PROFILE.format(extra='extra_args = ["--resources", "GPU=1"]')).diagnostics
+        if d.code == "SGE408"
+    ]

@@ -149,7 +149,9 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     limits can spill to disk, pause or restart a worker: tasks die with no
     memory error in dask's logs. An address-space limit (`h_vmem`, `s_vmem`)
     also counts what each Python process maps beyond its data: about 320 MiB
-    for the worker and as much for its nanny, and 64 MiB per thread.
+    for the worker and as much for its nanny, and 64 MiB per thread. With
+    `worker.task_memory`, the tasks' own programs need that much for each
+    thread too.
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """

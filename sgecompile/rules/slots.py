@@ -180,14 +180,20 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     Why: `dask worker` takes the last of two values, and extra arguments come
     after sgecompile's, so the worker silently runs with other threads or
     memory than the ones every check (pe slots, SGE's memory request) was
-    made for. `--name` also breaks how launch tells its workers apart.
+    made for. `--name` also breaks how launch tells its workers apart. With
+    `task_memory`, the worker gets `--resources` for the commands of
+    `sgecompile run`, and other resources would leave them waiting for ever.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
-    `death_timeout`, `local_directory`, `interface`.
+    `death_timeout`, `local_directory`, `interface`, `task_cores` and `task_memory`.
     """
-    for i, word in enumerate(plan.profile.worker.extra_args):
+    worker = plan.profile.worker
+    derived = DERIVED_WORKER_OPTIONS | (
+        {"--resources": "worker.task_cores and worker.task_memory"} if worker.resources else {}
+    )
+    for i, word in enumerate(worker.extra_args):
         option = word.partition("=")[0]
-        if option in DERIVED_WORKER_OPTIONS:
-            key = DERIVED_WORKER_OPTIONS[option]
+        if option in derived:
+            key = derived[option]
             yield Finding(
                 ("worker", "extra_args", i),
                 f"worker.extra_args gives {option}, which the worker command already sets; dask would use this one",
