@@ -153,6 +153,16 @@ def test_a_terminal_gets_a_live_bar() -> None:
     display(Tally(total=3, done=1, in_flight=2))
     display.close(Tally(total=3, done=3))
     assert "1/3 done" in stream.getvalue()  # rich's drawing; the closing line says 3/3
+    assert stream.getvalue().count("\x1b[?25h") >= 1  # the cursor shown again
+
+
+def test_stopping_gives_the_terminal_back_without_a_last_line() -> None:
+    """Stopped on Ctrl-C, the drawing ends and the cursor comes back; no figures are claimed."""
+    stream = Terminal("utf-8")
+    display = progress.Display(lambda: 4, stream)
+    display(Tally(total=3, done=1, in_flight=2))
+    display.stop()
+    assert stream.getvalue().endswith("\x1b[?25h") and not display.live.live.is_started
 
 
 def test_everything_done_earlier_starts_no_cluster(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

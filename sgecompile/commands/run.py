@@ -38,21 +38,23 @@ def run(args: argparse.Namespace) -> int:
         return 0
     worker = plan.profile.worker
     most_jobs = adapt[1] if adapt else args.jobs or worker.jobs
-    display = None
     try:
         with live.launch(
             args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=_quiet()
         ) as client:
             display = Display(lambda: _threads(client))
-            tally = run_all(
-                client,
-                todo,
-                state,
-                window=max(WINDOW_PER_THREAD * worker.cores * most_jobs, 16),
-                retries=args.retries,
-                resources=worker.task_resources,
-                shown=display,
-            )
+            try:
+                tally = run_all(
+                    client,
+                    todo,
+                    state,
+                    window=max(WINDOW_PER_THREAD * worker.cores * most_jobs, 16),
+                    retries=args.retries,
+                    resources=worker.task_resources,
+                    shown=display,
+                )
+            finally:
+                display.stop()
     except KeyboardInterrupt:
         print("sgecompile run: interrupted; every job was removed", file=sys.stderr)
         if state:

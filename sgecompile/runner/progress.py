@@ -61,9 +61,13 @@ class Display:
             self.stream.flush()
             self._shown = now
 
-    def close(self, tally: Tally) -> None:
-        """The last figures, once, whatever the output is."""
+    def stop(self) -> None:
+        """Stop drawing (and give the terminal its cursor back), also when the run ends by Ctrl-C."""
         if self.live:
             self.live.stop()
+
+    def close(self, tally: Tally) -> None:
+        """The last figures, once, whatever the output is."""
+        self.stop()
         self.stream.write(f"sgecompile run: {line(tally, time.monotonic() - self.begin, 0)}\n")
         self.stream.flush()
