@@ -53,19 +53,19 @@ def started_until_recorded(profile: Path, folder: Path, records: int) -> subproc
 
 
 def test_argv_failures_and_resuming(in_tmp: Path) -> None:
-    """Hostile argv arrives exactly; a failure is reported with its status; the second run runs only it."""
+    """Hostile argv arrives exactly; a failure is reported with its status; the second run (adaptive) runs only it."""
     profile = profile_in(in_tmp, "run-resume")
     flaky = ["sh", "-c", "test -e seen || { touch seen; exit 4; }"]
     (in_tmp / "cmds.json").write_text(json.dumps([[*ECHO_ARGV, *HOSTILE], flaky, ["true"]]))
-    run = [*SGECOMPILE, "run", str(profile), "cmds.json", "--jobs", "2", "--out", "out"]
-    first = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    run = [*SGECOMPILE, "run", str(profile), "cmds.json", "--out", "out"]
+    first = subprocess.run([*run, "--jobs", "2"], capture_output=True, text=True, timeout=120)
     assert first.returncode == 1, first.stderr
     assert "3 commands: 2 succeeded (0 in an earlier run), 1 failed" in first.stdout
     assert "exit 4: sh -c 'test -e seen || { touch seen; exit 4; }'" in first.stdout
     state = State(in_tmp / "out")
     echo = next(o.command for o in state.earlier.values() if o.command.argv[0] == sys.executable)
     assert json.loads(Path(state.logs(echo) + ".out").read_text()) == HOSTILE
-    second = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    second = subprocess.run([*run, "--adapt", "0:2"], capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert "3 commands: 3 succeeded (2 in an earlier run), 0 failed" in second.stdout
     assert len(recorded(in_tmp / "out")) == 4  # the flaky one recorded again, nothing else
