@@ -220,3 +220,15 @@ def test_resources_bound_the_commands_running_at_once(tmp_path: Path) -> None:
 
     assert most_at_once({"cores": 1}) == 2
     assert most_at_once(None) == 4
+
+
+def test_the_terminal_gets_the_first_failures_and_summary_txt_all(tmp_path: Path, capsys) -> None:
+    """25 failures: 20 on stdout and where the other 5 are; summary.txt lists every one."""
+    from sgecompile.commands.run import _report
+
+    failures = [Outcome(Command(("false", str(i)), "/w"), 1) for i in range(25)]
+    state = State(tmp_path)
+    _report(30, 0, Tally(total=30, done=5, failed=25, failures=failures), state)
+    shown = capsys.readouterr().out.splitlines()
+    assert len(shown) == 22 and shown[-1] == f"  ... and 5 more in {tmp_path / 'summary.txt'}"
+    assert len((tmp_path / "summary.txt").read_text().splitlines()) == 26
