@@ -25,6 +25,7 @@ DASHBOARD = {"dashboard_address": ":0"}  # any free port: two runs at once must 
 
 def run(args: argparse.Namespace) -> int:
     from .. import live, sgecommands  # dask, only for the commands that start a cluster
+    from ..runner import progress  # noqa: F401  # rich, before any job starts
     from ..runner.state import State
 
     adapt = adapt_range(args.adapt) if args.adapt else None

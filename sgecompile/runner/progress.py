@@ -7,6 +7,9 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from rich.console import Console  # imported here, so that a missing rich stops `run` before any job starts
+from rich.progress import BarColumn, Progress, TextColumn
+
 from .schedule import Tally
 
 PLAIN_EVERY = 10.0  # seconds between lines in a log file
@@ -41,9 +44,6 @@ class Display:
         self.begin = self._shown = time.monotonic()
         self.live: Any = None
         if self.stream.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn
-
             columns = (TextColumn("sgecompile run"), BarColumn(), TextColumn("{task.description}"))
             self.live = Progress(*columns, console=Console(file=self.stream))
             self._task = self.live.add_task("starting", total=None)
