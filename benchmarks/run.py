@@ -13,7 +13,13 @@
    connected, against a plain SGECluster with the same settings; and
    submitting 16 jobs one `qsub` at a time against one array job;
 4. realized parallelism: tasks that each run `sleep 0.5` through subprocess.run
-   on P workers, against the ideal P / 0.5 tasks per second.
+   on P workers, against the ideal P / 0.5 tasks per second;
+5. `sgecompile run`: a list of short commands as one whole `sgecompile run`,
+   against the same list as an `emit --tasks` array job (submit until the
+   last task has left qstat); commands of `sleep 2` on 8 slots against the
+   ideal; and the peak memory of the `sgecompile run` process (client and
+   scheduler) for a small and a large list, against the large list held as
+   one graph (client.map) by a scheduler in the process.
 
 Medians of repeated runs; --short uses fewer repeats and smaller N (for CI,
 where it only has to run, not to be fast).
@@ -267,6 +273,97 @@ def realized_parallelism(workers: int, tasks: int) -> dict[str, float]:
     }
 
 
+def _profile(name: str) -> Path:
+    """The test SGE's profile under a job name of its own (its jobs are found by name), 4 threads a job."""
+    path = Path(f"{name}.toml")
+    path.write_text(f'extends = "{TESTSGE}"\n[job]\nname = "{name}"\n[worker]\ncores = 4\nprocesses = 1\n')
+    return path
+
+
+def _commands(path: str, count: int, argv: str = "true") -> str:
+    Path(path).write_text("".join(f"{argv} {i}\n" for i in range(count)))
+    return path
+
+
+def _peak(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one whole process."""
+    begin = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"{command[:2]} exited {process.returncode}")
+    return time.perf_counter() - begin, usage.ru_maxrss / 1000  # Linux: kilobytes
+
+
+def _peak_run(profile: Path, commands: str, jobs: int) -> tuple[float, float]:
+    """Wall seconds and peak memory of ``sgecompile run``: its client and its scheduler, in one process."""
+    return _peak([SGECOMPILE, "run", str(profile), commands, "--jobs", str(jobs)])
+
+
+# The reference for memory: the whole list as one graph (client.map), held by a scheduler in the
+# same process, as a script around launch() would; no worker, so nothing runs: only the holding.
+ONE_GRAPH = (
+    "import sys, time\n"
+    "from distributed import Client, LocalCluster\n"
+    "from sgecompile.runner.execute import execute\n"
+    "count = int(sys.argv[1])\n"
+    "with LocalCluster(n_workers=0, processes=False, dashboard_address=':0') as cluster, Client(cluster) as client:\n"
+    "    futures = client.map(execute, [['true', str(i)] for i in range(count)], cwd='.', logs=None, pure=False)\n"
+    "    while len(cluster.scheduler.tasks) < count:\n"
+    "        time.sleep(0.1)\n"
+)
+
+
+def _array_time(profile: Path, commands: str) -> float:
+    """Seconds from ``submit.sh`` of an ``emit --tasks`` folder until its last task has left qstat."""
+    from sgecompile import sgecommands as sge
+
+    emit = [SGECOMPILE, "emit", str(profile), "--tasks", commands, "--out", "array"]
+    subprocess.run(emit, check=True, stdout=subprocess.DEVNULL, env=ENV)
+    name = profile.stem
+    begin = time.perf_counter()
+    subprocess.run(["array/submit.sh"], check=True, stdout=subprocess.DEVNULL)
+    while any(job.name == name for job in sge.queued()):
+        time.sleep(0.1)
+    return time.perf_counter() - begin
+
+
+def run_command(short: bool) -> dict[str, float]:
+    """``sgecompile run`` against an ``emit --tasks`` array, against the ideal, and its memory as the list grows."""
+    import sgecompile
+    from sgecompile.runner.schedule import run_all
+    from sgecompile.runner.state import Command
+
+    count, small, large = (40, 100, 1000) if short else (600, 1000, 100_000)
+    sleeps, jobs = (16, 1) if short else (64, 2)  # jobs of 4 threads: 4 or 8 slots
+    array = _array_time(_profile("bench-array"), _commands("short.txt", count))
+    ours, _ = _peak_run(_profile("bench-run"), "short.txt", 2)
+    with sgecompile.launch(_profile("bench-sleep"), jobs=jobs, **QUIET) as client:
+        client.gather(client.map(lambda x: x, range(jobs * 16)))  # warm up every thread
+        commands = [Command(("sh", "-c", "sleep 2", str(i)), os.getcwd()) for i in range(sleeps)]
+        begin = time.perf_counter()
+        run_all(client, commands, None, window=16 * jobs)
+        elapsed = time.perf_counter() - begin
+    slots = 4 * jobs
+    _, small_mb = _peak_run(_profile("bench-small"), _commands("small.txt", small), 2)
+    large_s, large_mb = _peak_run(_profile("bench-large"), _commands("large.txt", large), 2)
+    _, graph_mb = _peak([sys.executable, "-c", ONE_GRAPH, str(large)])
+    return {
+        f"run_{count}_s": ours,
+        f"array_{count}_s": array,
+        "speedup": array / ours,
+        f"sleep2_{sleeps}_on_{slots}_s": elapsed,
+        "sleep2_ideal_s": sleeps * 2 / slots,
+        "fraction_of_ideal": sleeps * 2 / slots / elapsed,
+        f"peak_mb_{small}": small_mb,
+        f"peak_mb_{large}": large_mb,
+        f"seconds_{large}": large_s,
+        "memory_ratio": large_mb / small_mb,
+        f"one_graph_peak_mb_{large}": graph_mb,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--short", action="store_true", help="few repeats and small N (CI)")
@@ -288,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["realized_parallelism"] = (
                     realized_parallelism(2, 8) if args.short else realized_parallelism(8, 160)
                 )
+                results["run_command"] = run_command(args.short)
             finally:
                 os.chdir(here)
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")

@@ -98,15 +98,20 @@ def _explain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_jobs, metavar="N", help="jobs to explain (default: worker.jobs)")
 
 
-def _up(p: argparse.ArgumentParser) -> None:
-    _profile(p)
+def _cluster_size(p: argparse.ArgumentParser) -> None:
+    """How many worker jobs a live cluster gets, and how long to wait for them (`up`, `run`)."""
     size = p.add_mutually_exclusive_group()
     size.add_argument("--jobs", type=_jobs, metavar="N", help="jobs to start (default: worker.jobs)")
     size.add_argument("--adapt", metavar="MIN:MAX", help="let dask scale between MIN and MAX jobs")
+    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
+
+
+def _up(p: argparse.ArgumentParser) -> None:
+    _profile(p)
+    _cluster_size(p)
     p.add_argument(
         "--scheduler-file", type=_name, metavar="FILE", help="write the scheduler's address here for clients"
     )
-    p.add_argument("--timeout", type=_seconds, default=300, metavar="SECONDS", help="how long to wait for workers")
 
 
 def _emit(p: argparse.ArgumentParser) -> None:
@@ -117,6 +122,23 @@ def _emit(p: argparse.ArgumentParser) -> None:
         "--tasks", type=_name, metavar="FILE", help="commands, one a line (or a JSON/TOML list of argv lists)"
     )
     p.add_argument("--concurrent", type=_count, metavar="N", help="with --tasks: at most N tasks at once (-tc)")
+
+
+def _run(p: argparse.ArgumentParser) -> None:
+    _profile(p)
+    p.add_argument("commands", metavar="COMMANDS", help="commands, one a line (or a JSON/TOML list of argv lists)")
+    _cluster_size(p)
+    p.add_argument(
+        "--out", type=_name, metavar="DIR", help="keep each command's output and status here; running again resumes"
+    )
+    p.add_argument("--retries", type=_whole, default=0, metavar="K", help="run a failed command up to K more times")
+
+
+def _whole(text: str) -> int:
+    """A count that may be 0."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"wants a whole number of at least 0, not {text!r}")
+    return int(text)
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:
@@ -141,6 +163,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | No
     "check": ("check profiles for SGE traps (exit 1 on errors)", _check),
     "explain": ("show what a profile asks for and where each value came from", _explain),
     "up": ("start a scheduler and the profile's workers until Ctrl-C or SIGTERM", _up),
+    "run": ("run each command of a list on the profile's dask workers; --out keeps results and resumes", _run),
     "emit": ("write standalone job scripts: a dask cluster, or --tasks as an array job", _emit),
     "tasks": ("list the failed tasks of an emitted task array; --resubmit runs them again", _tasks),
     "config": ("show every effective value of a profile and where it came from", _profile),
@@ -193,8 +216,8 @@ def main(argv: Sequence[str] | None = None, imported: Callable[[], object] = lam
         return _internal_error()
 
 
-# what `pip install 'sgecompile[live]'` adds: only `up` (and the library's launch) import them
-LIVE_MODULES = frozenset({"dask", "distributed", "dask_jobqueue"})
+# what `pip install 'sgecompile[live]'` adds: only `up` and `run` (and the library's launch) import them
+LIVE_MODULES = frozenset({"dask", "distributed", "dask_jobqueue", "rich"})
 
 
 def _internal_error() -> int:

@@ -61,7 +61,13 @@ def scheduler_plan(plan: Plan) -> Plan:
     site, job, worker = profile.site, profile.job, profile.worker
     memory = {name for name, _ in site.memory}  # the workers' memory requests, each of them
     small = attrs.evolve(
-        worker, cores=1, processes=1, task_cores=1, nanny=False, memory=parse_dask_memory(SCHEDULER_MEMORY)
+        worker,
+        cores=1,
+        processes=1,
+        task_cores=1,
+        task_memory=None,
+        nanny=False,
+        memory=parse_dask_memory(SCHEDULER_MEMORY),
     )  # one Python, no nanny: the scheduler
     own = attrs.evolve(
         profile,

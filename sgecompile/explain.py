@@ -121,6 +121,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
             "cores",
         ),
     ]
+    rows += _task_memory_rows(plan)
     rows += _pe_rows(plan)
     rows += _reservation_rows(plan)
     rows.append(_more_memory_row(plan))
@@ -134,6 +135,24 @@ def _count(name: str, what: str, amount: int, how: str, unit: str) -> Row:
 
 def _bytes(name: str, what: str, amount: int, source: Source) -> Row:
     return Row(name, what, _dask(amount), source, amount, "bytes")
+
+
+def _task_memory_rows(plan: Plan) -> list[Row]:
+    """What the tasks' own programs need, when ``worker.task_memory`` says: per task, and for every thread at once."""
+    worker = plan.profile.worker
+    if not worker.task_memory:
+        return []
+    return [
+        _bytes("task_memory", "memory per task", worker.task_memory.bytes, origin(plan, ("worker", "task_memory"))),
+        _bytes("tasks_memory_per_job", "task memory per job", worker.tasks_memory, Source("task_memory x cores")),
+        Row(
+            "worker_resources",
+            "dask resources per process",
+            worker.resources_text,
+            Source("task_cores and task_memory x threads per process"),
+            worker.resources_text,
+        ),
+    ]
 
 
 def _pe_rows(plan: Plan) -> list[Row]:
@@ -193,7 +212,7 @@ def _reservation_rows(plan: Plan) -> list[Row]:
         ]
     resource = Row("memory_resource", "SGE memory resource", name, resource_from, found.resource)
     per_slot, per_job = f"SGE {name} per slot", f"SGE {name} per job"
-    derived = "derived from worker.memory" + (" and its processes" if plan.counts_processes else "")
+    derived = "derived from worker.memory" + plan.also_covered
     how = Source(derived) if found.derived else origin(plan, found.origin)
     if not plan.per_slot:
         why = 'memory_per = "job"' if plan.profile.site.memory_per == "job" else "no -pe"

@@ -92,6 +92,7 @@ class Worker:
     processes: int
     memory: Memory
     task_cores: int
+    task_memory: Memory | None
     python: str
     death_timeout: int
     interface: str | None
@@ -107,6 +108,37 @@ class Worker:
     def memory_per_process(self) -> int:
         """Each process's share in bytes, rounded down so the shares never exceed the total."""
         return self.memory.bytes // self.processes
+
+    @property
+    def tasks_memory(self) -> int:
+        """Bytes the tasks' own programs need at once: ``task_memory`` for each thread (0 when unset)."""
+        return self.task_memory.bytes * self.cores if self.task_memory else 0
+
+    @property
+    def resources(self) -> dict[str, int]:
+        """dask worker resources of each process, which tasks of ``sgecompile run`` ask for: one thread's
+        ``task_cores`` and ``task_memory`` per thread. Empty without ``task_memory``, so that profiles
+        written before it render as they did (the threads alone bound the tasks by cores).
+        """
+        if not self.task_memory:
+            return {}
+        threads = self.threads_per_process
+        return {"cores": self.task_cores * threads, "memory": self.task_memory.bytes * threads}
+
+    @property
+    def task_resources(self) -> dict[str, int]:
+        """What each task of ``sgecompile run`` takes of its worker's ``resources`` while it runs."""
+        return {"cores": self.task_cores, "memory": self.task_memory.bytes} if self.task_memory else {}
+
+    @property
+    def resources_text(self) -> str:
+        """The resources as ``dask worker --resources`` takes them: ``cores=10,memory=4000000000``."""
+        return ",".join(f"{name}={amount}" for name, amount in self.resources.items())
+
+    @property
+    def resource_args(self) -> list[str]:
+        """The worker command's ``--resources`` words, or none."""
+        return ["--resources", self.resources_text] if self.resources else []
 
 
 @attrs.frozen
@@ -258,5 +290,6 @@ class _Typer:
     def worker(self) -> Worker:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
         get["memory"] = self.typed("worker", "memory", parse_dask_memory)
+        get["task_memory"] = self.typed("worker", "task_memory", parse_dask_memory)
         get.update({name: value for name, (value, _) in derived_worker_values(get).items()})
         return Worker(**get)

@@ -124,19 +124,28 @@ class Plan:
     @property
     def counts_processes(self) -> bool:
         """Whether the memory resource counts the processes' own address space too (``h_vmem``)."""
-        return self.job_needs != self.profile.worker.memory.bytes
+        return self.memory_resource in ADDRESS_SPACE
+
+    @property
+    def also_covered(self) -> str:
+        """What the job's memory covers besides ``worker.memory``, as ``explain`` and the hints name it."""
+        more = [", task_memory per thread"] if self.profile.worker.task_memory else []
+        more += [" and its processes"] if self.counts_processes else []
+        return "".join(more)
 
     def memory_needed(self, resource: str | None) -> int:
-        """Bytes of ``resource`` the job needs: ``worker.memory``, and for an address-space limit
-        (``h_vmem``) also what each process maps beyond its data: the worker, its nanny, and a malloc
-        arena per thread (see ``MEASURED_FAILURE_SHARE``).
+        """Bytes of ``resource`` the job needs: ``worker.memory``, what the tasks' own programs need at
+        once (``task_memory`` per thread: subprocesses are outside dask's accounting), and for an
+        address-space limit (``h_vmem``) also what each process maps beyond its data: the worker, its
+        nanny, and a malloc arena per thread (see ``MEASURED_FAILURE_SHARE``).
         """
         worker = self.profile.worker
+        needed = worker.memory.bytes + worker.tasks_memory
         if resource not in ADDRESS_SPACE:
-            return worker.memory.bytes
+            return needed
         pythons = 2 if worker.nanny else 1
         per_process = pythons * PROCESS_ADDRESS_SPACE + worker.threads_per_process * THREAD_ARENA
-        return worker.memory.bytes + worker.processes * per_process
+        return needed + worker.processes * per_process
 
     @property
     def matching_share(self) -> int:
@@ -215,6 +224,7 @@ class Plan:
         argv += ["--nanny" if w.nanny else "--no-nanny", "--death-timeout", str(w.death_timeout)]
         if w.local_directory:
             argv += ["--local-directory", w.local_directory]
+        argv += w.resource_args
         argv += list(w.extra_args)
         if w.interface:
             argv += ["--interface", w.interface]

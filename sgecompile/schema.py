@@ -143,6 +143,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             minimum=1,
             maximum=SGE_MAX_SLOTS,
         ),
+        Key(
+            "task_memory",
+            "memory",
+            "Memory each task's own program needs (e.g. what one `iqtree` run uses), in dask units; subprocesses are"
+            " outside `worker.memory`. The job's memory request adds it once per thread, and the workers get"
+            " `--resources` so that dask runs no more tasks at once than the job holds.",
+        ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),

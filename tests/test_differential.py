@@ -41,6 +41,7 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "processes": processes,
         "memory": f"{draw(st.integers(1, 512))}{draw(st.sampled_from(['GB', 'MB', 'GiB', 'MiB']))}",
         "task_cores": draw(st.integers(1, 4)),
+        "task_memory": draw(st.one_of(st.none(), st.integers(1, 64).map(lambda n: f"{n}GB"))),
         "pe": draw(st.one_of(st.none(), st.just("threaded"))),
         "name": draw(st.one_of(st.none(), WORD)),
         "queue": draw(st.one_of(st.none(), WORD.map(lambda w: w + ".q"))),
@@ -105,6 +106,7 @@ def to_toml(p: dict[str, Any]) -> str:
             "processes",
             "memory",
             "task_cores",
+            "task_memory",
             "death_timeout",
             "local_directory",
             "interface",
@@ -145,9 +147,17 @@ def to_kwargs(p: dict[str, Any]) -> dict[str, Any]:
         "local_directory": p["local_directory"],
         "interface": p["interface"],
         "nanny": p["nanny"],
-        "worker_extra_args": p["extra_args"],
+        "worker_extra_args": _resources(p) + p["extra_args"],
         "python": "/opt/python/bin/python3",
     }
+
+
+def _resources(p: dict[str, Any]) -> list[str]:
+    """The dask resources a user would give each worker process for task_memory: its threads' cores and memory."""
+    if not p["task_memory"]:
+        return []
+    threads = p["cores"] // p["processes"]
+    return ["--resources", f"cores={p['task_cores'] * threads},memory={parse_bytes(p['task_memory']) * threads}"]
 
 
 def theirs(kwargs: dict[str, Any], tmp: Path) -> str:

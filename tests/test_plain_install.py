@@ -1,4 +1,4 @@
-"""`pip install sgecompile` with no extras serves every offline command; `up` names the extra it needs."""
+"""`pip install sgecompile` with no extras serves every offline command; `up` and `run` name the extra they need."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def _commands(tmp: Path) -> list[tuple[list[str], int]]:
         (["export", "from-call.toml", "--format", "kwargs"], 0),
         (["export", "from-yaml.toml", "--format", "jobqueue-yaml"], 0),
         (["up", testsge], 2),
+        (["run", testsge, "commands.txt"], 2),
     ]
 
 
@@ -42,7 +43,7 @@ def test_plain_install_has_no_dask(plain_install: Path) -> None:
     assert found.returncode == 1
 
 
-@pytest.mark.parametrize("index", range(13))
+@pytest.mark.parametrize("index", range(14))
 def test_every_offline_command_runs_on_a_plain_install(plain_install: Path, tmp_path: Path, index: int) -> None:
     """Each command ends with its documented exit code, never an internal error or a traceback."""
     commands = _commands(tmp_path)
@@ -52,5 +53,5 @@ def test_every_offline_command_runs_on_a_plain_install(plain_install: Path, tmp_
     done = subprocess.run([plain_install / "bin" / "sgecompile", *args], cwd=tmp_path, capture_output=True, text=True)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, (args, done.stderr)
     assert done.returncode == expected, (args, done.stdout, done.stderr)
-    if args[0] == "up":
+    if args[0] in ("up", "run"):
         assert "`pip install 'sgecompile[live]'` adds it" in done.stderr and len(done.stderr.splitlines()) == 1

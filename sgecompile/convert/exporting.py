@@ -64,7 +64,7 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "interface": _plain_interface(worker.interface),
         "local_directory": shell_word(worker.local_directory) if worker.local_directory else None,
         "nanny": worker.nanny,
-        "worker_extra_args": [shell_word(word) for word in worker.extra_args],
+        "worker_extra_args": [shell_word(word) for word in worker.resource_args + list(worker.extra_args)],
         "shebang": f"#!{profile.site.shell}",
         "scheduler_options": {"interface": profile.site.scheduler_interface}
         if profile.site.scheduler_interface

@@ -111,7 +111,7 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
 
 
 def not_dask_memory(ctx: Context) -> Iterator[Finding]:
-    """`worker.memory` that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
+    """`worker.memory` (or `worker.task_memory`) that is not a number and a dask unit (`64GB`, `2.5GiB`, `4000000000`).
 
     Why: the workers' memory limit (and the SGE request derived from it) needs an exact amount.
     dask itself reads more (`1_000GB`, `1 000GB`, `5.GB`, a bare `MB`), and
@@ -119,7 +119,11 @@ def not_dask_memory(ctx: Context) -> Iterator[Finding]:
     Use instead: `memory = "64GB"` (GB = 10^9 bytes) or `"64GiB"` (2^30).
     """
     for failure in ctx.failed("not-a-number", "unknown-unit", "not-positive", "too-large", kind="memory"):
-        yield Finding(failure.key, f"worker.memory: {failure.error}", 'Write it in dask units, e.g. "64GB" or "64GiB".')
+        yield Finding(
+            failure.key,
+            f"{'.'.join(map(str, failure.key))}: {failure.error}",
+            'Write it in dask units, e.g. "64GB" or "64GiB".',
+        )
 
 
 def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
@@ -160,6 +164,8 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     fail, so workers die with MemoryError, or SGE kills the job, before dask's
     own limits (spill at 60 %, pause at 80 %) can act; past a resident limit
     (`h_rss`, a site's `mem` or `rmem`) the site kills the job.
+    With `worker.task_memory`, the tasks' own programs use that much for each
+    thread too.
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """
@@ -169,15 +175,26 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
 
 def _below_dask_limit(plan: Plan) -> Iterator[Finding]:
     found = plan.reservation
-    dask = plan.profile.worker.memory
-    if found and not found.derived and limits(found.resource) and found.per_job < dask.bytes:
+    if found and not found.derived and limits(found.resource) and found.per_job < _used(plan)[0]:
         yield Finding(
             found.origin,
-            f"SGE limits the job to {_reserved(plan, found)}, less than worker.memory {dask.text!r}"
-            f" ({describe_bytes(dask.bytes)}) that dask lets the workers use: {_past_the_limit(found.resource)}"
+            f"SGE limits the job to {_reserved(plan, found)}, less than {_used(plan)[1]}: {_past_the_limit(found.resource)}"
             + _assumed(plan),
             _matching(plan, found),
         )
+
+
+def _used(plan: Plan) -> tuple[int, str]:
+    """What the workers may use, dask's memory and the tasks' own programs (``task_memory``), in bytes and in words."""
+    worker = plan.profile.worker
+    dask = (
+        f"worker.memory {worker.memory.text!r} ({describe_bytes(worker.memory.bytes)}) that dask lets the workers use"
+    )
+    if not worker.task_memory:
+        return worker.memory.bytes, dask
+    used = worker.memory.bytes + worker.tasks_memory
+    tasks = f"task_memory {worker.task_memory.text!r} x {worker.cores} threads for the tasks' own programs"
+    return used, f"{describe_bytes(used)}: {dask}, and {tasks}"
 
 
 def _past_the_limit(resource: str) -> str:
@@ -280,7 +297,7 @@ def _matching(plan: Plan, found: Reservation) -> str:
     dask = plan.profile.worker.memory
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
-    fit = f"worker.memory {dask.text!r}" + (" and its processes" if plan.counts_processes else "")
+    fit = f"worker.memory {dask.text!r}" + plan.also_covered
     derive = f'set site.memory_resource = "{found.resource}" and ' if plan.memory_assumed else ""
     return f"To fit {fit}, request {found.resource}={format_sge_memory(plan.matching_share)} {unit}(or {derive}remove it from {written_in} and it is derived)."
 

@@ -188,20 +188,25 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     Why: `dask worker` takes the last of two values, and extra arguments come
     after sgecompile's, so the worker runs, but with other threads or memory
     than the ones every check (pe slots, SGE's memory request) was made for.
-    `--name` also breaks how launch tells its workers apart.
+    `--name` also breaks how launch tells its workers apart. With
+    `task_memory`, the worker gets `--resources` for the commands of
+    `sgecompile run`, and other resources would leave them waiting for ever.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
-    `death_timeout`, `local_directory`, `interface`. (`--interface` and `--local-directory` are
-    the worker's own while the profile leaves those keys unset.)
+    `death_timeout`, `local_directory`, `interface`, `task_cores` and `task_memory`. (`--interface`
+    and `--local-directory` are the worker's own while the profile leaves those keys unset.)
     """
     worker = plan.profile.worker
     unset = {"--interface"} if worker.interface is None else set()
     unset |= {"--local-directory"} if worker.local_directory is None else set()
+    derived = DERIVED_WORKER_OPTIONS | (
+        {"--resources": "worker.task_cores and worker.task_memory"} if worker.resources else {}
+    )
     own = Plan(attrs.evolve(plan.profile, worker=attrs.evolve(worker, extra_args=())), plan.asked)
     command = own.worker_command(["--scheduler-file", "scheduler.json"], "NAME")
     for i, word in enumerate(worker.extra_args):
         option, equals, value = word.partition("=")
-        if option in DERIVED_WORKER_OPTIONS and option not in unset:
-            key = DERIVED_WORKER_OPTIONS[option]
+        if option in derived and option not in unset:
+            key = derived[option]
             given = value if equals else " ".join(worker.extra_args[i + 1 : i + 2])
             yield Finding(
                 ("worker", "extra_args", i),

@@ -26,5 +26,6 @@ def test_short_benchmark_runs(sge_cluster, tmp_path: Path) -> None:
         "launch_to_ready",
         "submission",
         "realized_parallelism",
+        "run_command",
     }
     assert all(value > 0 for figures in results.values() for value in figures.values())
