@@ -7,6 +7,7 @@ duplicates, conflicts and ``skip`` are decided here and nowhere else.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable, Iterable
 
@@ -95,27 +96,43 @@ def resource_name(request: str) -> str:
     return request.partition("=")[0].strip()
 
 
+_QUOTING = re.compile(r"[\\'\"]")  # what makes shlex do more than split at blanks
+_BLANKS = re.compile(r"[ \t\r\n]+")  # shlex's whitespace: not str.split's, which also splits at \v, \f, \xa0...
+
+
+def words(text: str) -> list[str]:
+    """The words ``shlex.split`` makes of ``text`` (POSIX, no comments), without its lexer where nothing is quoted.
+
+    Most entries (``-m ea``) have no quote or backslash; then the words are
+    the text split at shlex's blanks, and shlex's character-by-character
+    lexer would cost more than the rest of typing a profile.
+    """
+    if _QUOTING.search(text):
+        return shlex.split(text, comments=False)
+    return [w for w in _BLANKS.split(text) if w]
+
+
 def parse(text: str, origin: KeyPath) -> list[Directive]:
     """Split one ``job.directives`` entry, one ``#$`` line, into directives; ``-l a=1,b=2`` gives one per resource.
 
     The line starts hard, as SGE reads it, until a ``-soft`` on it.
     """
     try:
-        words = shlex.split(text, comments=False)
+        split = words(text)
     except ValueError as exc:
         raise DirectiveError("syntax", text, f"{text!r}: {exc}") from None
-    if not words:
+    if not split:
         raise DirectiveError("empty", text, "an empty directive")
     out: list[Directive] = []
     scope = "hard"
-    while words:
-        option = words.pop(0)
+    while split:
+        option = split.pop(0)
         spec = OPTIONS.get(option)
         if spec is None:
             raise DirectiveError("unknown-option", text, f"{option!r} is not a qsub option")
         args: list[str] = []
-        while words and len(args) < spec.max_args and not (words[0] in OPTIONS and len(args) >= spec.min_args):
-            args.append(words.pop(0))
+        while split and len(args) < spec.max_args and not (split[0] in OPTIONS and len(args) >= spec.min_args):
+            args.append(split.pop(0))
         if option == "-pe" and len(args) < 2:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < spec.min_args:
