@@ -178,9 +178,10 @@ def effective(directives: Iterable[Directive]) -> list[Directive]:
     items = list(directives)
     joined = joins_output(items)
     for d in items:
-        if (d.identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
+        identity = d.identity
+        if (identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
             continue
-        seen.add(d.identity)
+        seen.add(identity)
         out.append(d)
     return out
 
@@ -222,10 +223,11 @@ def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directi
     for d in directives:
         if d.option in SCOPE_SWITCHES:  # a switch again is the way back to a scope, never a duplicate
             continue
-        if d.identity in first:
-            pairs.append((first[d.identity], d))
+        identity = d.identity
+        if identity in first:
+            pairs.append((first[identity], d))
         else:
-            first[d.identity] = d
+            first[identity] = d
     return pairs
 
 

@@ -161,7 +161,10 @@ def _deeper_than(levels: int, value: Any) -> bool:
     if levels < 0:
         return True
     inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return any(_deeper_than(levels - 1, v) for v in inner)
+    for v in inner:  # noqa: SIM110 (a loop: any() over a generator took twice as long, on every value of every file)
+        if _deeper_than(levels - 1, v):
+            return True
+    return False
 
 
 def _too_deep(path: Path, why: str) -> FileProblem:
@@ -287,17 +290,18 @@ def _lay(
 ) -> None:
     """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
     for key, value in table.items():
-        here = prefix + (key,)
-        origins[here] = Origin(doc, source + (key,), layer)
+        here, at = prefix + (key,), source + (key,)
+        origins[here] = Origin(doc, at, layer)
         if isinstance(value, dict):
             if not isinstance(values.get(key), dict):
                 values[key] = {}
-            _lay(values[key], origins, value, here, doc, source + (key,), layer)
-        else:
-            if isinstance(value, list):
-                for i in range(len(value)):
-                    origins[here + (i,)] = Origin(doc, source + (key, i), layer)
+            _lay(values[key], origins, value, here, doc, at, layer)
+        elif isinstance(value, list):
+            for i in range(len(value)):
+                origins[here + (i,)] = Origin(doc, at + (i,), layer)
             values[key] = _copy(value)
+        else:
+            values[key] = value  # a string, number, boolean or date: nothing to copy
 
 
 def _copy(value: Any) -> Any:

@@ -89,26 +89,29 @@ def wrong_type(doc: Document) -> Iterator[Finding]:
             yield Finding(("variants", name), f"variant {name!r} must be a table", f"[variants.{name}]")
     for path, section, table in _sections(doc.data):
         for k in schema.SECTIONS[section]:
-            if k.name in table:
-                yield from _type_finding(path + (k.name,), section, k, table[k.name])
+            if k.name in table and (finding := _type_finding(path, section, k, table[k.name])):
+                yield finding
 
 
-def _type_finding(at: KeyPath, section: str, k: schema.Key, value: Any) -> Iterator[Finding]:
-    label = f"{section}.{k.name}"
+def _type_finding(path: KeyPath, section: str, k: schema.Key, value: Any) -> Finding | None:
+    """What is wrong with the value of ``k`` in the table at ``path``, if anything (checked for every key set)."""
     if not schema.kind_matches(k.kind, value):
-        yield Finding(
-            at,
-            f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
+        return Finding(
+            path + (k.name,),
+            f"{section}.{k.name} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
             f"{k.name} = {_example(k, value)}",
         )
-    elif k.choices and value not in k.choices:
-        yield Finding(
-            at,
-            f"{label} must be one of {', '.join(map(toml_value, k.choices))}, not {shown(value)}",
+    if k.choices and value not in k.choices:
+        return Finding(
+            path + (k.name,),
+            f"{section}.{k.name} must be one of {', '.join(map(toml_value, k.choices))}, not {shown(value)}",
             f'{k.name} = "{k.choices[0]}"',
         )
-    elif k.kind == "int" and (bound := schema.out_of_range(k, value)):
-        yield Finding(at, f"{label} must be {bound[0]}, not {value}", f"{k.name} = {bound[1]}")
+    if k.kind == "int" and (bound := schema.out_of_range(k, value)):
+        return Finding(
+            path + (k.name,), f"{section}.{k.name} must be {bound[0]}, not {value}", f"{k.name} = {bound[1]}"
+        )
+    return None
 
 
 def _example(k: schema.Key, value: Any = None) -> str:
