@@ -1,10 +1,10 @@
 """A function over many items in forked processes, the results in the order of the items.
 
 ``check`` of a repository spends most of its time on files that do not
-depend on one another; forked children start with every module and parsed
-file the parent has, and hand their results back pickled through a pipe.
-A child that fails leaves its share to the parent, which then meets the
-same error itself and reports it as it always would.
+depend on one another; forked children start with every module the parent
+has imported, and hand their results back pickled through a pipe. A child
+that cannot start or fails leaves its share to the parent, which then meets
+the same error itself and reports it as it always would.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ Item = TypeVar("Item")
 Out = TypeVar("Out")
 
 MIN_SHARE = 100  # items per process below which a fork (some milliseconds) costs more than it saves
+
+Child = tuple[int, int] | None  # a child's pid and the end of its pipe; None when it could not start
 
 
 def workers_for(count: int) -> int:
@@ -36,21 +38,22 @@ def map_in_order(function: Callable[[Item], Out], items: Sequence[Item], workers
         results = [[function(x) for x in shares[0]]]
         results += [_collect(child, function, share) for child, share in zip(children, shares[1:], strict=True)]
     finally:
-        for pid, read in children:  # after an error here: a child blocked on the pipe ends when it closes
-            _close(read)
-            _reap(pid)
-    out: list[Out] = []
-    for i in range(len(items)):
-        out.append(results[i % workers][i // workers])
-    return out
+        for child in children:  # after an error here: a child blocked on its pipe ends when the pipe closes
+            _end(child)
+    return [results[i % workers][i // workers] for i in range(len(items))]
 
 
-def _fork(function: Callable[[Item], Out], share: Sequence[Item]) -> tuple[int, int]:
-    """Start a child that writes ``[function(x) for x in share]``, pickled, to a pipe; its pid and the pipe's end."""
+def _fork(function: Callable[[Item], Out], share: Sequence[Item]) -> Child:
+    """Start a child that writes ``[function(x) for x in share]``, pickled, to a pipe."""
     import pickle
 
     read, write = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the parent does this share too
+        os.close(read)
+        os.close(write)
+        return None
     if pid == 0:  # the child: never returns, and never runs the parent's exit handlers or flushes its output
         code = 1
         try:
@@ -64,17 +67,27 @@ def _fork(function: Callable[[Item], Out], share: Sequence[Item]) -> tuple[int, 
     return pid, read
 
 
-def _collect(child: tuple[int, int], function: Callable[[Item], Out], share: Sequence[Item]) -> list[Out]:
-    """The child's results; if it failed, the parent works out its share (and meets its error) itself."""
+def _collect(child: Child, function: Callable[[Item], Out], share: Sequence[Item]) -> list[Out]:
+    """The child's results; if it could not start or failed, the parent works out its share itself."""
     import pickle
 
-    pid, read = child
-    with os.fdopen(os.dup(read), "rb") as pipe:
-        data = pipe.read()
-    if _reap(pid) == 0:
-        results: list[Out] = pickle.loads(data)
-        return results
+    if child is not None:
+        pid, read = child
+        with os.fdopen(os.dup(read), "rb") as pipe:
+            data = pipe.read()
+        if _reap(pid) == 0:
+            results: list[Out] = pickle.loads(data)
+            return results
     return [function(x) for x in share]
+
+
+def _end(child: Child) -> None:
+    """Close the parent's end of the child's pipe and wait for the child, once."""
+    if child is None:
+        return
+    pid, read = child
+    os.close(read)
+    _reap(pid)
 
 
 def _reap(pid: int) -> int | None:
@@ -83,10 +96,3 @@ def _reap(pid: int) -> int | None:
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except ChildProcessError:
         return None
-
-
-def _close(fd: int) -> None:
-    try:
-        os.close(fd)
-    except OSError:
-        return

@@ -49,3 +49,13 @@ def test_workers_for_forks_only_for_full_shares(count: int, expected: int, monke
     """Fewer items than two full shares stay in one process; more get one process per usable CPU."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert forked.workers_for(count) == expected
+
+
+def test_a_child_that_cannot_start_leaves_its_share_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fork failing (no process to spare) is no error: the parent does every share, in order."""
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert forked.map_in_order(_square_and_pid, list(range(7)), 3) == [(x * x, os.getpid()) for x in range(7)]
