@@ -17,7 +17,7 @@ import attrs
 
 from . import forked, rules, schema
 from .diagnostics import Diagnostic, sort_key
-from .loader import FileProblem, base_of, read_document, resolve
+from .loader import FileProblem, base_of, one_pass, read_document, resolve
 from .pipeline import Result, compile_file
 from .rules.catalogue import DOCUMENT
 
@@ -132,8 +132,9 @@ def check_paths(
     findings are merged in the order of the files, so the result is the same.
     """
     one = functools.partial(check_one, variant=variant, all_variants=all_variants, facts=facts)
-    checked = forked.map_in_order(one, paths, 1 if facts else workers)
-    bases = resolved(c.base for c in checked)
+    with one_pass():
+        checked = forked.map_in_order(one, paths, 1 if facts else workers)
+        bases = resolved(c.base for c in checked)
     found: set[Diagnostic] = set()
     for c in checked:
         if c.itself in bases:

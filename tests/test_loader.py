@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sgecompile.loader import load
+import pytest
+
+from sgecompile.loader import FileProblem, load, one_pass, resolve
 from sgecompile.pipeline import compile_file
 
 
@@ -149,3 +152,36 @@ def test_too_deep_nesting_is_a_syntax_diagnostic(write: Callable[..., Path]) -> 
     ):
         (d,) = compile_file(write(text)).diagnostics
         assert d.code == "SGE002" and d.location.file.endswith("profile.toml") and "nested" in d.message
+
+
+def _outcome(path: Path) -> Path | str:
+    try:
+        return resolve(path)
+    except FileProblem as problem:
+        return problem.diagnostic.message
+
+
+def test_one_pass_resolves_every_name_as_path_resolve_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders resolved once per pass: files, symlinked files and folders, dangling links, loops, .. and NUL alike."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.toml").write_text("")
+    (real / "sub" / "b.toml").write_text("")
+    (tmp_path / "link").symlink_to("real")
+    (real / "c.toml").symlink_to("a.toml")
+    (real / "dangling.toml").symlink_to("missing.toml")
+    (real / "loop1.toml").symlink_to("loop2.toml")
+    (real / "loop2.toml").symlink_to("loop1.toml")
+    (tmp_path / "loopdir").symlink_to("loopdir")
+    names = [
+        "real/a.toml", "link/a.toml", "link/c.toml", "real/c.toml", "real/dangling.toml", "real/missing.toml",
+        "real/loop1.toml", "loopdir/a.toml", "link/sub/../a.toml", "link/sub/b.toml", "real/sub/../c.toml",
+        "real/a.toml/x.toml", "real", "real/\0.toml", "a.toml",
+    ]  # fmt: skip
+    monkeypatch.chdir(real)
+    paths = [Path(n) for n in names] + [tmp_path / n for n in names]
+    expected = [_outcome(p) for p in paths]
+    with one_pass():
+        assert [_outcome(p) for p in paths] == expected
+        assert [_outcome(p) for p in reversed(paths)] == expected[::-1]  # the second time, from folders seen
+    assert os.path.realpath(tmp_path / "link/c.toml") == str(real / "a.toml")  # the cases are what they say
