@@ -153,9 +153,19 @@ def _parse(path: Path, stamp: tuple[int, int]) -> Document:
         raise _not_toml(path, f"TOML syntax: {exc.msg}", hint, exc.lineno, exc.colno) from None
     except RecursionError as exc:  # tomli's limits (400 levels of arrays/tables, 1000 key parts), without a position
         raise _too_deep(path, str(exc)) from None
-    if _deeper_than(MAX_NESTING, data):
+    if _may_nest(text, MAX_NESTING) and _deeper_than(MAX_NESTING, data):
         raise _too_deep(path, f"tables and arrays nest more than {MAX_NESTING} levels")
     return Document(path, data, text)
+
+
+def _may_nest(text: str, levels: int) -> bool:
+    """Whether the TOML ``text`` could nest more than ``levels`` deep: each level takes a ``[``, ``{`` or ``.``.
+
+    A table, array, inline table or dotted key below the top is opened by one
+    of those characters (a quoted key holding them only counts too many), so a
+    profile of a few dozen of them is not walked value by value.
+    """
+    return sum(map(text.count, "[{.")) >= levels
 
 
 def _deeper_than(levels: int, value: Any) -> bool:

@@ -7,9 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import tomli
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sgecompile.loader import FileProblem, load, one_pass, resolve
+from sgecompile.loader import FileProblem, _deeper_than, _may_nest, load, one_pass, resolve
 from sgecompile.pipeline import compile_file
+from sgecompile.tomltext import toml_key, toml_value
 
 
 def test_extends_merges_table_by_table_and_the_child_wins(write: Callable[..., Path]) -> None:
@@ -152,6 +156,23 @@ def test_too_deep_nesting_is_a_syntax_diagnostic(write: Callable[..., Path]) -> 
     ):
         (d,) = compile_file(write(text)).diagnostics
         assert d.code == "SGE002" and d.location.file.endswith("profile.toml") and "nested" in d.message
+
+
+names = st.sampled_from(["a", "b.c", "[x]", "{y}"])  # quoted keys with the characters that open a level
+inline = st.recursive(st.integers() | st.text(st.sampled_from("[{.x"), max_size=3), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=3), max_leaves=12)  # fmt: skip
+
+
+@given(
+    header=st.lists(names, max_size=4), dotted=st.lists(names, min_size=1, max_size=4), value=inline,
+    levels=st.integers(0, 12),
+)  # fmt: skip
+def test_nesting_is_never_deeper_than_the_brackets_and_dots_allow(
+    header: list[str], dotted: list[str], value: object, levels: int
+) -> None:
+    """Tables, arrays of any depth, inline tables and dotted keys: a file deeper than N has N of `[`, `{` or `.`."""
+    table = f"[{'.'.join(map(toml_key, header))}]\n" if header else ""
+    text = f"{table}{'.'.join(map(toml_key, dotted))} = {toml_value(value)}\n"
+    assert _may_nest(text, levels) or not _deeper_than(levels, tomli.loads(text))
 
 
 def _outcome(path: Path) -> Path | str:
