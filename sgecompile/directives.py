@@ -213,7 +213,7 @@ def yes_or_no(text: str) -> bool | None:
 
 def joins_output(directives: Iterable[Directive]) -> bool:
     """Whether a ``-j`` says yes, so stderr goes into stdout and any ``-e`` is ignored."""
-    return any(d.option == "-j" and yes_or_no(d.args[0]) for d in directives)
+    return any(yes_or_no(d.args[0]) for d in directives if d.option == "-j")
 
 
 def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directive]]:
