@@ -247,11 +247,12 @@ def _resolved(path: Path) -> Path:
     gives then. Anything else (a symlink, a name that is not there or cannot be
     reached, a loop on the way) goes to ``Path.resolve``, which says what it is.
     """
-    folder, name = os.path.split(os.fspath(path))
+    text = os.fspath(path)
+    folder, name = os.path.split(text)
     if not _PASSES or name in ("", ".", ".."):
         return path.resolve()
     try:
-        if S_ISLNK(os.lstat(path).st_mode):
+        if S_ISLNK(os.lstat(text).st_mode):
             return path.resolve()
     except OSError:
         return path.resolve()
@@ -364,7 +365,7 @@ def _copy(value: Any) -> Any:
 
 def load(path: str | os.PathLike[str], variant: str | None = None) -> Loaded:
     """Read a profile, its ``extends`` chain and a variant into merged sections."""
-    chain, problems = _chain(Path(path))
+    chain, problems = _chain(path if isinstance(path, Path) else Path(path))  # a Path again costs a parse
     values: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
     origins: dict[KeyPath, Origin] = {}
     for i, doc in enumerate(chain):
