@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -46,31 +45,28 @@ def test_an_error_everywhere_reaches_the_caller() -> None:
 
 
 @pytest.mark.parametrize(
-    ("count", "others", "expected"),
-    [(10, 0, 1), (2 * forked.MIN_SHARE, 0, 2), (10 * forked.MIN_SHARE, 0, 4), (10 * forked.MIN_SHARE, 3, 1),
-     (10 * forked.MIN_SHARE, 9, 1), (10 * forked.MIN_SHARE, 1, 3)],
+    ("count", "load", "expected"),
+    [(10, 0.0, 1), (2 * forked.MIN_SHARE, 0.0, 2), (10 * forked.MIN_SHARE, 0.3, 4), (10 * forked.MIN_SHARE, 1.9, 4),
+     (10 * forked.MIN_SHARE, 2.0, 3), (10 * forked.MIN_SHARE, 4.5, 1), (10 * forked.MIN_SHARE, 9.0, 1)],
 )  # fmt: skip
-def test_workers_for_forks_only_for_full_shares_and_idle_cpus(
-    count: int, others: int, expected: int, monkeypatch: pytest.MonkeyPatch
+def test_workers_for_forks_only_for_full_shares_and_cpus_the_load_leaves(
+    count: int, load: float, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fewer items than two full shares stay in one process; more get one process per CPU nothing else is using."""
+    """Fewer items than two full shares stay in one process; more get one per CPU, less one per unit of load above 1."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
-    monkeypatch.setattr(forked, "_others_running", lambda: others)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
     assert forked.workers_for(count) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "others"), [("0.52 0.58 0.59 3/467 12345\n", 2), ("0.01 0.02 0.03 1/90 7\n", 0), ("garbled", 0), (None, 0)]
-)
-def test_others_running_reads_the_kernels_count(
-    text: str | None, others: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The running threads but this one, from /proc/loadavg; none where it is missing or unreadable."""
-    loadavg = tmp_path / "loadavg"
-    if text is not None:
-        loadavg.write_text(text)
-    monkeypatch.setattr(forked, "LOADAVG", str(loadavg))
-    assert forked._others_running() == others
+def test_an_unknown_load_counts_as_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system gives no load average, every CPU is used."""
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert forked.workers_for(10 * forked.MIN_SHARE) == 2
 
 
 def test_a_child_that_cannot_start_leaves_its_share_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
