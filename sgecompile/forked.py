@@ -24,17 +24,18 @@ Child = tuple[int, int] | None  # a child's pid and the end of its pipe; None wh
 def workers_for(count: int) -> int:
     """How many processes are worth it for ``count`` items: each with a full share, one per CPU the load leaves.
 
-    The load average of the last minute counts this process too, so a
-    machine whose load is under 2 has every CPU for ``check``; each whole unit
-    above that takes one process away. On a busy machine (a shared login node,
-    a CI runner running other jobs) more processes only queue for the same
-    CPUs: measured with a load of 7 on 2 cores, a check of 1000 profiles took a
-    third longer in two processes than in one.
+    Every CPU while the load average of the last minute is under the number of
+    CPUs plus one (it counts ``check``'s own processes too: checks run one
+    after another keep it near 2 on 2 CPUs), one fewer for each whole unit
+    above that. On an overloaded machine (a shared login node, a CI runner
+    running other jobs) more processes only queue for the same CPUs: measured
+    with a load of 7 on 2 CPUs, a check of 1000 profiles took a third longer
+    in two processes than in one; with a load of 3, a quarter less.
     """
     if not hasattr(os, "fork"):
         return 1
     cpus = len(os.sched_getaffinity(0))
-    return max(1, min(cpus, count // MIN_SHARE, cpus + 1 - int(_load())))
+    return max(1, min(cpus, count // MIN_SHARE, 2 * cpus - int(_load())))
 
 
 def _load() -> float:

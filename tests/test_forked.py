@@ -46,13 +46,14 @@ def test_an_error_everywhere_reaches_the_caller() -> None:
 
 @pytest.mark.parametrize(
     ("count", "load", "expected"),
-    [(10, 0.0, 1), (2 * forked.MIN_SHARE, 0.0, 2), (10 * forked.MIN_SHARE, 0.3, 4), (10 * forked.MIN_SHARE, 1.9, 4),
-     (10 * forked.MIN_SHARE, 2.0, 3), (10 * forked.MIN_SHARE, 4.5, 1), (10 * forked.MIN_SHARE, 9.0, 1)],
+    [(10, 0.0, 1), (2 * forked.MIN_SHARE, 0.0, 2), (10 * forked.MIN_SHARE, 0.3, 4), (10 * forked.MIN_SHARE, 4.9, 4),
+     (10 * forked.MIN_SHARE, 5.0, 3), (10 * forked.MIN_SHARE, 6.5, 2), (10 * forked.MIN_SHARE, 7.0, 1),
+     (10 * forked.MIN_SHARE, 20.0, 1)],
 )  # fmt: skip
 def test_workers_for_forks_only_for_full_shares_and_cpus_the_load_leaves(
     count: int, load: float, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fewer items than two full shares stay in one process; more get one per CPU, less one per unit of load above 1."""
+    """Fewer items than two full shares stay in one process; more get every CPU until the load passes CPUs + 1."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
     assert forked.workers_for(count) == expected
