@@ -25,17 +25,17 @@ def workers_for(count: int) -> int:
     """How many processes are worth it for ``count`` items: each with a full share, one per CPU the load leaves.
 
     Every CPU while the load average of the last minute is under the number of
-    CPUs plus one (it counts ``check``'s own processes too: checks run one
-    after another keep it near 2 on 2 CPUs), one fewer for each whole unit
-    above that. On an overloaded machine (a shared login node, a CI runner
-    running other jobs) more processes only queue for the same CPUs: measured
-    with a load of 7 on 2 CPUs, a check of 1000 profiles took a third longer
+    CPUs plus 2: it counts ``check``'s own processes too (checks run one after
+    another keep it near 2 on 2 CPUs), so only above that do other programs
+    keep every CPU busy; one fewer for each whole unit more. On an overloaded
+    machine (a shared login node, a CI runner running other jobs) more
+    processes only queue for the same CPUs: measured with a load of 7 on 2 CPUs, a check of 1000 profiles took a third longer
     in two processes than in one; with a load of 3, a quarter less.
     """
     if not hasattr(os, "fork"):
         return 1
     cpus = len(os.sched_getaffinity(0))
-    return max(1, min(cpus, count // MIN_SHARE, 2 * cpus - int(_load())))
+    return max(1, min(cpus, count // MIN_SHARE, 2 * cpus + 1 - int(_load())))
 
 
 def _load() -> float:

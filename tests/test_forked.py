@@ -46,14 +46,14 @@ def test_an_error_everywhere_reaches_the_caller() -> None:
 
 @pytest.mark.parametrize(
     ("count", "load", "expected"),
-    [(10, 0.0, 1), (2 * forked.MIN_SHARE, 0.0, 2), (10 * forked.MIN_SHARE, 0.3, 4), (10 * forked.MIN_SHARE, 4.9, 4),
-     (10 * forked.MIN_SHARE, 5.0, 3), (10 * forked.MIN_SHARE, 6.5, 2), (10 * forked.MIN_SHARE, 7.0, 1),
+    [(10, 0.0, 1), (2 * forked.MIN_SHARE, 0.0, 2), (10 * forked.MIN_SHARE, 0.3, 4), (10 * forked.MIN_SHARE, 5.9, 4),
+     (10 * forked.MIN_SHARE, 6.0, 3), (10 * forked.MIN_SHARE, 7.5, 2), (10 * forked.MIN_SHARE, 8.0, 1),
      (10 * forked.MIN_SHARE, 20.0, 1)],
 )  # fmt: skip
 def test_workers_for_forks_only_for_full_shares_and_cpus_the_load_leaves(
     count: int, load: float, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fewer items than two full shares stay in one process; more get every CPU until the load passes CPUs + 1."""
+    """Fewer items than two full shares stay in one process; more get every CPU until the load reaches CPUs + 2."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
     assert forked.workers_for(count) == expected
