@@ -7,16 +7,17 @@ other file is a profile, checked as ``render`` would check it.
 
 from __future__ import annotations
 
+import functools
 import glob
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from . import rules, schema
+from . import forked, rules, schema
 from .diagnostics import Diagnostic, sort_key
-from .loader import FileProblem, base_of, read_document, resolve
+from .loader import FileProblem, base_of, one_pass, read_document, resolve
 from .pipeline import Result, compile_file
 from .rules.catalogue import DOCUMENT
 
@@ -50,28 +51,63 @@ def _profiles_below(folder: Path) -> list[Path]:
     return found
 
 
-def bases_of(paths: list[Path]) -> set[Path]:
-    """Files that other files in the set extend, resolved."""
-    bases = set()
-    for path in paths:
+@attrs.frozen
+class Checked:
+    """One file's findings, worked out on its own; :func:`check_paths` merges them in the order of the files.
+
+    Whether the file is only a base depends on the other files, so a file
+    that could be one (``itself`` set) carries its findings both ways.
+    """
+
+    base: Path | None  # the file its `extends` names, as written: resolved once for all files
+    itself: Path | None  # the file resolved, when on its own it lacks a required value
+    as_base: tuple[Diagnostic, ...]  # its document findings, for when others extend it
+    findings: tuple[Diagnostic, ...]  # as a profile (the variant asked for, if any)
+    variants: tuple[tuple[str, tuple[Diagnostic, ...]], ...]  # with --all-variants: each variant's findings
+
+
+def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts | None = None) -> Checked:
+    """Every finding of one file, as a base and as a profile: what :func:`check_paths` needs of it."""
+    alone = compile_file(path)
+    itself = alone.loaded.documents[-1].path if could_be_a_base(alone) else None
+    first = compile_file(path, variant) if variant else alone
+    names = first.loaded.variant_names() if all_variants else ()
+    return Checked(
+        named_base(path),
+        itself,
+        tuple(_as_base(path)) if itself else (),
+        tuple(_findings(first, facts)),
+        tuple((name, tuple(_findings(compile_file(path, name), facts))) for name in names),
+    )
+
+
+def named_base(path: Path) -> Path | None:
+    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read."""
+    try:
+        return base_of(read_document(path))
+    except FileProblem:  # the profile's own check reports it
+        return None
+
+
+def resolved(bases: Iterable[Path | None]) -> set[Path]:
+    """The files others extend, resolved (each once: a group's profiles share one base)."""
+    found = set()
+    for base in {b for b in bases if b is not None}:
         try:
-            base = base_of(read_document(path))
-            if base:
-                bases.add(resolve(base))
-        except FileProblem:  # the profile's own check reports it
+            found.add(resolve(base))
+        except FileProblem:  # the check of the file that names it reports it
             continue
-    return bases
+    return found
 
 
-def only_a_base(alone: Result, bases: set[Path]) -> bool:
-    """Whether a file gets only the document rules: others extend it, and on its own it lacks a required value.
+def could_be_a_base(alone: Result) -> bool:
+    """Whether a file gets only the document rules if others extend it: on its own it lacks a required value.
 
     One that is complete is a profile too; one whose own ``extends`` is broken
     or goes round in a circle did not load, so that problem is reported.
     """
     loaded = alone.loaded
-    partial = not loaded.diagnostics and bool(schema.unset_required(loaded.values))
-    return partial and loaded.documents[-1].path in bases  # the file itself, resolved by the loader
+    return not loaded.diagnostics and bool(schema.unset_required(loaded.values))
 
 
 def _as_base(path: Path) -> list[Diagnostic]:
@@ -83,22 +119,35 @@ def _as_base(path: Path) -> list[Diagnostic]:
 
 
 def check_paths(
-    paths: list[Path], variant: str | None = None, all_variants: bool = False, facts: Facts | None = None
+    paths: list[Path],
+    variant: str | None = None,
+    all_variants: bool = False,
+    facts: Facts | None = None,
+    workers: int = 1,
 ) -> list[Diagnostic]:
-    """Every finding for these files, sorted; with ``facts``, also against that live cluster."""
+    """Every finding for these files, sorted; with ``facts``, also against that live cluster.
+
+    With ``workers`` above 1 (and no live cluster, which is asked one file at
+    a time), the files are shared among that many forked processes; the
+    findings are merged in the order of the files, so the result is the same.
+    """
+    one = functools.partial(check_one, variant=variant, all_variants=all_variants, facts=facts)
+    with one_pass():
+        checked = forked.map_in_order(one, paths, 1 if facts else workers)
+        bases = resolved(c.base for c in checked)
     found: set[Diagnostic] = set()
-    bases = bases_of(paths)
-    for path in paths:
-        alone = compile_file(path)
-        if only_a_base(alone, bases):
-            found.update(_as_base(path))
+    for c in checked:
+        if c.itself in bases:
+            found.update(c.as_base)
             continue
-        first = compile_file(path, variant) if variant else alone
-        found.update(_live(first, facts) if facts else first.diagnostics)
-        for name in first.loaded.variant_names() if all_variants else ():
-            result = compile_file(path, name)
-            found.update(_naming(name, _live(result, facts) if facts else result.diagnostics, found))
+        found.update(c.findings)
+        for name, diagnostics in c.variants:
+            found.update(_naming(name, diagnostics, found))
     return sorted(found, key=sort_key)
+
+
+def _findings(result: Result, facts: Facts | None) -> Sequence[Diagnostic]:
+    return _live(result, facts) if facts else result.diagnostics
 
 
 def _naming(variant: str, diagnostics: Sequence[Diagnostic], known: set[Diagnostic]) -> list[Diagnostic]:

@@ -60,6 +60,6 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    """Order findings as a reader meets them: by file, line, column, then code."""
-    return (d.location.file or "", d.location.line or 0, d.location.column or 0, d.code)
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    """Order findings as a reader meets them: by file, line, column, then code (then the text, so every run agrees)."""
+    return (d.location.file or "", d.location.line or 0, d.location.column or 0, d.code, d.message, d.hint or "")

@@ -7,6 +7,7 @@ duplicates, conflicts and ``skip`` are decided here and nowhere else.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable, Iterable
 
@@ -66,28 +67,44 @@ def resource_name(request: str) -> str:
     return request.partition("=")[0].strip()
 
 
+_QUOTING = re.compile(r"[\\'\"]")  # what makes shlex do more than split at blanks
+_BLANKS = re.compile(r"[ \t\r\n]+")  # shlex's whitespace: not str.split's, which also splits at \v, \f, \xa0...
+
+
+def words(text: str) -> list[str]:
+    """The words ``shlex.split`` makes of ``text`` (POSIX, no comments), without its lexer where nothing is quoted.
+
+    Most entries (``-m ea``) have no quote or backslash; then the words are
+    the text split at shlex's blanks, and shlex's character-by-character
+    lexer would cost more than the rest of typing a profile.
+    """
+    if _QUOTING.search(text):
+        return shlex.split(text, comments=False)
+    return [w for w in _BLANKS.split(text) if w]
+
+
 def parse(text: str, origin: KeyPath) -> list[Directive]:
     """Split one ``job.directives`` entry, one ``#$`` line, into directives; ``-l a=1,b=2`` gives one per resource.
 
     The line starts hard, as SGE reads it, until a ``-soft`` on it.
     """
     try:
-        words = shlex.split(text, comments=False)
+        split = words(text)
     except ValueError as exc:
         raise DirectiveError("syntax", text, f"{text!r}: {exc}") from None
-    if not words:
+    if not split:
         raise DirectiveError("empty", text, "an empty directive")
     out: list[Directive] = []
     scope = "hard"
-    while words:
-        option = words.pop(0)
+    while split:
+        option = split.pop(0)
         spec = OPTIONS.get(option)
         if spec is None:
             raise DirectiveError("unknown-option", text, f"{option!r} is not a qsub option")
         args: list[str] = []
         fewest, most = spec.args
-        while words and len(args) < most and not (words[0] in OPTIONS and len(args) >= fewest):
-            args.append(words.pop(0))
+        while split and len(args) < most and not (split[0] in OPTIONS and len(args) >= fewest):
+            args.append(split.pop(0))
         if option == "-pe" and len(args) < 2:
             raise DirectiveError("pe-range", text, f"`{text}` has no slot range: qsub needs -pe NAME RANGE")
         if len(args) < fewest:
@@ -133,9 +150,10 @@ def effective(directives: Iterable[Directive]) -> list[Directive]:
     items = list(directives)
     joined = joins_output(items)
     for d in items:
-        if (d.identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
+        identity = d.identity
+        if (identity in seen and d.option not in SCOPE_SWITCHES) or (joined and d.option == "-e"):
             continue
-        seen.add(d.identity)
+        seen.add(identity)
         out.append(d)
     return out
 
@@ -167,7 +185,7 @@ def yes_or_no(text: str) -> bool | None:
 
 def joins_output(directives: Iterable[Directive]) -> bool:
     """Whether a ``-j`` says yes, so stderr goes into stdout and any ``-e`` is ignored."""
-    return any(d.option == "-j" and yes_or_no(d.args[0]) for d in directives)
+    return any(yes_or_no(d.args[0]) for d in directives if d.option == "-j")
 
 
 def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directive]]:
@@ -177,10 +195,11 @@ def duplicates(directives: Iterable[Directive]) -> list[tuple[Directive, Directi
     for d in directives:
         if d.option in SCOPE_SWITCHES:  # a switch again is the way back to a scope, never a duplicate
             continue
-        if d.identity in first:
-            pairs.append((first[d.identity], d))
+        identity = d.identity
+        if identity in first:
+            pairs.append((first[identity], d))
         else:
-            first[d.identity] = d
+            first[identity] = d
     return pairs
 
 

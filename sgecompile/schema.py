@@ -7,7 +7,7 @@ four cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -179,7 +179,10 @@ def unset_required(values: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, K
 
 
 def key(section: str, name: str) -> Key:
-    return next(k for k in SECTIONS[section] if k.name == name)
+    return _BY_NAME[section, name]
+
+
+_BY_NAME = {(section, k.name): k for section, keys in SECTIONS.items() for k in keys}
 
 
 def suggest(name: str, candidates: list[str]) -> str | None:
@@ -211,21 +214,22 @@ def accepts(k: Key, value: Any) -> bool:
 
 def kind_matches(kind: str, value: Any) -> bool:
     """Whether a TOML value has the Python type a key of this kind needs."""
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "str":
-        return isinstance(value, str)
-    if kind in ("memory", "walltime"):
-        return isinstance(value, str | int) and not isinstance(value, bool)
-    if kind == "str-list":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == "str-table":
-        return isinstance(value, Mapping) and all(
-            isinstance(v, str | int) and not isinstance(v, bool) for v in value.values()
-        )
-    raise AssertionError(kind)
+    return _KIND_MATCHES[kind](value)
+
+
+def _str_or_int(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+_KIND_MATCHES: dict[str, Callable[[Any], bool]] = {  # a table: every key's value is checked, often several times
+    "bool": lambda value: isinstance(value, bool),
+    "int": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "str": lambda value: isinstance(value, str),
+    "memory": _str_or_int,
+    "walltime": _str_or_int,
+    "str-list": lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value),
+    "str-table": lambda value: isinstance(value, Mapping) and all(map(_str_or_int, value.values())),
+}
 
 
 KIND_NAMES = {

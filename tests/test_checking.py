@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sgecompile.checking import NoProfiles, check_paths, expand
+from sgecompile.diagnostics import Diagnostic, Location, Severity, sort_key
 
 SITE = '[site]\npe = "threaded"\n'
 PROFILE = 'extends = "site.toml"\n[job]\nwalltime = "1h"\n[worker]\ncores = 2\nmemory = "2GB"\n'
@@ -50,3 +51,23 @@ def test_all_variants_names_the_variant_of_its_own_findings(tmp_path: Path) -> N
     (tmp_path / "p.toml").write_text(PROFILE + "[variants.bad.worker]\ncores = 3\nprocesses = 2\n")
     found = check_paths([tmp_path / "p.toml"], all_variants=True)
     assert [d.message for d in found if d.message.endswith("(variant bad)")]
+
+
+def test_forked_workers_find_the_same_in_the_same_order(tmp_path: Path) -> None:
+    """Shared among forked processes, a folder of bases, profiles, variants and broken files gives the same list."""
+    (tmp_path / "site.toml").write_text(SITE)
+    for i in range(12):
+        body = PROFILE.replace("cores = 2", f"cores = {1 + i % 5}") + f"[variants.v.worker]\nprocesses = {i % 4}\n"
+        (tmp_path / f"p{i:02}.toml").write_text(body if i % 5 else "extends = 'missing.toml'\n" + body[21:])
+    (tmp_path / "bad.toml").write_text("[job\n")
+    paths = expand([str(tmp_path)])
+    alone = check_paths(paths, all_variants=True)
+    assert len({d.location.file for d in alone}) > 3
+    assert check_paths(paths, all_variants=True, workers=3) == alone
+
+
+def test_findings_at_one_place_sort_the_same_in_every_run() -> None:
+    """Two findings of one code at one place are ordered by their text, not by the order a set gave them."""
+    at = Location("p.toml", 3, 1)
+    one, two = (Diagnostic("SGE005", Severity.ERROR, message, at) for message in ("a", "b"))
+    assert sorted([two, one], key=sort_key) == sorted([one, two], key=sort_key) == [one, two]

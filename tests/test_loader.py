@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sgecompile.loader import load
+import pytest
+import tomli
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sgecompile.loader import FileProblem, _deeper_than, _may_nest, load, one_pass, resolve
 from sgecompile.pipeline import compile_file
+from sgecompile.tomltext import toml_key, toml_value
 
 
 def test_extends_merges_table_by_table_and_the_child_wins(write: Callable[..., Path]) -> None:
@@ -149,3 +156,53 @@ def test_too_deep_nesting_is_a_syntax_diagnostic(write: Callable[..., Path]) -> 
     ):
         (d,) = compile_file(write(text)).diagnostics
         assert d.code == "SGE002" and d.location.file.endswith("profile.toml") and "nested" in d.message
+
+
+names = st.sampled_from(["a", "b.c", "[x]", "{y}"])  # quoted keys with the characters that open a level
+inline = st.recursive(st.integers() | st.text(st.sampled_from("[{.x"), max_size=3), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=3), max_leaves=12)  # fmt: skip
+
+
+@given(
+    header=st.lists(names, max_size=4), dotted=st.lists(names, min_size=1, max_size=4), value=inline,
+    levels=st.integers(0, 12),
+)  # fmt: skip
+def test_nesting_is_never_deeper_than_the_brackets_and_dots_allow(
+    header: list[str], dotted: list[str], value: object, levels: int
+) -> None:
+    """Tables, arrays of any depth, inline tables and dotted keys: a file deeper than N has N of `[`, `{` or `.`."""
+    table = f"[{'.'.join(map(toml_key, header))}]\n" if header else ""
+    text = f"{table}{'.'.join(map(toml_key, dotted))} = {toml_value(value)}\n"
+    assert _may_nest(text, levels) or not _deeper_than(levels, tomli.loads(text))
+
+
+def _outcome(path: Path) -> Path | str:
+    try:
+        return resolve(path)
+    except FileProblem as problem:
+        return problem.diagnostic.message
+
+
+def test_one_pass_resolves_every_name_as_path_resolve_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders resolved once per pass: files, symlinked files and folders, dangling links, loops, .. and NUL alike."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.toml").write_text("")
+    (real / "sub" / "b.toml").write_text("")
+    (tmp_path / "link").symlink_to("real")
+    (real / "c.toml").symlink_to("a.toml")
+    (real / "dangling.toml").symlink_to("missing.toml")
+    (real / "loop1.toml").symlink_to("loop2.toml")
+    (real / "loop2.toml").symlink_to("loop1.toml")
+    (tmp_path / "loopdir").symlink_to("loopdir")
+    names = [
+        "real/a.toml", "link/a.toml", "link/c.toml", "real/c.toml", "real/dangling.toml", "real/missing.toml",
+        "real/loop1.toml", "loopdir/a.toml", "link/sub/../a.toml", "link/sub/b.toml", "real/sub/../c.toml",
+        "real/a.toml/x.toml", "real", "real/\0.toml", "a.toml",
+    ]  # fmt: skip
+    monkeypatch.chdir(real)
+    paths = [Path(n) for n in names] + [tmp_path / n for n in names]
+    expected = [_outcome(p) for p in paths]
+    with one_pass():
+        assert [_outcome(p) for p in paths] == expected
+        assert [_outcome(p) for p in reversed(paths)] == expected[::-1]  # the second time, from folders seen
+    assert os.path.realpath(tmp_path / "link/c.toml") == str(real / "a.toml")  # the cases are what they say

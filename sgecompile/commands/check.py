@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..checking import NoProfiles, check_paths, expand
 from ..diagnostics import Severity, has_errors
+from ..forked import workers_for
 from ..reporters import reporter, text
 from . import UsageError
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except NoProfiles as error:
         raise UsageError(str(error)) from None
     facts = _facts() if args.live else None
-    diagnostics = check_paths(paths, args.variant, args.all_variants, facts)
+    diagnostics = check_paths(paths, args.variant, args.all_variants, facts, workers_for(len(paths)))
     sys.stdout.write(reporter(args.format)(diagnostics))
     if args.format == "text":
         sys.stdout.write(text.summary(diagnostics, len(paths)) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,16 +66,19 @@ def _fixed(name: str) -> str:
     return fixed if fixed[0].isalpha() else "job-" + fixed
 
 
-def _strings(value: Any, key: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+def _strings(value: Any, key: KeyPath, out: list[tuple[KeyPath, str]]) -> list[tuple[KeyPath, str]]:
+    """Every string at or below ``key``, values and table keys, in order: a list, since every profile has dozens."""
     if isinstance(value, str):
-        yield key, value
+        out.append((key, value))
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield key + (k,), str(k)
-            yield from _strings(v, key + (k,))
+            here = key + (k,)
+            out.append((here, str(k)))
+            _strings(v, here, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _strings(v, key + (i,))
+            _strings(v, key + (i,), out)
+    return out
 
 
 def value_escapes_script(ctx: Context) -> Iterator[Finding]:
@@ -89,7 +91,7 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
     Use instead: a plain value; put shell code in `job.prologue`.
     """
     for section, table in ctx.loaded.values.items():
-        for key, text in _strings(table, (section,)):
+        for key, text in _strings(table, (section,), []):
             if key[:2] == ("job", "prologue"):
                 continue
             for needle, what in _ESCAPES:
@@ -150,7 +152,8 @@ def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
 @functools.lru_cache(maxsize=256)  # profiles of one repository mostly share their prologue
 def _bash_syntax_error(script: str) -> str | None:
     """What ``bash -n`` says of ``script``; None when it parses, or when there is no bash to ask."""
-    import subprocess  # only profiles with a prologue pay for it
+    import shutil  # only profiles with a prologue pay for these
+    import subprocess
 
     bash = shutil.which("bash")
     if bash is None:

@@ -201,7 +201,7 @@ def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
         if d.option == "-N":
             continue  # SGE601 says what SGE allows in job names
         for arg in d.args:
-            if not arg.strip() or any(c.isspace() for c in arg):
+            if arg.split() != [arg]:  # empty, or whitespace in it (str.split and str.isspace agree on what that is)
                 yield Finding(
                     d.origin,
                     f"`{d.option}` gets {arg!r}, which SGE does not read as one word",

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.sge
 
 
 def test_short_benchmark_runs(sge_cluster, tmp_path: Path) -> None:
+    """python -m benchmarks --short writes every figure of every benchmark, each above zero."""
     out = tmp_path / "results.json"
     subprocess.run(
         [sys.executable, "-m", "benchmarks", "--short", "--json", str(out)], cwd=ROOT, check=True, capture_output=True
@@ -29,3 +30,6 @@ def test_short_benchmark_runs(sge_cluster, tmp_path: Path) -> None:
         "run_command",
     }
     assert all(value > 0 for figures in results.values() for value in figures.values())
+    assert set(results["check_throughput"]) == {  # the short run checks 100 of each kind, each against its floor
+        f"{what}_100_{kind}_s" for what in ("check", "parse") for kind in ("small", "realistic")
+    } | {"ratio_small", "ratio_realistic"}
