@@ -30,7 +30,7 @@ def _lines(result: Result) -> set[str]:
 
 def test_at_least_six_clusters_ship() -> None:
     """Issue 18 asks for six real clusters at least."""
-    assert len(NAMES) >= 6 and {"myriad", "hoffman2", "hydra", "dundee", "eddie"} <= set(NAMES)
+    assert len(NAMES) >= 6 and {"myriad", "hoffman2", "hydra", "dundee", "eddie", "wynton"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -53,11 +53,27 @@ def test_every_preset_names_its_cluster_and_a_source_for_each_fact(name: str) ->
     assert settings and all(" # " in line for line in settings), settings
 
 
-def test_myriad_matches_the_documented_multi_threaded_job(write: Callable[..., Path]) -> None:
-    """UCL's example asks `-pe smp 16` and `-l mem=1G` per core: a 16-core 16 GiB worker derives exactly
-    that, since `mem` limits resident memory and needs no room for Python's mappings."""
-    rest = '[job]\nwalltime = "0:10:0"\nresources = { tmpfs = "15G" }\n[worker]\ncores = 16\nmemory = "16GiB"\n'
-    assert _lines(_compiled(write, "myriad", rest)) >= {"-pe smp 16", "-l mem=1G", "-l tmpfs=15G", "-l h_rt=600"}
+@pytest.mark.parametrize(
+    ("name", "rest", "example"),
+    [
+        (  # UCL's multi-threaded example: `-l h_rt=0:10:0 -l mem=1G -l tmpfs=15G -pe smp 16`
+            "myriad",
+            'walltime = "0:10:0"\nresources = { tmpfs = "15G" }\n[worker]\ncores = 16\nmemory = "16GiB"',
+            {"-l h_rt=600", "-l mem=1G", "-l tmpfs=15G", "-pe smp 16"},
+        ),
+        (  # Wynton's example: `-cwd -pe smp 4 -l mem_free=2G -l scratch=50G -l h_rt=00:20:00`
+            "wynton",
+            'walltime = "00:20:00"\nresources = { scratch = "50G" }\n[worker]\ncores = 4\nmemory = "8GiB"',
+            {"-cwd", "-pe smp 4", "-l mem_free=2G", "-l scratch=50G", "-l h_rt=1200"},
+        ),
+    ],
+)
+def test_a_memory_request_per_core_matches_the_documented_job_exactly(
+    write: Callable[..., Path], name: str, rest: str, example: set[str]
+) -> None:
+    """The site's example, per core: `mem` and `mem_free` are no address-space limits, so the request is
+    worker.memory over the cores, with no room added for Python's mappings."""
+    assert _lines(_compiled(write, name, f"[job]\n{rest}\n")) >= example
 
 
 def test_young_asks_for_the_free_project_and_takes_your_account(write: Callable[..., Path]) -> None:
