@@ -54,11 +54,12 @@ class File:
 def scheduler_plan(plan: Plan) -> Plan:
     """The scheduler's job: the profile's queue, project and walltime, one slot, a small memory request.
 
-    The workers' -pe and memory request are left out wherever the profile
-    wrote them (site.pe, job.resources or job.directives).
+    The workers' -pe and memory requests are left out wherever the profile
+    wrote them (site.pe, job.resources or job.directives); its own are derived from its 2 GiB.
     """
     profile = plan.profile
     site, job, worker = profile.site, profile.job, profile.worker
+    memory = {name for name, _ in site.memory}  # the workers' memory requests, each of them
     small = attrs.evolve(
         worker, cores=1, processes=1, task_cores=1, nanny=False, memory=parse_dask_memory(SCHEDULER_MEMORY)
     )  # one Python, no nanny: the scheduler
@@ -68,16 +69,16 @@ def scheduler_plan(plan: Plan) -> Plan:
         job=attrs.evolve(
             job,
             name=f"{job.name}-scheduler",
-            resources=tuple(r for r in job.resources if r.name != site.memory_resource),
-            directives=tuple(d for d in job.directives if not _workers_only(d, site.memory_resource)),
+            resources=tuple(r for r in job.resources if r.name not in memory),
+            directives=tuple(d for d in job.directives if not _workers_only(d, memory)),
         ),
         worker=small,
     )
     return compile_profile(own)
 
 
-def _workers_only(d: dirs.Directive, memory_resource: str | None) -> bool:
-    return d.option == "-pe" or (d.option == "-l" and dirs.resource_name(d.args[0]) == memory_resource)
+def _workers_only(d: dirs.Directive, memory: set[str]) -> bool:
+    return d.option == "-pe" or (d.option == "-l" and dirs.resource_name(d.args[0]) in memory)
 
 
 def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:

@@ -18,7 +18,7 @@ import attrs
 from . import directives as dirs
 from . import schema
 from .loader import Loaded
-from .memoryresources import MEMORY_VALUED
+from .memoryresources import MEMORY_VALUED, worker_memory_request
 from .tomlpos import Path as KeyPath
 from .units import (
     Memory,
@@ -33,9 +33,9 @@ from .units import (
 from .vocabulary import Flavor
 
 
-def memory_complexes(memory_resource: object) -> frozenset[str]:
-    """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's."""
-    return MEMORY_VALUED | {memory_resource} if isinstance(memory_resource, str) else MEMORY_VALUED
+def memory_complexes(site: Site) -> frozenset[str]:
+    """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's own."""
+    return MEMORY_VALUED | {name for name, _ in site.memory}
 
 
 @attrs.frozen
@@ -49,10 +49,13 @@ class Failure:
 
 @attrs.frozen
 class Site:
+    """The cluster's facts. ``memory_resource`` and ``memory_per`` are its first memory resource; ``memory`` all of them."""
+
     flavor: Flavor
     pe: str | None
     memory_resource: str | None
     memory_per: str
+    memory: tuple[tuple[str, str], ...]  # (resource, "slot" | "job" | "host"), the first one first
     shell: str
 
 
@@ -121,12 +124,31 @@ class Profile:
     def build(cls, loaded: Loaded) -> tuple[Profile | None, tuple[Failure, ...]]:
         """Type the merged tables; on any failure, no model (the failures say why)."""
         typer = _Typer(loaded.values)
-        site = Site(**{k.name: typer.plain("site", k) for k in schema.SECTIONS["site"]})
+        site = _site({k.name: typer.plain("site", k) for k in schema.SECTIONS["site"]})
         job = typer.job(site)
         worker = typer.worker()
         if typer.failures or typer.untyped:
             return None, tuple(typer.failures)
         return cls(site, job, worker, loaded), ()
+
+
+def _site(values: dict[str, Any]) -> Site:
+    """The site, its memory resources in one list: ``memory_resource`` first, then the ``memory`` table.
+
+    Without ``memory_resource``, the first is the table's resource that holds
+    the worker's memory best (an address-space limit before a resident one
+    before a reservation), so that the one-resource checks look at it.
+    """
+    table: dict[str, str] = dict(values.pop("memory") or {})
+    named = values["memory_resource"]
+    if named:
+        table = {named: table.get(named, values["memory_per"]), **table}
+        values["memory_per"] = table[named]
+    elif table:
+        first = worker_memory_request(list(table)) or next(iter(table))
+        table = {first: table[first], **table}
+        values["memory_resource"], values["memory_per"] = first, table[first]
+    return Site(**values, memory=tuple(table.items()))
 
 
 def divisors(n: int) -> list[int]:
@@ -216,7 +238,7 @@ class _Typer:
         try:
             if name == "h_rt":
                 parse_sge_time(value)
-            elif name in memory_complexes(site.memory_resource):
+            elif name in memory_complexes(site):
                 if has_octal_trap(value):
                     raise UnitError("octal", value, f"SGE reads {value!r} as octal")
                 return parse_sge_memory(value)

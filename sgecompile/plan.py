@@ -81,6 +81,20 @@ class Plan:
         return site.memory_per == "slot" and has_pe and "-pe" not in job.skip
 
     @cached_property
+    def memory_views(self) -> tuple[Plan, ...]:
+        """This plan once per memory resource of the site, each as if it were the only one (this plan first).
+
+        Every request is derived, written and checked as a one-resource profile's
+        would be: ``mres`` per job and ``h_data`` per slot each get their own amount.
+        """
+        site = self.profile.site
+        others = [
+            Plan(attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)), self.asked)
+            for name, per in site.memory[1:]
+        ]
+        return (self, *others)
+
+    @cached_property
     def memory_resource(self) -> str | None:
         """``site.memory_resource``; unset, the memory resource the job requests itself (see :attr:`memory_assumed`)."""
         site = self.profile.site
@@ -217,9 +231,9 @@ def compile_profile(profile: Profile) -> Plan:
         add("job.project", job.project)
     for r in job.resources:
         add("job.resources", f"{r.name}={r.value}", origin=("job", "resources", r.name))
-    plan = Plan(profile, ())
-    if plan.derived_memory:
-        add("job.resources", f"{site.memory_resource}={plan.derived_memory}", origin=("worker", "memory"))
+    for view in Plan(profile, ()).memory_views:
+        if view.derived_memory:
+            add("job.resources", f"{view.memory_resource}={view.derived_memory}", origin=("worker", "memory"))
     if job.walltime:
         add("job.walltime", f"h_rt={job.walltime.seconds}")
     if job.log_directory:

@@ -60,6 +60,16 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             choices=("slot", "job", "host"),
         ),
         Key(
+            "memory",
+            "str-table",
+            "Several memory resources the site reserves with, each `slot`, `job` or `host` as `memory_per` says,"
+            ' all derived from `worker.memory` unless the job requests them itself: e.g. `{ mres = "job",'
+            ' h_data = "slot" }` (Smithsonian Hydra). With `memory_resource`, one more; for the same resource this'
+            " table wins.",
+            {},
+            choices=("slot", "job", "host"),
+        ),
+        Key(
             "shell",
             "str",
             "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
@@ -177,9 +187,10 @@ def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
 
 def accepts(k: Key, value: Any) -> bool:
     """Whether ``value`` can be the key's value: of its kind, one of its choices, within its range."""
+    chosen = list(value.values()) if k.kind == "str-table" and isinstance(value, Mapping) else [value]
     return (
         kind_matches(k.kind, value)
-        and (not k.choices or value in k.choices)
+        and (not k.choices or all(v in k.choices for v in chosen))
         and not (k.kind == "int" and out_of_range(k, value))
     )
 

@@ -113,12 +113,18 @@ def test_an_address_space_limit_per_core_fits_the_documented_job(
 
 
 def test_hydra_matches_the_documented_job(write: Callable[..., Path]) -> None:
-    """A user's Hydra script: `-pe mthread 8 -q sThC.q -l ...h_vmem=8G`; 60 GiB over 8 slots fits 8G each."""
+    """A user's Hydra script: `-pe mthread 8 -q sThC.q -l mres=64G,h_data=8G,h_vmem=8G`. A 60 GiB worker
+    reserves mres=60G once for the job, and h_data and h_vmem per slot that hold it with Python's
+    mappings (address space) yet fit the script's 8G each."""
     result = _compiled(write, "hydra", '[job]\nqueue = "sThC.q"\n[worker]\ncores = 8\nmemory = "60GiB"\n')
-    assert _lines(result) >= {"-pe mthread 8", "-q sThC.q"} and result.plan is not None
-    reservation = result.plan.reservation
-    assert reservation is not None and reservation.resource == "h_vmem" and reservation.multiplier == 8
-    assert result.plan.job_needs <= reservation.per_job <= 8 * 8 * GIB
+    assert _lines(result) >= {"-pe mthread 8", "-q sThC.q", "-l mres=60G"} and result.plan is not None
+    reserved = {view.memory_resource: view for view in result.plan.memory_views}
+    assert sorted(reserved) == ["h_data", "h_vmem", "mres"]
+    assert reserved["mres"].reservation is not None and reserved["mres"].reservation.multiplier == 1
+    for name in ("h_data", "h_vmem"):
+        view = reserved[name]
+        assert view.reservation is not None and view.reservation.multiplier == 8
+        assert 60 * GIB < view.job_needs <= view.reservation.per_job <= 8 * 8 * GIB
 
 
 def test_sites_lists_every_preset_in_aligned_columns(cli: Cli) -> None:

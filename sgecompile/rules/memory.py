@@ -97,7 +97,7 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     asks for nothing at all).
     Use instead: the unit meant: `h_vmem = "4G"`.
     """
-    memory = memory_complexes(plan.profile.site.memory_resource)
+    memory = memory_complexes(plan.profile.site)
     for d in plan.requested:
         if d.option != "-l":
             continue
@@ -162,6 +162,11 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """
+    for view in plan.memory_views:  # each memory resource of the site
+        yield from _below_dask_limit(view)
+
+
+def _below_dask_limit(plan: Plan) -> Iterator[Finding]:
     found = plan.reservation
     dask = plan.profile.worker.memory
     if found and not found.derived and limits(found.resource) and found.per_job < dask.bytes:
@@ -193,6 +198,11 @@ def reservation_below_job_needs(plan: Plan) -> Iterator[Finding]:
     `worker.memory` lets the workers use more than the host set aside.
     Use instead: the amount in the hint, or leave the resource out and let it be derived.
     """
+    for view in plan.memory_views:  # each memory resource of the site
+        yield from _below_job_needs(view)
+
+
+def _below_job_needs(plan: Plan) -> Iterator[Finding]:
     found = plan.reservation
     dask = plan.profile.worker.memory
     if not found or found.derived or found.per_job >= plan.job_needs:
@@ -237,6 +247,11 @@ def reservation_far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived from `worker.memory`.
     """
+    for view in plan.memory_views:  # each memory resource of the site
+        yield from _far_above_dask_limit(view)
+
+
+def _far_above_dask_limit(plan: Plan) -> Iterator[Finding]:
     found = plan.reservation
     dask = plan.profile.worker.memory
     if found and not found.derived and found.per_job > 2 * plan.job_needs:
@@ -293,9 +308,11 @@ def host_consumable_without_host(plan: Plan) -> Iterator[Finding]:
     Use instead: `memory_per = "job"` (the same amount for a `$pe_slots` job), or the cluster's flavor.
     """
     site = plan.profile.site
-    if site.memory_per == "host" and site.flavor == "sge":
-        yield Finding(
-            ("site", "memory_per"),
-            'memory_per = "host": Son of Grid Engine has no HOST consumables (only YES, per slot, and JOB)',
-            'memory_per = "job" asks the same amount for a job on one host; or set site.flavor = "uge" or "ocs".',
-        )
+    table = plan.profile.source.values["site"].get("memory") or {}
+    for name, per in site.memory if site.flavor == "sge" else ():
+        if per == "host":
+            yield Finding(
+                ("site", "memory", name) if name in table else ("site", "memory_per"),
+                f'{name} counted per "host": Son of Grid Engine has no HOST consumables (only YES, per slot, and JOB)',
+                '"job" asks the same amount for a job on one host; or set site.flavor = "uge" or "ocs".',
+            )

@@ -104,6 +104,14 @@ def _type_finding(at: KeyPath, section: str, k: schema.Key, table: dict[str, Any
             f"{label} must be {schema.KIND_NAMES[k.kind]}, not {type_name(value)} {shown(value)}",
             f"{k.name} = {_example(k, value, table)}",
         )
+    elif k.choices and k.kind == "str-table":  # each entry is one of the choices
+        for name, entry in value.items():
+            if entry not in k.choices:
+                yield Finding(
+                    at + (name,),
+                    f"{label}.{name} must be one of {', '.join(map(toml_value, k.choices))}, not {shown(entry)}",
+                    f'{name} = "{k.choices[0]}"',
+                )
     elif k.choices and value not in k.choices:
         yield Finding(
             at,
