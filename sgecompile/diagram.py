@@ -189,15 +189,22 @@ def _dask(amount: int) -> str:
 
 
 def draw(
-    rows: Sequence[Row], requests: Sequence[dirs.Directive], found: Sequence[Note], unicode: bool = False
+    rows: Sequence[Row],
+    requests: Sequence[dirs.Directive],
+    counted: Mapping[str, int],
+    found: Sequence[Note],
+    unicode: bool = False,
 ) -> list[str]:
     """The drawing of one explained profile and the header's ``-l`` requests, then what check found.
+
+    ``counted`` gives each memory resource SGE reserves and the slots it
+    multiplies the request by (:func:`sgecompile.explain.counted`).
 
     Each line is at most :data:`WIDTH` columns wide.
     """
     chars = UNICODE if unicode else ASCII
     get = {r.name: r for r in rows}
-    jobs = _job_boxes(get, requests, found, chars)
+    jobs = _job_boxes(get, requests, found, chars, counted)
     client = Box("client", (("your Python: Client(cluster), client.map, client.compute",),))
     scheduler = Box("scheduler", (("hands each task to a free thread",),))
     fanned = _fanned(get)
@@ -227,7 +234,11 @@ def _marks(found: Sequence[Note], box: str) -> str:
 
 
 def _job_boxes(
-    get: Mapping[str, Row], requests: Sequence[dirs.Directive], found: Sequence[Note], chars: Charset
+    get: Mapping[str, Row],
+    requests: Sequence[dirs.Directive],
+    found: Sequence[Note],
+    chars: Charset,
+    counted: Mapping[str, int],
 ) -> list[Box]:
     """The first job drawn whole, then the others as one line each, or all of them as one box "x N".
 
@@ -235,7 +246,7 @@ def _job_boxes(
     """
     jobs = _int(get["jobs"])
     name = str(get["job_name"].amount)
-    lines = tuple(_reservation(get, requests))
+    lines = tuple(_reservation(get, requests, counted))
     inner = tuple(_process_boxes(get, found, chars))
     if jobs > FEW:
         return [Box(f"SGE job x {jobs}, each the same: {name}", lines, inner, _marks(found, "job"))]
@@ -249,7 +260,9 @@ def _int(row: Row) -> int:
     return row.amount
 
 
-def _reservation(get: Mapping[str, Row], requests: Sequence[dirs.Directive]) -> Iterator[tuple[str, ...]]:
+def _reservation(
+    get: Mapping[str, Row], requests: Sequence[dirs.Directive], counted: Mapping[str, int]
+) -> Iterator[tuple[str, ...]]:
     """What the job asks SGE for, in the header's own words, and the dask memory it shares out."""
     queue = get["queue"].amount
     yield ("queue".ljust(LABEL) + (queue if isinstance(queue, str) else "the cluster's default"),)
@@ -257,7 +270,7 @@ def _reservation(get: Mapping[str, Row], requests: Sequence[dirs.Directive]) -> 
     yield ("slots".ljust(LABEL) + (f"-pe {pe} {slots}" if slots else "no -pe: a single slot"),)
     label = "requests".ljust(LABEL)
     for request in requests:
-        first, *rest = _request(request, get)
+        first, *rest = _request(request, get, counted)
         yield (label + first, *rest)
         label = " " * LABEL
     if get["sge_memory_per_job"].amount is None:
@@ -269,20 +282,20 @@ def _reservation(get: Mapping[str, Row], requests: Sequence[dirs.Directive]) -> 
     yield ("dask".ljust(LABEL) + f"{_dask(dask)} across {_plural(processes, 'process')}",)
 
 
-def _request(request: dirs.Directive, get: Mapping[str, Row]) -> tuple[str, ...]:
+def _request(request: dirs.Directive, get: Mapping[str, Row], counted: Mapping[str, int]) -> tuple[str, ...]:
     """One ``-l`` line as ``render`` writes it, then what it amounts to, as phrases that stay whole.
 
-    The memory request with its slots and total (explain's rows), a time as
+    A memory request SGE reserves with its slots and total, a time as
     H:MM:SS, an amount SGE reads otherwise than it looks (``5g``) with its bytes.
     """
     name, _, value = request.args[0].partition("=")
     soft = ("(soft)",) if request.scope == "soft" else ()
-    if request.scope == "hard" and name == get["memory_resource"].amount:
-        per_slot, per_job = get["sge_memory_per_slot"].amount, _int(get["sge_memory_per_job"])
+    if request.scope == "hard" and name in counted:
         shown = (request.line, *_bytes_of(value, BINARY_AMOUNT))
-        if per_slot is None:
+        slots = counted[name]
+        if slots == 1:
             return (*shown, "per job")
-        return (*shown, "per slot", f"x {get['pe_slots'].amount} slots", f"= {_sge(per_job)} in all")
+        return (*shown, "per slot", f"x {slots} slots", f"= {_sge(parse_sge_memory(value).bytes * slots)} in all")
     if name == "h_rt":
         return (request.line, *_time_of(value), *soft)
     return (request.line, *_bytes_of(value, PLAIN_AMOUNT), *soft)

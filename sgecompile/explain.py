@@ -123,6 +123,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
     ]
     rows += _pe_rows(plan)
     rows += _reservation_rows(plan)
+    rows.append(_more_memory_row(plan))
     rows.append(_walltime_row(plan))
     return rows
 
@@ -172,7 +173,12 @@ def _reservation_rows(plan: Plan) -> list[Row]:
     """The memory request, per slot and per job; each row is there, null where nothing is asked."""
     found = plan.reservation
     name = found.resource if found else plan.profile.site.memory_resource or "memory"
-    resource_from = origin(plan, ("site", "memory_resource"), NOTHING)
+    named = (
+        ("site", "memory_resource")
+        if ("site", "memory_resource") in plan.profile.source.origins
+        else ("site", "memory")
+    )
+    resource_from = origin(plan, named, NOTHING)
     if found is None:
         skipped = bool(plan.profile.site.memory_resource)  # set, yet not asked: job.skip drops every -l
         text, source = (
@@ -208,6 +214,25 @@ def _reservation_rows(plan: Plan) -> list[Row]:
             "bytes",
         ),
     ]
+
+
+def _more_memory_row(plan: Plan) -> Row:
+    """The site's other memory resources (``site.memory``), each as SGE reserves it; null when it has none."""
+    parts = []
+    for view in plan.memory_views[1:]:
+        found = view.reservation
+        if found is None:
+            continue
+        counted_as = f"per slot x {found.multiplier} = {_sge(found.per_job)}" if found.multiplier > 1 else "per job"
+        parts.append(f"{found.resource}={found.text} {counted_as}")
+    text = "; ".join(parts)
+    source = origin(plan, ("site", "memory"), NOTHING)
+    return Row("more_memory_requests", "more SGE memory requests", text or "none", source, text or None)
+
+
+def counted(plan: Plan) -> dict[str, int]:
+    """Each memory resource SGE reserves for the job, with the slots it multiplies the request by (1: once)."""
+    return {v.reservation.resource: v.reservation.multiplier for v in plan.memory_views if v.reservation}
 
 
 def requests(plan: Plan) -> list[dirs.Directive]:

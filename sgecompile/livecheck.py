@@ -27,18 +27,29 @@ RECOUNTED = tuple(r for r in PLAN if r.counts_memory)  # made again when the clu
 
 
 def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
-    """The plan with ``memory_per`` as the cluster's consumable setting says, if it says.
+    """The plan with each memory resource counted as the cluster's consumable setting says, where it says.
 
-    The script stays as ``render`` wrote it, its derived request included;
-    only how SGE counts that request changes.
+    The script stays as ``render`` wrote it, its derived requests included;
+    only how SGE counts each request changes.
     """
     site = plan.profile.site
-    complex_ = facts.complexes.get(plan.memory_resource or "")
-    actual = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
-    if actual is None or actual == site.memory_per:
+    inferred = plan.memory_resource  # from the job's own requests, where the site names none
+    asked = site.memory or (((inferred, site.memory_per),) if inferred else ())
+    counted = tuple((name, cluster_counts(facts, name) or per) for name, per in asked)
+    if counted == asked:
         return plan
-    profile = attrs.evolve(plan.profile, site=attrs.evolve(site, memory_per=actual))
-    return attrs.evolve(plan, profile=profile, rendered_memory=plan.derived_memory)
+    rendered = tuple(
+        (v.memory_resource, v.derived_memory) for v in plan.memory_views if v.memory_resource and v.derived_memory
+    )
+    memory = counted if site.memory else site.memory
+    profile = attrs.evolve(plan.profile, site=attrs.evolve(site, memory=memory, memory_per=counted[0][1]))
+    return attrs.evolve(plan, profile=profile, rendered=rendered)
+
+
+def cluster_counts(facts: Facts, resource: str) -> str | None:
+    """How the cluster counts a memory resource: per "slot", "job" or "host"; None when it is no consumable it knows."""
+    complex_ = facts.complexes.get(resource)
+    return CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None
 
 
 def qsub_verify(script: str, facts: Facts) -> str | None:

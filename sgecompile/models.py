@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -56,6 +56,7 @@ class Site:
     memory_resource: str | None
     memory_per: str
     memory: tuple[tuple[str, str], ...]  # (resource, "slot" | "job" | "host"), the first one first
+    scheduler_interface: str | None
     shell: str
 
 
@@ -132,23 +133,31 @@ class Profile:
         return cls(site, job, worker, loaded), ()
 
 
-def _site(values: dict[str, Any]) -> Site:
-    """The site, its memory resources in one list: ``memory_resource`` first, then the ``memory`` table.
+def memory_entries(site: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A site's memory resources as (resource, slot | job | host): ``memory_resource`` first, then ``memory``.
 
     Without ``memory_resource``, the first is the table's resource that holds
     the worker's memory best (an address-space limit before a resident one
-    before a reservation), so that the one-resource checks look at it.
+    before a reservation), so that the one-resource checks look at it. For the
+    same resource, the table wins.
     """
-    table: dict[str, str] = dict(values.pop("memory") or {})
-    named = values["memory_resource"]
+    table: dict[str, str] = dict(site.get("memory") or {})
+    named = site.get("memory_resource")
     if named:
-        table = {named: table.get(named, values["memory_per"]), **table}
-        values["memory_per"] = table[named]
+        table = {named: table.get(named, site.get("memory_per") or "slot"), **table}
     elif table:
         first = worker_memory_request(list(table)) or next(iter(table))
         table = {first: table[first], **table}
-        values["memory_resource"], values["memory_per"] = first, table[first]
-    return Site(**values, memory=tuple(table.items()))
+    return tuple(table.items())
+
+
+def _site(values: dict[str, Any]) -> Site:
+    """The site, with ``memory_resource`` and ``memory_per`` its first memory resource and ``memory`` all."""
+    memory = memory_entries(values)
+    del values["memory"]
+    if memory:
+        values["memory_resource"], values["memory_per"] = memory[0]
+    return Site(**values, memory=memory)
 
 
 def divisors(n: int) -> list[int]:

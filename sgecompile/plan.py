@@ -15,7 +15,7 @@ import attrs
 
 from . import directives as dirs
 from . import vocabulary
-from .memoryresources import ADDRESS_SPACE, worker_memory_request
+from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
 from .models import Profile
 from .tomlpos import Path as KeyPath
 from .units import MIB, format_sge_memory, parse_sge_memory
@@ -58,7 +58,7 @@ class Plan:
 
     profile: Profile
     asked: tuple[dirs.Directive, ...]  # every directive the profile asks for, in order, before `skip`
-    rendered_memory: str | None = None  # the derived request as the script asks it, when re-read another way
+    rendered: tuple[tuple[str, str], ...] = ()  # each derived request as the script asks it, when re-read another way
 
     @cached_property
     def requested(self) -> tuple[dirs.Directive, ...]:
@@ -74,11 +74,14 @@ class Plan:
     def per_slot(self) -> bool:
         """Whether SGE multiplies the memory request by the pe slots: counted per slot, and the header has a -pe.
 
-        The -pe may come from ``site.pe`` or from ``job.directives`` alike.
+        The -pe may come from ``site.pe`` or from ``job.directives`` alike. A
+        memory resource inferred from the requests that is a host's load value
+        (``mem_free``) counts once: it is no consumable, whatever memory_per says.
         """
         site, job = self.profile.site, self.profile.job
         has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
-        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip
+        load_value = self.memory_assumed and self.memory_resource in HOST_LOAD
+        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip and not load_value
 
     @cached_property
     def memory_views(self) -> tuple[Plan, ...]:
@@ -89,7 +92,11 @@ class Plan:
         """
         site = self.profile.site
         others = [
-            Plan(attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)), self.asked)
+            Plan(
+                attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)),
+                self.asked,
+                self.rendered,
+            )
             for name, per in site.memory[1:]
         ]
         return (self, *others)
@@ -162,7 +169,7 @@ class Plan:
         if not resource or "-l" in self.profile.job.skip:  # skipping -l leaves every request out
             return None
         written = self.written_memory
-        derived = self.rendered_memory or format_sge_memory(self.matching_share)
+        derived = dict(self.rendered).get(resource) or format_sge_memory(self.matching_share)
         text, origin = written or (derived, ("worker", "memory"))
         multiplier = self.profile.slots if self.per_slot else 1
         return Reservation(resource, text, parse_sge_memory(text).bytes, multiplier, written is None, origin)

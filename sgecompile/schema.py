@@ -70,6 +70,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             choices=("slot", "job", "host"),
         ),
         Key(
+            "scheduler_interface",
+            "str",
+            "Network interface of the host where `launch` and `up` run the scheduler (the login node) that the"
+            " compute hosts reach, e.g. `ib0`; unset, the scheduler uses `worker.interface` as dask-jobqueue"
+            " does. An emitted cluster's scheduler is a job on a compute host and uses `worker.interface`.",
+        ),
+        Key(
             "shell",
             "str",
             "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
@@ -247,7 +254,9 @@ def json_schema() -> dict[str, Any]:
         properties = {}
         for k in SECTIONS[name]:
             prop: dict[str, Any] = {**_JSON_TYPES[k.kind], "description": k.doc + (" Required." if k.required else "")}
-            if k.choices:
+            if k.choices and k.kind == "str-table":  # each entry's value is one of them
+                prop["additionalProperties"] = {"enum": list(k.choices)}
+            elif k.choices:
                 prop["enum"] = list(k.choices)
             if k.minimum is not None:
                 prop["minimum"] = k.minimum

@@ -7,15 +7,18 @@ names the command and carries SGE's own message.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
 import attrs
 
+log = logging.getLogger(__name__)
 SETTINGS = "/var/lib/gridengine/default/common/settings.sh"
 _JOB_ID = re.compile(r"(\d+)(?:\.\d+-\d+:\d+)?")
 
@@ -35,8 +38,39 @@ def available() -> bool:
     return shutil.which("qsub") is not None
 
 
-def run(argv: Sequence[str], timeout: float = 60, cwd: str | os.PathLike[str] | None = None) -> str:
-    """Run one SGE command and return its stdout; a failure raises :class:`SGEError` with its stderr."""
+# What a client says when sge_qmaster does not answer (it is restarting, or down): SGE 8.1.9's commlib.
+QMASTER_AWAY = re.compile(r"unable to (contact|send message to) qmaster|commlib error")
+QMASTER_PATIENCE = 120.0  # seconds a patient command waits for qmaster to come back (a restart reads its spool)
+
+
+def run(
+    argv: Sequence[str], timeout: float = 60, cwd: str | os.PathLike[str] | None = None, patient: bool = False
+) -> str:
+    """Run one SGE command and return its stdout; a failure raises :class:`SGEError` with its stderr.
+
+    A ``patient`` command whose qmaster does not answer tries again, once a
+    second for up to :data:`QMASTER_PATIENCE` seconds, and logs that it does:
+    a running cluster's jobs outlive a qmaster restart, and so should the
+    program that scales and removes them.
+    """
+    deadline, told = time.monotonic() + QMASTER_PATIENCE, False
+    while True:
+        try:
+            said = _run_once(argv, timeout, cwd)
+        except SGEError as error:
+            if not (patient and QMASTER_AWAY.search(str(error)) and time.monotonic() < deadline):
+                raise
+            if not told:
+                log.warning("`%s`: qmaster does not answer; trying again for up to %.0f s", argv[0], QMASTER_PATIENCE)
+                told = True
+            time.sleep(1)
+            continue
+        if told:
+            log.warning("`%s`: qmaster answers again", argv[0])
+        return said
+
+
+def _run_once(argv: Sequence[str], timeout: float, cwd: str | os.PathLike[str] | None) -> str:
     if shutil.which(argv[0]) is None:
         raise SGEError(
             f"`{argv[0]}` is not on PATH: this machine has no Grid Engine client, or its settings are not loaded "
@@ -67,19 +101,41 @@ def job_id(terse_output: str) -> str:
 
 def submit(script: str, options: Sequence[str] = (), cwd: str | os.PathLike[str] | None = None) -> str:
     """Submit a job script file (from ``cwd``, which ``-cwd`` jobs run in) and return its job id."""
-    return job_id(run(["qsub", "-terse", *options, script], cwd=cwd))
+    return job_id(run(["qsub", "-terse", *options, script], cwd=cwd, patient=True))
 
 
-def delete(ids: Iterable[str]) -> None:
-    """Remove jobs (or array tasks, ``ID.TASK``); those already gone are not an error."""
+def delete(ids: Iterable[str], force: bool = False) -> None:
+    """Remove jobs (or array tasks, ``ID.TASK``); those already gone are not an error.
+
+    ``force`` (``qdel -f``) removes them from qmaster even when their host no
+    longer answers; only managers, or everyone where qmaster_params has
+    ENABLE_FORCED_QDEL, may.
+    """
     wanted = list(ids)
     if not wanted:
         return
     try:
-        run(["qdel", *wanted])
+        run(["qdel", *(["-f"] if force else []), *wanted], patient=True)
     except SGEError as error:
         if not all("does not exist" in line for line in error.said):
             raise
+
+
+def delete_for_good(ids: Iterable[str], patience: float = 20) -> list[str]:
+    """qdel jobs, wait for them to leave qstat, and force out those a lost host keeps there; returns those forced.
+
+    qmaster keeps a job of a host that died in ``r`` or ``dr`` until it gives
+    the host up (``max_unheard``, 5 minutes by default), since only that
+    host's execd can say the job ended.
+    """
+    wanted = set(ids)
+    delete(sorted(wanted))
+    deadline = time.monotonic() + patience
+    while (left := wanted & {job.id for job in queued()}) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if left:
+        delete(sorted(left), force=True)
+    return sorted(left)
 
 
 @attrs.frozen
@@ -99,7 +155,7 @@ class QueuedJob:
 
 def queued() -> list[QueuedJob]:
     """Every job qstat lists (pending and running), of every user; an array job once per task line."""
-    root = ET.fromstring(run(["qstat", "-xml", "-u", "*"]))
+    root = ET.fromstring(run(["qstat", "-xml", "-u", "*"], patient=True))
     return [
         QueuedJob(e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""))
         for e in root.iter("job_list")

@@ -436,7 +436,7 @@ def test_name_is_the_clusters_in_python_and_the_jobs_in_yaml(cli, tmp_path: Path
 def test_a_shebang_becomes_an_absolute_shell_or_nothing(
     shebang: str, shell: str | None, note: str | None, tmp_path: Path
 ) -> None:
-    result = from_keywords({"cores": 1, "memory": "1GB", "shebang": shebang, "job_extra_directives": ["-S /bin/zsh"]})
+    result = from_keywords({"cores": 1, "memory": "1GB", "shebang": shebang})
     assert result.tables.get("site", {}).get("shell") == shell
     assert [note in n for n in result.notes if "shebang" in n] == ([] if note is None else [True])
     found = imported({"cores": 1, "memory": "1GB", "shebang": shebang}, tmp_path).diagnostics

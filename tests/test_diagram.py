@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sgecompile.commands.explain import locale_codeset, unicode_lines
 from sgecompile.diagnostics import Diagnostic, Severity
 from sgecompile.diagram import WIDTH, draw, notes, wrap
-from sgecompile.explain import as_json, explain, requests
+from sgecompile.explain import as_json, counted, explain, requests
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
 from sgecompile.units import format_hms, parse_dask_memory, parse_sge_memory
@@ -174,7 +174,11 @@ def test_findings_are_said_once(cli):
 
 
 def _drawing(result) -> str:
-    return "\n".join(draw(explain(result.plan), requests(result.plan), notes(result.diagnostics, result.loaded)))
+    return "\n".join(
+        draw(
+            explain(result.plan), requests(result.plan), counted(result.plan), notes(result.diagnostics, result.loaded)
+        )
+    )
 
 
 def _bottom(drawing: str) -> str:
@@ -208,7 +212,7 @@ def test_process_findings_are_marked_on_each_process_box(write, monkeypatch):
     at = result.loaded.where(("worker", "python"))
     found = notes([Diagnostic("SGE999", Severity.WARNING, "a finding about worker.python", at)], result.loaded)
     assert [n.box for n in found] == ["process"]
-    lines = draw(explain(result.plan), requests(result.plan), found, unicode=True)
+    lines = draw(explain(result.plan), requests(result.plan), counted(result.plan), found, unicode=True)
     out = "\n".join(lines) + "\n"
     assert out == golden("process_finding", out)
     assert sum(line.endswith("! SGE999 ─┘ │") for line in lines) == 2 and "SGE" not in _bottom("\n".join(lines))
@@ -220,7 +224,9 @@ def test_finding_at_no_key_concerns_the_profile(write):
     elsewhere = Diagnostic("SGE999", Severity.INFO, "about the whole profile", result.loaded.where(()))
     found = notes([elsewhere], result.loaded)
     assert [n.box for n in found] == ["profile"]
-    drawing, told = "\n".join(draw(explain(result.plan), requests(result.plan), found)).split("\n\n")
+    drawing, told = "\n".join(draw(explain(result.plan), requests(result.plan), counted(result.plan), found)).split(
+        "\n\n"
+    )
     assert "SGE999" not in drawing and told.startswith("i SGE999 info at")
 
 
@@ -445,7 +451,7 @@ def test_every_number_is_explains_and_every_line_fits(tmp_path: Path, case, unic
     if not result.ok:  # e.g. more slots than SGE allows: explain refuses, nothing to draw
         return
     rows = explain(result.plan, jobs)
-    lines = draw(rows, requests(result.plan), notes(result.diagnostics, result.loaded), unicode)
+    lines = draw(rows, requests(result.plan), counted(result.plan), notes(result.diagnostics, result.loaded), unicode)
     assert max(map(_terminal_columns, lines)) <= WIDTH
     drawing = "\n".join(lines).split("\n\n")[0]  # the findings below are check's words
     _has_what_render_writes(drawing, render(result.plan), "│" if unicode else "|")

@@ -68,6 +68,14 @@ def test_schema_accepts_exactly_what_check_accepts(data):
     assert VALIDATOR.is_valid(data) == (not structural_findings(data))
 
 
+@pytest.mark.parametrize(
+    "data", [{"site": {"memory": {}}}, {"site": {"memory": {"mres": "job"}}}, {"site": {"memory": {"mres": "jobs"}}}]
+)
+def test_a_table_of_choices_agrees_with_check(data):
+    """site.memory: each entry one of slot, job, host, for the JSON Schema as for check (an empty table too)."""
+    assert VALIDATOR.is_valid(data) == (not structural_findings(data))
+
+
 @pytest.mark.parametrize("path", sorted(PROFILES.rglob("*.toml")), ids=lambda p: p.name)
 def test_shipped_profiles_are_valid(path):
     VALIDATOR.validate(tomli.loads(path.read_text()))

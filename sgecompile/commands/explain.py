@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from ..explain import as_json, explain, requests, table
+from ..explain import as_json, counted, explain, requests, table
 from . import UsageError
 from ._profile import result_or_refuse
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
         found = notes(result.diagnostics, result.loaded)
         unicode = not args.ascii and unicode_lines(sys.stdout, start_environment())
-        sys.stdout.write("\n".join(draw(rows, requests(result.plan), found, unicode)) + "\n")
+        sys.stdout.write("\n".join(draw(rows, requests(result.plan), counted(result.plan), found, unicode)) + "\n")
     elif args.format == "json":
         sys.stdout.write(json.dumps(as_json(rows), indent=2) + "\n")
     else:

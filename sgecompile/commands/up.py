@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from pathlib import Path
 
 from . import UsageError
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             if args.scheduler_file:
                 print(f"scheduler file: {args.scheduler_file}  (Client(scheduler_file=...) connects)", flush=True)
             print(f"{workers} workers connected; Ctrl-C or SIGTERM stops them and removes their jobs", flush=True)
-            threading.Event().wait()
+            live.until_interrupted()
     except KeyboardInterrupt:
         print("sgecompile: stopped; every job of this cluster was removed", file=sys.stderr)
         return 0

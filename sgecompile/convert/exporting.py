@@ -66,6 +66,9 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "nanny": worker.nanny,
         "worker_extra_args": [shell_word(word) for word in worker.extra_args],
         "shebang": f"#!{profile.site.shell}",
+        "scheduler_options": {"interface": profile.site.scheduler_interface}
+        if profile.site.scheduler_interface
+        else None,
     }
     kwargs["job_directives_skip"] = _skip_texts(dask_header(kwargs), _unwritten(plan, kwargs))
     return {k: v for k, v in kwargs.items() if v not in (None, [])}

@@ -14,9 +14,10 @@ from typing import Any
 import attrs
 
 from .. import schema, shellword, vocabulary
-from ..memoryresources import worker_memory_request
+from ..memoryresources import HOST_LOAD, worker_memory_request
 from ..tomltext import toml_value
 from .header import DASK_WALLTIME, dask_header
+from .reading import DaskDefault
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -28,12 +29,18 @@ def _split(key: str) -> tuple[str, str]:
 # dask-jobqueue keyword -> (section, key), old names and new (sgecompile.vocabulary).
 KEYWORDS: dict[str, tuple[str, str]] = {keyword: _split(key) for keyword, key in vocabulary.KEYWORDS.items()}
 SKIPS = ("header_skip", "job_directives_skip")  # what they remove is worked out once the rest is read
-HANDLED = {"resource_spec", "shebang", *SKIPS}
+HANDLED = {"resource_spec", "shebang", "scheduler_options", *SKIPS}
 # dask-jobqueue 0.9's renamed keywords, old -> new: it reads the old one only while the new one is unset or empty.
 RENAMED = vocabulary.RENAMED_KEYWORDS
 DASK_SHEBANG = "#!/usr/bin/env bash"
-# Values of keywords sgecompile has no place for that change nothing: dask-jobqueue's own defaults (its jobqueue.yaml).
-NO_CHANGE: dict[str, Any] = {"worker_command": "distributed.cli.dask_worker"}
+# Values of keywords sgecompile has no place for that change nothing: dask-jobqueue 0.9's own defaults (its
+# jobqueue.yaml and SGECluster's signature; tests/test_convert.py compares them with the installed dask-jobqueue).
+NO_CHANGE: dict[str, Any] = {
+    "worker_command": "distributed.cli.dask_worker",
+    "silence_logs": "error",
+    "config_name": "sge",
+    "asynchronous": False,
+}
 # Worker flags with a profile key (dask worker takes the last of two, and the extra arguments come last). Not
 # --interface: worker.interface is the scheduler's interface too, where the flag was the worker's alone.
 IMPORTED_FLAGS = ("worker.nanny", "worker.death_timeout", "worker.local_directory")
@@ -56,9 +63,18 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     tables: dict[str, dict[str, Any]] = {"site": {}, "job": {}, "worker": {}}
     notes: list[str] = []
     given = _keyword_arguments(kwargs, yaml, notes)
+    no_walltime = yaml and "walltime" in kwargs and kwargs["walltime"] is None  # dask-jobqueue then writes no h_rt
     _drop_renamed(given, notes)
     skip: tuple[str, Any] | None = None
     for name, (raw, value) in given.items():
+        if isinstance(value, DaskDefault):
+            notes.append(
+                f"{raw} = {value.text}: dask-jobqueue's own default; left unset, so sgecompile's default applies"
+                " (worker.python: the Python that runs sgecompile)"
+            )
+            continue
+        if name == "n_workers":
+            continue  # read once processes is known
         if name not in KEYWORDS and name not in HANDLED:
             if not _changes_nothing(name, value):
                 notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
@@ -74,6 +90,10 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
             shell = _shell(str(value), notes)
             if shell is not None:
                 tables["site"]["shell"] = shell
+        elif name == "scheduler_options":
+            _scheduler_options(raw, value, tables["site"], notes)
+        elif name == "python" and isinstance(value, str):
+            _python(raw, value, tables["worker"], notes)
         elif name in ONE_WORD | WORD_LISTS:
             words = _command_words(raw, value, notes)
             if words is not None:
@@ -84,11 +104,32 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     _flags_with_keys(tables["worker"], notes)
     _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
-    _dask_defaults(given, yaml, tables, notes)
+    _jobs(given, tables, notes)
+    removed: set[str] = set()
     if skip is not None:
-        _import_skips(skip, {name: value for name, (_, value) in given.items()}, tables, notes)
+        values = {name: value for name, (_, value) in given.items()}
+        removed = _import_skips(skip, values, no_walltime, tables, notes)
+    unset = "walltime" not in given and not no_walltime and "-l h_rt" not in removed
+    if not _last_walltime(tables["job"], DASK_WALLTIME if unset else None, notes) and unset:
+        _dask_walltime(tables, notes)
+    _unasked_defaults(given, yaml, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
+
+
+def _scheduler_options(raw: str, value: Any, site: dict[str, Any], notes: list[str]) -> None:
+    """The scheduler's ``interface`` is site.scheduler_interface; the other options are launch's to give, noted."""
+    options = dict(value) if isinstance(value, dict) else {}
+    interface = options.pop("interface", None)
+    if isinstance(interface, str) and interface:
+        site["scheduler_interface"] = interface
+    elif interface is not None:
+        options["interface"] = interface
+    if options or not isinstance(value, dict):
+        left = options if isinstance(value, dict) else value
+        notes.append(
+            f"{raw} = {left!r}: not part of the job; give them to sgecompile.launch(scheduler_options=...); left out"
+        )
 
 
 def _changes_nothing(name: str, value: Any) -> bool:
@@ -96,22 +137,90 @@ def _changes_nothing(name: str, value: Any) -> bool:
     return value in ([], {}, (), "") or NO_CHANGE.get(name) == value
 
 
-def _dask_defaults(
-    given: dict[str, tuple[str, Any]], yaml: bool, tables: dict[str, dict[str, Any]], notes: list[str]
-) -> None:
-    """Write what dask-jobqueue's defaults give the job where the profile's would not, and say so.
+def _dask_walltime(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """Write dask-jobqueue's default walltime, which a profile does not have, and say so.
 
-    Only the walltime differs: dask-jobqueue asks for ``h_rt=00:30:00`` when
-    none is given, a profile for none (the queue's limit). ``cores`` and
-    ``memory`` an ``SGECluster(...)`` call without them reads from the user's
-    own configuration: say where.
+    dask-jobqueue asks for ``h_rt=00:30:00`` when none is given (in a call,
+    ``walltime=None`` too), a profile for none (the queue's limit). Not when
+    the section says ``walltime: null`` or a skip removes the line: the job
+    then asked for none.
     """
-    if "walltime" not in given:
-        tables["job"]["walltime"] = DASK_WALLTIME
+    tables["job"]["walltime"] = DASK_WALLTIME
+    notes.append(
+        f'walltime = "{DASK_WALLTIME}" written: dask-jobqueue asks for it when no walltime is given'
+        f" (unless {USER_CONFIG} sets jobqueue.sge.walltime), so the job ends after 30 minutes as before"
+    )
+
+
+def _last_walltime(job: dict[str, Any], default: str | None, notes: list[str]) -> bool:
+    """The ``h_rt`` SGE keeps, of those the header asks for, as job.walltime, the others removed, with a note.
+
+    dask-jobqueue writes resource_spec's ``-l`` line, then its own ``h_rt``
+    line, then job_extra_directives; SGE keeps the last value of a resource
+    (on the test cell, ``h_vmem=1G,h_rt=3600`` then ``h_rt=00:30:00`` is
+    ``h_rt=1800``), so only that one ever applied. ``default``: the walltime
+    dask-jobqueue writes for want of one. Whether it wrote job.walltime.
+    """
+    found: list[tuple[str, str]] = []  # (where, value), in the header's order
+    resources = job.get("resources", {})
+    if "h_rt" in resources:
+        found.append(("resource_spec", str(resources["h_rt"])))
+    if "walltime" in job:
+        found.append(("walltime", str(job["walltime"])))
+    elif default:
+        found.append(("dask-jobqueue's default walltime", default))
+    kept = []
+    for text in job.get("directives", []):
+        words = _words(text)
+        items = words[1].split(",") if len(words) == 2 and words[0] == "-l" else []
+        times = [item for item in items if item.partition("=")[0] == "h_rt"]
+        found += [("job_extra_directives", item.partition("=")[2]) for item in times]
+        rest = [item for item in items if item not in times]
+        if not times:
+            kept.append(text)
+        elif rest:
+            kept.append(f"-l {','.join(rest)}")
+    if all(where in ("walltime", "dask-jobqueue's default walltime") for where, _ in found):
+        return False
+    resources.pop("h_rt", None)
+    if "resources" in job and not resources:
+        del job["resources"]
+    if "directives" in job:
+        job["directives"] = kept
+        if not kept:
+            del job["directives"]
+    job["walltime"] = found[-1][1]
+    asked = ", ".join(f"h_rt={value} ({where})" for where, value in found)
+    notes.append(
+        f"the header dask-jobqueue writes asks for {asked}; SGE keeps the last, so the job ran with it:"
+        f" imported as walltime = {toml_value(found[-1][1])}"
+    )
+    return True
+
+
+def _jobs(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """``n_workers`` as job.jobs: dask-jobqueue starts ceil(n_workers / processes) jobs of processes workers each."""
+    if "n_workers" not in given:
+        return
+    raw, value = given["n_workers"]
+    processes = tables["worker"].get("processes")
+    if value == 0:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or not isinstance(processes, int):
+        reason = "processes is not given" if isinstance(value, int) else "it is not a count of workers"
+        notes.append(f"{raw} = {value!r} left out ({reason}); set job.jobs, the number of jobs launch starts")
+        return
+    jobs = -(-value // processes)
+    tables["job"]["jobs"] = jobs
+    if jobs * processes != value:
         notes.append(
-            f'walltime = "{DASK_WALLTIME}" written: dask-jobqueue asks for it when no walltime is given'
-            f" (unless {USER_CONFIG} sets jobqueue.sge.walltime), so the job ends after 30 minutes as before"
+            f"{raw} = {value} is workers, not jobs: dask-jobqueue starts {jobs} jobs of {processes} workers,"
+            f" {jobs * processes} in all; imported as jobs = {jobs}"
         )
+
+
+def _unasked_defaults(given: dict[str, tuple[str, Any]], yaml: bool, notes: list[str]) -> None:
+    """Say where ``cores`` and ``memory`` come from when they are not given: the user's own configuration."""
     for name in ("cores", "memory"):
         if name in given:
             continue
@@ -237,6 +346,25 @@ def _shell(shebang: str, notes: list[str]) -> str | None:
     return None
 
 
+def _python(raw: str, value: str, worker: dict[str, Any], notes: list[str]) -> None:
+    """The interpreter of ``python = "/opt/conda/bin/python -u"`` as worker.python, the options after it dropped, noted.
+
+    dask-jobqueue writes ``{python} -m distributed.cli.dask_worker``
+    unquoted, so the words after the first are the interpreter's own options;
+    sgecompile renders worker.python as one word, with no place for them.
+    """
+    words = _shell_words(f"{raw} = {value!r}", value, notes)
+    if not words:
+        return
+    worker["python"] = words[0]
+    if len(words) > 1:
+        notes.append(
+            f"{raw} = {value!r}: imported as python = {toml_value(words[0])}; the interpreter options"
+            f" {toml_value(words[1:])} are dropped (sgecompile starts the worker as `python -m"
+            " distributed.cli.dask_worker`, one word before -m)"
+        )
+
+
 def _has_toml_form(value: Any) -> bool:
     """Whether a YAML or Python literal can be written in TOML as it is, so that importing changes nothing."""
     if isinstance(value, list | tuple):
@@ -302,6 +430,12 @@ def _shell_words(label: str, text: str, notes: list[str]) -> list[str] | None:
 
 
 def _resources(spec: str, notes: list[str]) -> dict[str, str]:
+    """resource_spec's requests by name; a space inside it is noted: qsub refused the job dask-jobqueue wrote."""
+    if len(spec.split()) > 1:
+        notes.append(
+            f"resource_spec = {spec!r} has a space inside: dask-jobqueue writes `#$ -l {spec}`, which qsub refuses"
+            ' ("Unknown option"), so the original job never ran; imported as the requests without the spaces'
+        )
     found = {}
     for item in filter(None, (p.strip() for p in spec.split(","))):
         name, sep, amount = item.partition("=")
@@ -336,12 +470,30 @@ def _structure_directives(tables: dict[str, dict[str, Any]], notes: list[str]) -
             tables["site"]["pe"] = words[1]
             if int(words[2]) != cores:
                 tables["worker"]["task_cores"] = int(words[2]) // cores
-        elif words != ["-S", tables["site"].get("shell", DEFAULT_SHELL)]:
+        elif len(words) == 2 and words[0] == "-S" and words[1].startswith("/"):
+            _shell_option(words[1], tables["site"], notes)
+        else:
             kept.append(text)
     if "directives" in tables["job"]:
         tables["job"]["directives"] = kept
         if not kept:
             del tables["job"]["directives"]
+
+
+def _shell_option(shell: str, site: dict[str, Any], notes: list[str]) -> None:
+    """``-S /bin/sh`` in job_extra_directives as site.shell: SGE starts the job with it, whatever the ``#!`` line says.
+
+    (With the cell's default shell_start_mode, posix_compliant.) The same
+    shell as the profile's goes without a note: the profile writes it already.
+    """
+    before = site.get("shell", DEFAULT_SHELL)
+    if shell == before:
+        return
+    site["shell"] = shell
+    notes.append(
+        f"job_extra_directives item '-S {shell}': SGE starts the job with {shell}, not the #! line's program;"
+        f" imported as site.shell = {toml_value(shell)} (was {before}), which sgecompile writes as both"
+    )
 
 
 def _words(text: Any) -> list[str]:
@@ -355,15 +507,26 @@ def _words(text: Any) -> list[str]:
 def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     """A memory request in resource_spec is taken as the site's memory reservation, counted per slot.
 
-    Of several (``h_vmem=12G,mem_req=12G``), the one that limits the job most (memoryresources).
+    Of several (``h_vmem=12G,mem_req=12G``), the one that limits the job most
+    (memoryresources). A host's load value (``mem_free``) is no consumable: a
+    request of it only picks a host offering that much, once per job.
     """
     requested = worker_memory_request(list(tables["job"].get("resources", {})))
-    if requested:
-        tables["site"]["memory_resource"] = requested
-        notes.append(
-            f"site.memory_resource = {requested!r} is assumed from resource_spec, counted per slot as SGE does "
-            "for a consumable YES; `sgecompile check --live` compares it with the cluster"
+    if not requested:
+        return
+    tables["site"]["memory_resource"] = requested
+    if requested in HOST_LOAD:
+        tables["site"]["memory_per"] = "job"
+        counted = (
+            'memory_per = "job": a load value the host reports, which a request only compares with what the host'
+            " offers, never multiplied by the slots"
         )
+    else:
+        counted = "counted per slot as SGE does for a consumable YES"
+    notes.append(
+        f"site.memory_resource = {requested!r} is assumed from resource_spec, {counted};"
+        " `sgecompile check --live` compares it with the cluster"
+    )
 
 
 # The profile key that writes a line of dask-jobqueue's header, where leaving the key out leaves the line out.
@@ -371,21 +534,22 @@ LINE_KEYS = {label: _split(key)[1] for label, key in vocabulary.HEADER_KEYS.item
 
 
 def _import_skips(
-    skip: tuple[str, Any], given: dict[str, Any], tables: dict[str, dict[str, Any]], notes: list[str]
-) -> None:
+    skip: tuple[str, Any], given: dict[str, Any], no_walltime: bool, tables: dict[str, dict[str, Any]], notes: list[str]
+) -> set[str]:
     """``job_directives_skip`` as exactly what it removes from the header dask-jobqueue writes.
 
     dask-jobqueue drops each line of its own that contains a skip text (so
     ``-l h_rt`` drops the walltime line and keeps ``-l h_vmem=4G``), and never
     an extra directive. The profile's ``skip`` works by option name, over
     job.directives too, so it is used only for ``-N`` and a single log line:
-    every other line goes by leaving out the key it comes from.
+    every other line goes by leaving out the key it comes from. Returns the
+    labels of the lines removed (``-l h_rt``: no default walltime to write).
     """
     raw, texts = skip
     if not isinstance(texts, list | tuple):
         notes.append(f"{raw} = {texts!r}: dask-jobqueue wants a list of texts; left out")
-        return
-    lines = dask_header(given)
+        return set()
+    lines = dask_header(given, no_walltime)
     removed: dict[str, str] = {}  # each line removed, by the text that names it -> the first skip text that removes it
     for text in texts:
         hits = [label for label, line in lines.items() if isinstance(text, str) and text in line]
@@ -400,6 +564,7 @@ def _import_skips(
     joined = "-j y" not in removed or job.get("join_output") is True  # -j y stays, or job_extra_directives has it
     for label, text in removed.items():
         notes.append(f"{raw} item {text!r} removes `{lines[label]}`: {_leave_out(label, removed, joined, job)}")
+    return set(removed)
 
 
 def _leave_out(label: str, removed: dict[str, str], joined: bool, job: dict[str, Any]) -> str:

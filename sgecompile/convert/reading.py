@@ -10,9 +10,22 @@ import ast
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 
 class ImportProblem(ValueError):
     """Input that cannot be read as dask-jobqueue configuration; the message names the place."""
+
+
+@attrs.frozen
+class DaskDefault:
+    """An expression that is what dask-jobqueue uses anyway (``python=sys.executable``): read, not evaluated."""
+
+    text: str
+
+
+# Keyword -> the expression dask-jobqueue 0.9 falls back to for it (core.py: python = sys.executable).
+DEFAULT_EXPRESSIONS = {"python": "sys.executable"}
 
 
 def keywords_in_python(path: Path) -> dict[str, Any]:
@@ -55,6 +68,9 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
                 f" placeholder ({{{ast.unparse(placeholder.value)}}}), whose value only running the file gives;"
                 " write the value out"
             )
+        if DEFAULT_EXPRESSIONS.get(keyword.arg) == ast.unparse(keyword.value):
+            found[keyword.arg] = DaskDefault(ast.unparse(keyword.value))
+            continue
         if isinstance(keyword.value, ast.Constant) and keyword.value.value is Ellipsis:
             raise ImportProblem(f"{where}: {keyword.arg}=... is a placeholder to fill in; write the value out")
         try:

@@ -55,7 +55,7 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE405", ERROR, slots.slots_as_resource),
     Rule("SGE406", WARNING, slots.threads_without_pe),
     Rule("SGE407", ERROR, slots.more_slots_than_sge_has),
-    Rule("SGE408", ERROR, slots.extra_args_override),
+    Rule("SGE408", WARNING, slots.extra_args_override),
     Rule("SGE307", ERROR, memory.host_consumable_without_host),
     Rule("SGE501", WARNING, options.duplicate_directive),
     Rule("SGE502", ERROR, options.contradicting_directive),
@@ -70,7 +70,7 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE513", WARNING, options.scope_switch_ends_its_line),
     Rule("SGE514", ERROR, options.option_of_another_flavor),
     Rule("SGE601", ERROR, names.bad_job_name),
-    Rule("SGE603", ERROR, names.prologue_line_is_a_directive),
+    Rule("SGE603", WARNING, names.prologue_line_is_a_directive),
     Rule("SGE604", ERROR, names.python_is_not_a_command),
     Rule("SGE605", ERROR, names.prologue_not_bash),
     Rule("SGE701", WARNING, names.prologue_without_shell),
@@ -90,6 +90,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE809", WARNING, cluster.more_jobs_than_run_at_once),
     Rule("SGE810", ERROR, cluster.default_address_space_too_small),
     Rule("SGE811", WARNING, cluster.flavor_disagrees),
+    Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

@@ -11,6 +11,7 @@ import attrs
 from .. import directives as dirs
 from .. import vocabulary
 from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
+from ..models import memory_entries
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Finding, Live
@@ -117,31 +118,33 @@ def unknown_resource(live: Live) -> Iterator[Finding]:
 
 
 def memory_per_disagrees(live: Live) -> Iterator[Finding]:
-    """`site.memory_per` disagrees with how the cluster counts the memory resource.
+    """`site.memory_per` (or an entry of `site.memory`) disagrees with how the cluster counts that memory resource.
 
     Why: a consumable `YES` is reserved per slot (SGE multiplies it by the pe slots), `JOB` once per job.
     The live check uses the cluster's rule for every memory finding, and says so here.
     Use instead: the value the hint gives.
     """
-    plan, facts = live.plan, live.facts
-    resource = plan.memory_resource
-    complex_ = facts.complexes.get(resource or "")
-    if complex_ is None:
-        return
-    written = live.loaded.values["site"].get("memory_per", "slot")
-    actual = CONSUMABLE_MEANS.get(complex_.consumable)
-    if actual is None:
-        yield Finding(
-            ("site", "memory_resource"),
-            f"{resource} is not consumable here: SGE reserves no memory with it, it only picks hosts",
-            "Use the consumable your site reserves memory with (`qconf -sc`, column consumable).",
-        )
-    elif actual != written:
-        yield Finding(
-            ("site", "memory_per"),
-            f"{resource} is consumable {complex_.consumable} here, so SGE counts it per {actual}, not per {written}; this check counted it per {actual}",
-            f'memory_per = "{actual}"',
-        )
+    site = live.loaded.values["site"]
+    table = site.get("memory") or {}
+    inferred = live.plan.memory_resource  # from the job's own requests, where the site names none
+    entries = memory_entries(site) or (((inferred, site.get("memory_per", "slot")),) if inferred else ())
+    for resource, written in entries:
+        complex_ = live.facts.complexes.get(resource)
+        if complex_ is None:
+            continue
+        actual = CONSUMABLE_MEANS.get(complex_.consumable)
+        if actual is None:
+            yield Finding(
+                ("site", "memory", resource) if resource in table else ("site", "memory_resource"),
+                f"{resource} is not consumable here: SGE reserves no memory with it, it only picks hosts",
+                "Use the consumable your site reserves memory with (`qconf -sc`, column consumable).",
+            )
+        elif actual != written:
+            yield Finding(
+                ("site", "memory", resource) if resource in table else ("site", "memory_per"),
+                f"{resource} is consumable {complex_.consumable} here, so SGE counts it per {actual}, not per {written}; this check counted it per {actual}",
+                f'{resource} = "{actual}"' if resource in table else f'memory_per = "{actual}"',
+            )
 
 
 def larger_than_any_host(live: Live) -> Iterator[Finding]:
@@ -356,4 +359,24 @@ def flavor_disagrees(live: Live) -> Iterator[Finding]:
             f"the cluster runs {live.facts.version!r} (qstat -help), a {vocabulary.FLAVOR_NAMES[actual]},"
             f' not what site.flavor = "{said}" says',
             f'[site] flavor = "{actual}"',
+        )
+
+
+def pe_spreads_over_hosts(live: Live) -> Iterator[Finding]:
+    """A parallel environment whose allocation rule may spread the job's slots over several hosts (`$round_robin`, `$fill_up`).
+
+    Why: a dask worker job runs its processes on the host SGE starts the job on;
+    slots granted on other hosts are reserved there and stay idle, while the
+    master host runs more threads than it was given.
+    Use instead: a pe with `allocation_rule $pe_slots` (`qconf -sp NAME`), which keeps every slot on one host.
+    """
+    pe = _pe(live.plan)
+    known = live.facts.pes.get(pe[0]) if pe else None
+    if pe and known is not None and not known.per_host and pe[1] > 1:
+        where = ("site", "pe") if pe[2].origin == ("site", "pe") else pe[2].origin
+        yield Finding(
+            where,
+            f"pe {pe[0]!r} may spread the job's {pe[1]} slots over several hosts (its allocation_rule is not"
+            " $pe_slots): the worker runs on one of them, and the slots on the others are reserved and idle",
+            "Use a pe whose allocation_rule is $pe_slots (`qconf -sp NAME` shows it).",
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..memoryresources import effect, limits
-from ..models import memory_complexes
+from ..models import memory_complexes, memory_entries
 from ..plan import MEASURED_FAILURE_SHARE, Plan, Reservation, compile_profile
 from ..units import (
     GIB,
@@ -145,11 +145,12 @@ def sge_style_worker_memory(ctx: Context) -> Iterator[Finding]:
 
 
 def _derived_from_worker_memory(ctx: Context) -> bool:
-    """Whether the job's memory request to SGE is derived from worker.memory (the site names a resource the profile does not request)."""
+    """Whether a memory request to SGE is derived from worker.memory (the site names a resource the profile does not request)."""
     if ctx.profile is not None:
-        return compile_profile(ctx.profile).derived_memory is not None
-    resource = ctx.loaded.values["site"].get("memory_resource")
-    return isinstance(resource, str) and resource not in (ctx.loaded.values["job"].get("resources") or {})
+        return any(view.derived_memory for view in compile_profile(ctx.profile).memory_views)
+    site, written = ctx.loaded.values["site"], ctx.loaded.values["job"].get("resources")
+    named = [name for name, _ in memory_entries(site)] if isinstance(site.get("memory", {}), dict) else []
+    return any(isinstance(name, str) and name not in (written if isinstance(written, dict) else {}) for name in named)
 
 
 def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:

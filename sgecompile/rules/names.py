@@ -107,7 +107,8 @@ def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
 
     Why: qsub reads every script line whose first two characters are `#$` as
     options, wherever it is, so such a line adds requests that nothing has
-    checked (`h_vmem=64GB`, a second `-q`). A NUL byte cuts the line short for bash.
+    checked (`h_vmem=64GB`, a second `-q`); the job may run, but no rule has
+    seen what it asks. A NUL byte cuts the line short for bash.
     Use instead: the key for it (`queue = "other.q"`) or `job.directives`, where it is checked.
     """
     for i, text in enumerate(plan.profile.job.prologue):
@@ -116,7 +117,7 @@ def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:
         if directive is not None:
             yield Finding(
                 ("job", "prologue", i),
-                f"prologue line {directive!r} is read by qsub as options, which no rule checks",
+                f"prologue line {directive!r} is read by qsub as options, which sgecompile does not check",
                 "Set it with its key or in job.directives; or indent it if it is meant as a comment.",
             )
         if "\x00" in text:

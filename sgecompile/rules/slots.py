@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from .. import schema, vocabulary
 from ..models import divisors
 from ..plan import Plan
@@ -172,13 +174,21 @@ DERIVED_WORKER_OPTIONS: dict[str, str | None] = {
 }
 
 
+def _given(argv: list[str], option: str) -> str:
+    """``option`` and its value as ``argv`` gives it (``--nworkers`` unwritten is dask's default, 1)."""
+    if option not in argv:
+        return f"{option} 1 (dask's default)" if option == "--nworkers" else option
+    value = argv[argv.index(option) + 1] if option not in vocabulary.SWITCHES else ""
+    return f"{option} {value}".rstrip()
+
+
 def extra_args_override(plan: Plan) -> Iterator[Finding]:
     """A `worker.extra_args` option that the worker command already gives (`--nthreads`, `--memory-limit`, ...).
 
     Why: `dask worker` takes the last of two values, and extra arguments come
-    after sgecompile's, so the worker silently runs with other threads or
-    memory than the ones every check (pe slots, SGE's memory request) was
-    made for. `--name` also breaks how launch tells its workers apart.
+    after sgecompile's, so the worker runs, but with other threads or memory
+    than the ones every check (pe slots, SGE's memory request) was made for.
+    `--name` also breaks how launch tells its workers apart.
     Use instead: the profile key for it: `cores` and `processes` for threads, `memory`, `nanny`,
     `death_timeout`, `local_directory`, `interface`. (`--interface` and `--local-directory` are
     the worker's own while the profile leaves those keys unset.)
@@ -186,12 +196,17 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     worker = plan.profile.worker
     unset = {"--interface"} if worker.interface is None else set()
     unset |= {"--local-directory"} if worker.local_directory is None else set()
+    own = Plan(attrs.evolve(plan.profile, worker=attrs.evolve(worker, extra_args=())), plan.asked)
+    command = own.worker_command(["--scheduler-file", "scheduler.json"], "NAME")
     for i, word in enumerate(worker.extra_args):
-        option = word.partition("=")[0]
+        option, equals, value = word.partition("=")
         if option in DERIVED_WORKER_OPTIONS and option not in unset:
             key = DERIVED_WORKER_OPTIONS[option]
+            given = value if equals else " ".join(worker.extra_args[i + 1 : i + 2])
             yield Finding(
                 ("worker", "extra_args", i),
-                f"worker.extra_args gives {option}, which the worker command already sets; dask would use this one",
+                f"worker.extra_args gives {option} {given}".rstrip()
+                + f", after the worker command's {_given(command, option)}; dask uses this one, where the checks"
+                " were made for the worker command's",
                 f"Remove it and set {key} instead." if key else "Remove it: sgecompile sets it for every worker.",
             )

@@ -87,7 +87,7 @@ def no_walltime(plan: Plan) -> Iterator[Finding]:
     if plan.profile.job.walltime is None:
         yield Finding(
             ("job",),
-            "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue); dask-jobqueue would have asked for 00:30:00",
+            "no walltime: the job runs until the queue's own h_rt limit (INFINITY on a default queue)",
             'Set job.walltime, e.g. walltime = "12:00:00".',
         )
     else:

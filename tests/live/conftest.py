@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,12 @@ def wait_until_gone(jobs: set[str], timeout: float = 60) -> set[str]:
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.5)
+
+
+def start_up(profile: Path, *options: str) -> subprocess.Popen[str]:
+    """`sgecompile up PROFILE --jobs 2 OPTIONS...` under way, its output read through pipes."""
+    command = [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", *options]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,11 @@ from pathlib import Path
 import dask
 import pytest
 
-from sgecompile import live, sge
+from sgecompile import live, sgecommands
 from sgecompile.rendering import render
 
 from ..conftest import PROFILES
-from .conftest import wait_until_gone
+from .conftest import start_up, wait_until_gone
 
 pytestmark = pytest.mark.sge
 PROFILE = PROFILES / "testsge.toml"
@@ -84,7 +84,7 @@ def wait_until_gone_tasks(job: str, keep: int, timeout: float = 30) -> bool:
     """Whether qstat comes to list exactly ``keep`` running tasks of an array job."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if sum(1 for j in sge.queued() if j.id == job and j.state == "r") == keep:
+        if sum(1 for j in sgecommands.queued() if j.id == job and j.state == "r") == keep:
             return True
         time.sleep(0.5)
     return False
@@ -115,16 +115,11 @@ def test_an_exception_inside_the_block_removes_every_job(in_tmp: Path) -> None:
 def test_sigterm_to_up_removes_its_jobs(in_tmp: Path, again: bool) -> None:
     """Also when a second SIGTERM comes while it removes them (an impatient `kill`, or a batch system's)."""
     profile = profile_in(in_tmp, "up-sigterm")
-    up = subprocess.Popen(
-        [sys.executable, "-m", "sgecompile", "up", str(profile), "--jobs", "2", "--scheduler-file", "s.json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    up = start_up(profile, "--scheduler-file", "s.json")
     try:
         lines = [up.stdout.readline() for _ in range(4)]
         assert lines[-1].startswith("2 workers connected"), lines
-        jobs = {j.id for j in sge.queued() if j.name == "up-sigterm"}
+        jobs = {j.id for j in sgecommands.queued() if j.name == "up-sigterm"}
         assert jobs
         up.terminate()
         if again:
@@ -173,7 +168,7 @@ def test_timeout_says_what_qstat_shows(in_tmp: Path) -> None:
     assert "0 of 1 workers connected after 10 s" in message
     assert "qw" in message and "h_vmem" in message, message
     assert time.monotonic() - started < 60
-    assert not wait_until_gone({j.id for j in sge.queued() if j.name == "too-big"})
+    assert not wait_until_gone({j.id for j in sgecommands.queued() if j.name == "too-big"})
 
 
 @pytest.mark.parametrize(
@@ -190,7 +185,7 @@ def test_launch_stops_waiting_when_the_workers_cannot_come(in_tmp: Path, name: s
     with pytest.raises(live.LaunchTimeout, match=why), live.launch(profile, jobs=2, **FAST):
         pass
     assert time.monotonic() - started < 60
-    assert not wait_until_gone({j.id for j in sge.queued() if j.name == name})
+    assert not wait_until_gone({j.id for j in sgecommands.queued() if j.name == name})
 
 
 def test_launch_makes_the_log_folder_sge_expands_job_name_in(in_tmp: Path) -> None:
@@ -204,7 +199,7 @@ def test_launch_makes_the_log_folder_sge_expands_job_name_in(in_tmp: Path) -> No
 
 def test_a_refused_submission_raises_sges_message(in_tmp: Path) -> None:
     profile = profile_in(in_tmp, "no-queue", job='queue = "nosuch.q"')
-    with pytest.raises(sge.SGEError) as raised, live.launch(profile, jobs=1, timeout=30, **FAST):
+    with pytest.raises(sgecommands.SGEError) as raised, live.launch(profile, jobs=1, timeout=30, **FAST):
         pass
     assert "no-queue.toml" in str(raised.value) and 'unknown queue "nosuch.q"' in str(raised.value)
 
@@ -231,7 +226,7 @@ def test_a_refusal_nobody_waits_for_is_logged_once_without_a_traceback(
             time.sleep(0.1)
         time.sleep(0.5)  # dask logs the failed scale() right after the submitter
     failed = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert [(r.name, r.exc_info) for r in failed] == [("sgecompile.live", None)], caplog.text
+    assert [(r.name, r.exc_info) for r in failed] == [("sgecompile.live.submitter", None)], caplog.text
     assert 'unknown queue "nosuch.q"' in failed[0].getMessage()
 
 
@@ -267,13 +262,13 @@ def test_removing_the_jobs_waits_for_a_qsub_under_way_and_then_submits_no_more(
     """Ctrl-C can stop dask's event loop while its thread runs a qsub: that job must be removed too."""
     plan = live.compile_or_raise(profile_in(in_tmp, "in-flight"))
     submitter = live.Submitter(plan, array=False)
-    real = sge.submit
+    real = sgecommands.submit
 
     def slow(*args: object, **kwargs: object) -> str:
         time.sleep(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sge, "submit", slow)
+    monkeypatch.setattr(sgecommands, "submit", slow)
     script = render(plan, scheduler=("tcp://127.0.0.1:1",), worker_name="in-flight-0")
     under_way = threading.Thread(target=submitter._submit, args=(script,))
     under_way.start()
@@ -281,7 +276,7 @@ def test_removing_the_jobs_waits_for_a_qsub_under_way_and_then_submits_no_more(
     submitter.remove_all()
     under_way.join()
     assert len(submitter.jobs) == 1 and not wait_until_gone(set(submitter.jobs))
-    with pytest.raises(sge.SGEError, match="the cluster is closing"):
+    with pytest.raises(sgecommands.SGEError, match="the cluster is closing"):
         submitter._submit(script)
 
 

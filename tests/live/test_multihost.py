@@ -9,9 +9,12 @@ single-host cell back when it ends.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import socket
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,8 +27,7 @@ from ..conftest import PROFILES
 from .conftest import START, unavailable, wait_until_gone
 
 pytestmark = pytest.mark.sge
-BRIDGE = "sgebr0"  # the submit host's side of the test network: the scheduler of launch() listens there
-ON_BRIDGE = {"scheduler_options": {"interface": BRIDGE, "dashboard_address": ":0"}}
+FAST = {"scheduler_options": {"dashboard_address": ":0"}}
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +44,28 @@ def nodes(sge_cluster: None) -> Iterator[None]:
 
 
 def node_profile(folder: Path, name: str, memory: str) -> Path:
-    """The test site's profile for the nodes: workers on their `eth0`, ``memory`` each, under its own job name."""
+    """The test site's profile for the nodes, under its own job name: ``memory`` a worker.
+
+    The workers listen on the nodes' `eth0`; the scheduler launch() starts on
+    the submit host listens on its side of the test network, the bridge sgebr0.
+    """
     path = folder / f"{name}.toml"
     path.write_text(
-        f'extends = "{PROFILES / "testsge.toml"}"\n[job]\nname = "{name}"\n'
+        f'extends = "{PROFILES / "testsge.toml"}"\n[site]\nscheduler_interface = "sgebr0"\n[job]\nname = "{name}"\n'
         f'[worker]\nmemory = "{memory}"\ninterface = "eth0"\n'
     )
     return path
+
+
+def kill_node(name: str) -> None:
+    """Every process of a node, its execd and its jobs' workers, killed at once: the host is lost."""
+    pids = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(["kill", "-9", *pids], check=False)
+
+
+def slow(x: int) -> int:
+    time.sleep(0.5)
+    return x * 2
 
 
 def hosts_of(client: Client) -> dict[str, str]:
@@ -59,7 +76,7 @@ def hosts_of(client: Client) -> dict[str, str]:
 def test_workers_on_two_hosts_reach_the_scheduler_on_the_submit_host(nodes: None, in_tmp: Path) -> None:
     """3 GiB workers (h_vmem ~3.7G a slot): node1 holds one, node2 three, so 4 jobs use both hosts."""
     profile = node_profile(in_tmp, "two-hosts", "3GiB")
-    with live.launch(profile, jobs=4, timeout=180, **ON_BRIDGE) as client:
+    with live.launch(profile, jobs=4, timeout=180, **FAST) as client:
         hosts = hosts_of(client)
         assert sorted(hosts.values()) == ["node1", "node2", "node2", "node2"]
         assert all(re.match(r"tcp://10\.250\.0\.1[12]:", address) for address in hosts)  # the nodes' own addresses
@@ -73,7 +90,7 @@ def test_a_job_only_the_larger_host_holds_passes_check_and_runs_there(cli, nodes
     profile = node_profile(in_tmp, "only-node2", "8GiB")
     code, out, _ = cli("check", "--live", "--format", "json", profile)
     assert (code, [d["code"] for d in json.loads(out)]) == (0, [])
-    with live.launch(profile, jobs=1, timeout=180, **ON_BRIDGE) as client:
+    with live.launch(profile, jobs=1, timeout=180, **FAST) as client:
         assert list(hosts_of(client).values()) == ["node2"]
         jobs = set(client.cluster.submitter.jobs)
     assert not wait_until_gone(jobs)
@@ -103,3 +120,46 @@ def test_an_emitted_cluster_runs_on_the_nodes(cli, nodes: None, in_tmp: Path) ->
     finally:
         subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
     assert not wait_until_gone(set((out / "job-ids").read_text().split()))
+
+
+def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """node1 dies with a worker on it: the computation finishes on node2, and its job, which qmaster keeps, is forced out."""
+    profile = node_profile(in_tmp, "host-loss", "3GiB")
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger="sgecompile.live.submitter"),
+            live.launch(profile, jobs=4, timeout=180, **FAST) as client,
+        ):
+            assert set(hosts_of(client).values()) == {"node1", "node2"}
+            futures = client.map(slow, range(40))
+            time.sleep(1)
+            kill_node("node1")
+            assert client.gather(futures) == [x * 2 for x in range(40)]
+            assert set(hosts_of(client).values()) == {"node2"}
+            jobs = set(client.cluster.submitter.jobs)
+        assert not wait_until_gone(jobs, timeout=10)
+        assert "removed with qdel -f" in caplog.text
+    finally:
+        back = subprocess.run([str(START), "--hosts", "2"], capture_output=True, text=True)  # node1 comes back
+        assert back.returncode == 0, back.stderr
+
+
+def test_a_qmaster_restart_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """sge_qmaster restarted while tasks run: they finish, scaling up works once it is back, nothing is left."""
+    profile = node_profile(in_tmp, "restart", "512MiB")
+    with (
+        caplog.at_level(logging.WARNING, logger="sgecompile.sgecommands"),
+        live.launch(profile, jobs=2, timeout=180, **FAST) as client,
+    ):
+        futures = client.map(slow, range(20))
+        subprocess.run(["/etc/init.d/gridengine-master", "stop"], check=True, capture_output=True)
+        # the workers speak to the scheduler, not to qmaster
+        assert client.gather(futures) == [x * 2 for x in range(20)]
+        restart = threading.Timer(3, lambda: subprocess.run(["/etc/init.d/gridengine-master", "start"], check=True))
+        restart.start()
+        client.cluster.scale(jobs=3)  # its qsub waits for qmaster
+        client.wait_for_workers(3, timeout=180)
+        restart.join()
+        jobs = set(client.cluster.submitter.jobs)
+    assert not wait_until_gone(jobs)
+    assert "qmaster does not answer" in caplog.text and "qmaster answers again" in caplog.text

@@ -1,0 +1,108 @@
+"""The dask classes: an SGE job that submits the compiled script, and the cluster of them."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, cast
+
+from distributed.core import Status
+from distributed.deploy.spec import ProcessInterface
+
+from .. import sgecommands
+from ..plan import Plan
+from ..rendering import render
+from .compiled import compile_or_raise, make_log_folder
+from .signals import kept
+from .submitter import Refused, Submitter
+
+with kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
+    from dask_jobqueue.sge import SGECluster, SGEJob
+
+
+def _not_refused(record: logging.LogRecord) -> bool:
+    """Drop dask's report of a `Refused`: 25 lines of its event loop's traceback around one line we already give."""
+    return not (record.exc_info and isinstance(record.exc_info[1], Refused))
+
+
+logging.getLogger("tornado.application").addFilter(_not_refused)  # where dask logs a failed scale()
+
+
+def untyped(function: object) -> Callable[..., Any]:
+    """A method dask-jobqueue or distributed left unannotated, callable from checked code."""
+    return cast("Callable[..., Any]", function)
+
+
+class CompiledJob(SGEJob):
+    """One SGE job (or array task) running the compiled script, submitted through the cluster's submitter."""
+
+    def __init__(self, *args: Any, plan: Plan, submitter: Submitter, **kwargs: Any) -> None:
+        self.plan, self.submitter = plan, submitter  # before super(): SGEJob logs job_script()
+        untyped(super().__init__)(*args, **kwargs)
+
+    def job_script(self) -> str:
+        return render(self.plan, scheduler=(self.scheduler,), worker_name=str(self.name))
+
+    async def start(self) -> None:
+        try:
+            self.job_id = await self.submitter.submit(self)
+        except sgecommands.SGEError:
+            self.status = Status.failed  # lets the cluster close without waiting for this job
+            raise
+        await untyped(ProcessInterface.start)(self)
+
+
+class CompiledCluster(SGECluster):
+    """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
+
+    def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
+        self.compiled, self.submitter = plan, Submitter(plan, array)
+        worker = plan.profile.worker
+        options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
+        options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
+        super().__init__(
+            job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
+            plan=plan,
+            submitter=self.submitter,
+            cores=worker.cores,
+            processes=worker.processes,
+            memory=str(worker.memory.bytes),
+            interface=worker.interface,
+            **options,
+        )
+
+    def close(self, timeout: float | None = None) -> None:
+        try:
+            super().close(timeout)
+        finally:
+            self.submitter.remove_all()
+
+
+def _scheduler_options(plan: Plan, given: dict[str, Any] | None) -> dict[str, Any]:
+    """The caller's scheduler options, with site.scheduler_interface where they name no interface or host.
+
+    dask-jobqueue otherwise gives the scheduler the workers' interface, which
+    on a login node may not exist or not face the compute hosts.
+    """
+    chosen = dict(given or {})
+    interface = plan.profile.site.scheduler_interface
+    if interface and "interface" not in chosen and "host" not in chosen:
+        chosen["interface"] = interface
+    return chosen
+
+
+def cluster(profile: str | os.PathLike[str], variant: str | None = None, **options: Any) -> CompiledCluster:
+    """An ``SGECluster`` for a profile, not yet scaled; ``options`` go to ``SGECluster`` (e.g. ``scheduler_options``).
+
+    Scale it as in dask-jobqueue: ``scale(n=WORKERS)``, ``scale(jobs=N)``,
+    ``adapt(minimum_jobs=..., maximum_jobs=...)``. Close it to remove its jobs.
+    Jobs started together are one array job; ``array=False`` submits each alone.
+    """
+    plan = compile_or_raise(profile, variant)
+    if not sgecommands.available():
+        raise sgecommands.SGEError(
+            f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sgecommands.SETTINGS}`)"
+        )
+    make_log_folder(plan, profile)
+    return CompiledCluster(plan, **options)

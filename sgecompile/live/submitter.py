@@ -1,0 +1,136 @@
+"""Submitting a cluster's jobs to SGE and removing them: qsub and qdel bookkeeping, without dask.
+
+Jobs that dask starts together (one ``scale``) go to SGE as one array job,
+task i running the compiled script with the i-th worker name: one
+``qsub -t 1-N`` instead of N calls (16 jobs: 0.06 s against 0.5 s, see the
+README). A single job, or ``array=False``, is submitted as the plain rendered
+script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import tempfile
+import threading
+from typing import Protocol
+
+from .. import sgecommands
+from ..plan import Plan
+from ..rendering import job_script
+
+log = logging.getLogger(__name__)
+QSUB_TIMEOUT = 60  # seconds a qsub under way may take before the cluster's jobs are removed without it
+
+
+class Refused(sgecommands.SGEError):
+    """qsub refused a job of a cluster: :func:`launch` raises it while waiting, the submitter logs it otherwise."""
+
+
+class Job(Protocol):
+    """What the submitter needs of a dask job: its worker name, its scheduler and its script."""
+
+    @property
+    def name(self) -> object: ...
+
+    @property
+    def scheduler(self) -> str: ...
+
+    def job_script(self) -> str: ...
+
+
+class Submitter:
+    """Submits a cluster's jobs and remembers every one, for removal at the end."""
+
+    def __init__(self, plan: Plan, array: bool) -> None:
+        self.plan, self.array = plan, array
+        self.jobs: set[str] = set()  # job ids (an array counts once)
+        self.failures: list[Refused] = []  # launch() raises them while it waits; logged when nobody waits
+        self.watched = False  # whether launch() is waiting for workers, and so will raise a refusal
+        self._waiting: list[tuple[Job, asyncio.Future[str]]] = []
+        self._submitting = threading.Condition()  # guards the two below, across the event loop's threads
+        self._in_flight = 0
+        self._closing = False
+
+    async def submit(self, job: Job) -> str:
+        """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
+        if not self.array:
+            return (await self._qsub(job.job_script()))[0]
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiting.append((job, future))
+        if len(self._waiting) == 1:  # the other jobs of this scale() start in the same loop turn
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush()))
+        return await future
+
+    async def _flush(self) -> None:
+        batch, self._waiting = self._waiting, []
+        batch.sort(key=lambda pair: (len(str(pair[0].name)), str(pair[0].name)))  # task i: the i-th name
+        jobs = [job for job, _ in batch]
+        try:
+            if len(batch) == 1:
+                ids = await self._qsub(jobs[0].job_script())
+            else:
+                ids = await self._qsub(self._array_script(jobs), tasks=len(jobs))
+        except sgecommands.SGEError as error:
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for (_, future), job_id in zip(batch, ids, strict=True):
+            future.set_result(job_id)
+
+    def _array_script(self, jobs: list[Job]) -> str:
+        """The rendered script as an array: ``-t 1-N``, and the worker name chosen by ``$SGE_TASK_ID``."""
+        names = " ".join(f"{i}) WORKER_NAME={shlex.quote(str(job.name))} ;;" for i, job in enumerate(jobs, 1))
+        choose = f'case "$SGE_TASK_ID" in {names} esac'
+        array = self.plan.as_array(len(jobs))
+        return job_script(array, array.worker_command((jobs[0].scheduler,), "$WORKER_NAME"), prologue=[choose])
+
+    async def _qsub(self, script: str, tasks: int = 1) -> list[str]:
+        try:
+            job = await asyncio.to_thread(self._submit, script)
+        except sgecommands.SGEError as error:
+            if self._closing:
+                raise
+            failure = Refused(f"{self.plan.profile.source.file}: {error}")
+            self.failures.append(failure)
+            if not self.watched:
+                log.error("%s", failure)
+            raise failure from None
+        return [job] if tasks == 1 else [f"{job}.{i}" for i in range(1, tasks + 1)]
+
+    def _submit(self, script: str) -> str:
+        """qsub the script (in a worker thread) and remember the job at once, whatever becomes of the event loop."""
+        with self._submitting:
+            if self._closing:
+                raise sgecommands.SGEError("not submitted: the cluster is closing")
+            self._in_flight += 1
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="sgecompile-") as file:
+                file.write(script)
+                file.flush()
+                job = sgecommands.submit(file.name)
+            self.jobs.add(job)
+            return job
+        finally:
+            with self._submitting:
+                self._in_flight -= 1
+                self._submitting.notify_all()
+
+    def remove_all(self) -> None:
+        """qdel every job of this cluster that qstat still lists, once no qsub is under way; submit no more.
+
+        Ctrl-C can stop dask's event loop while a qsub runs in its thread: the
+        job it makes must be waited for and removed too.
+        """
+        with self._submitting:
+            self._closing = True
+            self._submitting.wait_for(lambda: self._in_flight == 0, timeout=QSUB_TIMEOUT)
+        if self.jobs and sgecommands.available():
+            listed = {job.id for job in sgecommands.queued()}
+            forced = sgecommands.delete_for_good(sorted(self.jobs & listed))
+            if forced:
+                log.warning(
+                    "jobs %s stayed in qstat after qdel, their host no longer answering: removed with qdel -f",
+                    ", ".join(forced),
+                )

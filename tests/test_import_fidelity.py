@@ -1,0 +1,175 @@
+"""Import keeps what dask-jobqueue's job did, and check does not refuse a job that runs (issue 17's review)."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sgecompile.convert.importing import NO_CHANGE, from_keywords
+from sgecompile.diagnostics import Severity
+from sgecompile.pipeline import compile_file
+from sgecompile.rendering import render
+
+from .test_convert_roundtrip import imported
+
+BASE: dict[str, Any] = {"cores": 1, "memory": "1GB"}
+
+
+def errors(kwargs: dict[str, Any], folder: Path) -> set[str]:
+    """The error codes check gives the imported profile."""
+    return {d.code for d in imported(kwargs, folder).diagnostics if d.severity is Severity.ERROR}
+
+
+@pytest.mark.parametrize(
+    ("extra", "walltime"),
+    [
+        ({"job_extra_directives": ["-l h_rt=7200"]}, "7200"),  # qstat -j on the test cell: h_rt=7200
+        ({"resource_spec": "h_vmem=1G,h_rt=3600"}, "00:30:00"),  # qstat -j on the test cell: h_rt=1800
+        ({"walltime": "01:00:00", "job_extra_directives": ["-l h_rt=60,h_vmem=2G"]}, "60"),
+    ],
+)
+def test_the_walltime_sge_keeps_is_imported(extra: dict[str, Any], walltime: str, tmp_path: Path) -> None:
+    """Of several h_rt in dask-jobqueue's header, the last one is job.walltime, and check refuses nothing."""
+    result = from_keywords({**BASE, **extra})
+    assert result.tables["job"]["walltime"] == walltime
+    assert "h_rt" not in result.tables["job"].get("resources", {})
+    assert not any("h_rt" in d for d in result.tables["job"].get("directives", []))
+    assert not any("written" in n for n in result.notes)  # no default walltime written, then replaced
+    assert errors({**BASE, **extra}, tmp_path) == set()
+
+
+def test_walltime_null_in_yaml_asks_for_none_and_none_in_a_call_for_the_default() -> None:
+    """`walltime: null` makes dask-jobqueue write no h_rt; walltime=None in a call reads its default, 00:30:00."""
+    assert "walltime" not in from_keywords({**BASE, "walltime": None}, yaml=True).tables.get("job", {})
+    assert from_keywords({**BASE, "walltime": None}).tables["job"]["walltime"] == "00:30:00"
+
+
+def test_a_skipped_walltime_line_writes_no_walltime_and_no_contradiction() -> None:
+    """header_skip of `-l h_rt` gives no walltime, and no note that one was written."""
+    result = from_keywords({**BASE, "header_skip": ["-l h_rt"]})
+    assert "walltime" not in result.tables.get("job", {})
+    assert not any("00:30:00 written" in n or "walltime = " in n for n in result.notes)
+
+
+def test_a_shell_option_becomes_the_profile_shell(tmp_path: Path) -> None:
+    """`-S /bin/sh` in job_extra_directives is site.shell, noted, with no SGE502."""
+    kwargs = {**BASE, "job_extra_directives": ["-S /bin/sh"]}
+    result = from_keywords(kwargs)
+    assert result.tables["site"]["shell"] == "/bin/sh" and "directives" not in result.tables["job"]
+    assert any("-S /bin/sh" in n for n in result.notes)
+    assert errors(kwargs, tmp_path) == set()
+
+
+@pytest.mark.parametrize(
+    ("extra", "given"),
+    [
+        (["--nworkers", "2"], "--nworkers 1 (dask's default)"),
+        (["--nthreads", "4"], "--nthreads 1"),
+        (["--memory-limit=2GB"], "--memory-limit 1000000000"),
+    ],
+)
+def test_a_worker_flag_given_again_is_a_warning_with_both_values(extra: list[str], given: str, tmp_path: Path) -> None:
+    """dask worker runs with the last value: SGE408 warns, naming the command's value and the one used."""
+    found = [d for d in imported({**BASE, "worker_extra_args": extra}, tmp_path).diagnostics if d.code == "SGE408"]
+    assert [d.severity for d in found] == [Severity.WARNING]
+    assert given in found[0].message and f"{extra[0].split('=')[0]} {extra[-1].split('=')[-1]}" in found[0].message
+
+
+def test_an_interface_flag_after_the_interface_keyword_is_kept_and_warned(tmp_path: Path) -> None:
+    """interface="eth0" with extra --interface ib0: the worker ran on ib0; kept as given, a warning, no error."""
+    kwargs = {**BASE, "interface": "eth0", "extra": ["--interface", "ib0"]}
+    result = imported(kwargs, tmp_path)
+    assert result.plan is not None and "--interface ib0" in render(result.plan).splitlines()[-1].replace("'", "")
+    assert {d.code: d.severity for d in result.diagnostics}.get("SGE408") is Severity.WARNING
+
+
+def test_mem_free_is_counted_once_per_job(tmp_path: Path) -> None:
+    """mem_free is a host's load value: import counts it per job, and check finds no 16G reservation."""
+    kwargs = {
+        **BASE,
+        "cores": 2,
+        "memory": "8GB",
+        "resource_spec": "mem_free=8G",
+        "job_extra_directives": ["-pe smp 2"],
+    }
+    result = from_keywords(kwargs)
+    assert result.tables["site"]["memory_per"] == "job"
+    assert not any("per slot" in n for n in result.notes)
+    assert "SGE302" not in {d.code for d in imported(kwargs, tmp_path).diagnostics}
+
+
+def test_an_inferred_load_value_is_not_multiplied_by_the_slots(tmp_path: Path) -> None:
+    """With no site.memory_resource, a mem_free request in a pe job counts once (plan.per_slot)."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[site]\npe = "smp"\n[job]\nresources = { mem_free = "8G" }\n[worker]\ncores = 2\nmemory = "8GB"\n',
+        encoding="utf-8",
+    )
+    plan = compile_file(path).plan
+    assert plan is not None and plan.memory_assumed and not plan.per_slot
+
+
+def test_python_with_an_option_keeps_its_interpreter() -> None:
+    """python="/opt/conda/bin/python -u" is that interpreter, the -u dropped with a note."""
+    result = from_keywords({**BASE, "python": "/opt/conda/bin/python -u"})
+    assert result.tables["worker"]["python"] == "/opt/conda/bin/python"
+    assert any('["-u"] are dropped' in n for n in result.notes)
+
+
+def test_python_sys_executable_is_read_as_the_default(tmp_path: Path) -> None:
+    """python=sys.executable imports (python left unset, noted) where it stopped the whole import."""
+    from sgecompile.convert.reading import keywords_in_python
+
+    path = tmp_path / "c.py"
+    path.write_text("import sys\nSGECluster(cores=1, memory='1GB', python=sys.executable)\n", encoding="utf-8")
+    result = from_keywords(keywords_in_python(path))
+    assert "python" not in result.tables["worker"]
+    assert any("sys.executable: dask-jobqueue's own default" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("n_workers", "processes", "jobs", "noted"), [(4, 2, 2, False), (3, 2, 2, True), (0, 1, None, False)]
+)
+def test_n_workers_is_jobs_of_processes_workers(n_workers: int, processes: int, jobs: int | None, noted: bool) -> None:
+    """n_workers counts workers: dask-jobqueue starts ceil(n / processes) jobs, noted when that is more workers."""
+    result = from_keywords({**BASE, "n_workers": n_workers, "processes": processes})
+    assert result.tables.get("job", {}).get("jobs") == jobs
+    assert any("n_workers" in n for n in result.notes) == noted
+
+
+def test_dask_jobqueue_defaults_make_no_note() -> None:
+    """silence_logs, config_name and asynchronous at dask-jobqueue's values say nothing; NO_CHANGE is its defaults."""
+    sge = pytest.importorskip("dask_jobqueue.sge")
+    import dask
+
+    defaults = inspect.signature(sge.JobQueueCluster.__init__).parameters
+    assert {k: defaults[k].default for k in ("silence_logs", "asynchronous")} == {
+        k: NO_CHANGE[k] for k in ("silence_logs", "asynchronous")
+    }
+    assert NO_CHANGE["config_name"] == sge.SGEJob.config_name
+    assert NO_CHANGE["worker_command"] == dask.config.get("jobqueue.sge.worker-command")
+    result = from_keywords({**BASE, "walltime": "1:00:00", **{k: v for k, v in NO_CHANGE.items()}})
+    assert result.notes == ()
+
+
+def test_a_space_in_resource_spec_is_noted_as_refused_by_qsub() -> None:
+    """qsub refuses dask-jobqueue's `-l h_vmem=2G, mem_free=1G` (tried on the test cell): the note says so."""
+    result = from_keywords({**BASE, "resource_spec": "h_vmem=2G, mem_free=1G"})
+    assert any("qsub refuses" in n and "never ran" in n for n in result.notes)
+
+
+def test_a_prologue_directive_is_a_warning(tmp_path: Path) -> None:
+    """SGE603: qsub accepts a #$ line in the prologue, so check warns that it is unchecked rather than refusing."""
+    path = tmp_path / "p.toml"
+    path.write_text('[job]\nprologue = ["#$ -l h_vmem=2G"]\n[worker]\ncores = 1\nmemory = "1GB"\n', encoding="utf-8")
+    found = {d.code: d.severity for d in compile_file(path).diagnostics}
+    assert found.get("SGE603") is Severity.WARNING
+
+
+def test_no_walltime_does_not_claim_what_dask_jobqueue_would_ask(tmp_path: Path) -> None:
+    """SGE204 says the queue's limit applies, not that dask-jobqueue would have asked for 00:30:00 (a skip may remove it)."""
+    found = [d for d in imported({**BASE, "header_skip": ["-l h_rt"]}, tmp_path).diagnostics if d.code == "SGE204"]
+    assert found and "00:30:00" not in found[0].message
