@@ -170,6 +170,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | No
     "import": ("write a profile from a jobqueue.yaml or an SGECluster(...) call in a .py file", _import),
     "export": ("print a profile as dask-jobqueue configuration", _export),
     "schema": ("print the profile format as JSON Schema (for editors)", None),
+    "sites": ("list the shipped base profiles of real clusters", None),
 }
 
 

@@ -21,7 +21,9 @@ from typing import Any
 import attrs
 import tomli
 
+from . import presets
 from .diagnostics import Diagnostic, Location, Severity
+from .schema import suggest
 from .tomlpos import Path as KeyPath
 from .tomlpos import Positions, positions
 from .tomltext import toml_key
@@ -308,7 +310,11 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
         if base is None:
             break
         referrer = doc
-        if not isinstance(base, str) or not base:
+        try:
+            current = base_of(doc)
+        except FileProblem as problem:
+            return chain[::-1], [problem.diagnostic]
+        if current is None:
             return chain[::-1], [
                 Diagnostic(
                     "SGE003",
@@ -318,16 +324,36 @@ def _chain(path: Path) -> tuple[list[Document], list[Diagnostic]]:
                     'extends = "site.toml"',
                 )
             ]
-        current = base_of(doc)
     return chain[::-1], []
 
 
 def base_of(doc: Document) -> Path | None:
-    """The file ``doc`` extends: ``@site`` is the site base, ``~`` a home, anything else is relative to ``doc``."""
+    """The file ``doc`` extends: ``@site`` is the site base, ``@sites/NAME`` a shipped preset of a real
+    cluster, ``~`` a home, anything else is relative to ``doc``.
+
+    Raises ``FileProblem`` (SGE003 at the ``extends`` value) for an ``@sites/`` name that is no preset.
+    """
     base = doc.data.get("extends")
     if not isinstance(base, str) or not base:
         return None
-    return site_base() if base == SITE_BASE else doc.path.parent / os.path.expanduser(base)
+    if base == SITE_BASE:
+        return site_base()
+    if base.startswith(presets.PREFIX):
+        return _preset(doc, base.removeprefix(presets.PREFIX))
+    return doc.path.parent / os.path.expanduser(base)
+
+
+def _preset(doc: Document, name: str) -> Path:
+    """The shipped preset ``name``, or the SGE003 that lists the names there are."""
+    found = presets.path_of(name)
+    if found:
+        return found
+    known = presets.names()
+    close = suggest(name, known)
+    guess = f'Did you mean "{presets.PREFIX}{close}"? ' if close else ""
+    hint = f"{guess}The presets are {', '.join(known)} (`sgecompile sites` says which cluster each is)."
+    message = f"no shipped site preset named {name!r}"
+    raise FileProblem(Diagnostic("SGE003", Severity.ERROR, message, _extends_of(doc), hint))
 
 
 def _lay(

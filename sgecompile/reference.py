@@ -80,8 +80,10 @@ def profile_page() -> str:
         "(`python -m sgecompile.reference docs`); do not edit it by hand. `sgecompile schema`",
         "prints the same as JSON Schema for editors.",
         "",
-        'A profile may start with `extends = "base.toml"` (relative to itself) and may hold',
-        "`[variants.NAME]` tables with `site`, `job` and `worker` overrides, chosen with `--variant NAME`.",
+        'A profile may start with `extends = "base.toml"` (relative to itself), `extends = "@site"` (your',
+        'site base file) or `extends = "@sites/NAME"` (a shipped base profile of a real cluster, listed by',
+        "`sgecompile sites`), and may hold `[variants.NAME]` tables with `site`, `job` and `worker` overrides,",
+        "chosen with `--variant NAME`.",
     ]
     for section, keys in schema.SECTIONS.items():
         lines += ["", f"## [{section}]", "", "| key | type | default | meaning |", "|-----|------|---------|---------|"]

@@ -284,7 +284,13 @@ def json_schema() -> dict[str, Any]:
         "title": "sgecompile cluster profile",
         "type": "object",
         "properties": {
-            "extends": {"type": "string", "description": "A base profile, relative to this file; this file wins."},
+            "extends": {
+                "type": "string",
+                "description": (
+                    'A base profile, relative to this file; "@site" for your site base file, "@sites/NAME" for a'
+                    " shipped base profile of a real cluster (`sgecompile sites`). This file wins."
+                ),
+            },
             **sections,
             "variants": {
                 "type": "object",

@@ -44,3 +44,11 @@ def test_readme_explain_rows_are_what_explain_prints(cli, monkeypatch) -> None: 
     code, out, _ = cli("explain", "profiles/perun.toml")
     assert code == 0
     assert set(shown.splitlines()) <= set(out.splitlines())
+
+
+def test_readme_preset_list_is_what_sites_prints(cli) -> None:  # type: ignore[no-untyped-def]
+    """The list of presets in the README is the table `sgecompile sites` prints, row for row."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`sgecompile sites` lists them:\n\n```text\n")[1].split("```")[0]
+    code, out, _err = cli("sites")
+    assert code == 0 and out.split("\n\n")[0] + "\n" == shown

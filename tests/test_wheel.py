@@ -42,3 +42,14 @@ def test_wheel_renders_from_a_fresh_virtual_environment(plain_install: Path, tmp
         cwd=elsewhere,
     )
     assert str(plain_install) in found.stdout
+
+
+def test_wheel_ships_the_site_presets(plain_install: Path, tmp_path: Path) -> None:
+    """`extends = "@sites/myriad"` and `sgecompile sites` work from an installed wheel, not only a checkout."""
+    profile = tmp_path / "myriad-job.toml"
+    profile.write_text('extends = "@sites/myriad"\n[worker]\ncores = 16\nmemory = "16GiB"\n', encoding="utf-8")
+    command = plain_install / "bin" / "sgecompile"
+    rendered = subprocess.run([command, "render", str(profile)], cwd=tmp_path, capture_output=True, text=True)
+    assert rendered.returncode == 0 and "#$ -pe smp 16\n" in rendered.stdout and "#$ -l mem=1G\n" in rendered.stdout
+    listed = subprocess.run([command, "sites"], cwd=tmp_path, capture_output=True, text=True)
+    assert listed.returncode == 0 and "UCL Myriad" in listed.stdout and str(plain_install) in listed.stdout
