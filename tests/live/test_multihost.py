@@ -63,6 +63,20 @@ def kill_node(name: str) -> None:
     subprocess.run(["kill", "-9", *pids], check=False)
 
 
+def stop_qmaster() -> None:
+    """Shut sge_qmaster down as an admin does (`qconf -km`), and wait until it is gone."""
+    subprocess.run(["qconf", "-km"], check=True, capture_output=True)
+    deadline = time.monotonic() + 30
+    while subprocess.run(["pgrep", "-x", "sge_qmaster"], capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "sge_qmaster did not stop"
+        time.sleep(0.2)
+
+
+def start_qmaster() -> None:
+    """Start it again, as tests/sge/start-sge does."""
+    subprocess.run(["/etc/init.d/gridengine-master", "start"], check=True, capture_output=True)
+
+
 def slow(x: int) -> int:
     time.sleep(0.5)
     return x * 2
@@ -152,10 +166,10 @@ def test_a_qmaster_restart_mid_computation(nodes: None, in_tmp: Path, caplog: py
         live.launch(profile, jobs=2, timeout=180, **FAST) as client,
     ):
         futures = client.map(slow, range(20))
-        subprocess.run(["/etc/init.d/gridengine-master", "stop"], check=True, capture_output=True)
+        stop_qmaster()
         # the workers speak to the scheduler, not to qmaster
         assert client.gather(futures) == [x * 2 for x in range(20)]
-        restart = threading.Timer(3, lambda: subprocess.run(["/etc/init.d/gridengine-master", "start"], check=True))
+        restart = threading.Timer(3, start_qmaster)
         restart.start()
         client.cluster.scale(jobs=3)  # its qsub waits for qmaster
         client.wait_for_workers(3, timeout=180)
