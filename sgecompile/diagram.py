@@ -288,7 +288,7 @@ def _request(request: dirs.Directive, get: Mapping[str, Row], counted: Mapping[s
     A memory request SGE reserves with its slots and total, a time as
     H:MM:SS, an amount SGE reads otherwise than it looks (``5g``) with its bytes.
     """
-    name, _, value = request.args[0].partition("=")
+    name, value = request.resource, request.amount
     soft = ("(soft)",) if request.scope == "soft" else ()
     if request.scope == "hard" and name in counted:
         shown = (request.line, *_bytes_of(value, BINARY_AMOUNT))

@@ -48,10 +48,20 @@ class Directive:
     def identity(self) -> tuple[str, ...]:
         """What makes two directives the same request: ``-l h_vmem`` twice is, ``-l a`` and ``-l b`` are not."""
         if self.option == "-l":
-            return (self.scope, "-l", resource_name(self.args[0]))
+            return (self.scope, "-l", self.resource)
         if OPTIONS[self.option].accumulates:
             return (self.scope, self.option, *self.args)
         return (self.scope, self.option)
+
+    @property
+    def resource(self) -> str:
+        """For ``-l NAME=AMOUNT``: the resource's name, as SGE reads it; "" for other options."""
+        return resource_name(self.args[0]) if self.option == "-l" else ""
+
+    @property
+    def amount(self) -> str:
+        """For ``-l NAME=AMOUNT``: what is asked of it, as written; "" for other options (and a bare ``-l NAME``)."""
+        return self.args[0].partition("=")[2] if self.option == "-l" else ""
 
     @property
     def text(self) -> str:
@@ -165,7 +175,7 @@ def same_value(first: Directive, later: Directive) -> bool:
     if first.option in YES_NO:
         return yes_or_no(first.args[0]) == yes_or_no(later.args[0])  # parse() let only y, yes, n and no through
     if first.option == "-l":
-        a, b = (d.args[0].partition("=")[2] for d in (first, later))
+        a, b = first.amount, later.amount
         return _same(a, b, lambda v: parse_sge_memory(v).bytes) or _same(a, b, lambda v: parse_sge_time(v).seconds)
     return False
 

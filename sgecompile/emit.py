@@ -84,7 +84,7 @@ def scheduler_plan(plan: Plan) -> Plan:
 
 
 def _workers_only(d: dirs.Directive, memory: set[str]) -> bool:
-    return d.option == "-pe" or (d.option == "-l" and dirs.resource_name(d.args[0]) in memory)
+    return d.option == "-pe" or d.resource in memory
 
 
 def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:

@@ -182,7 +182,7 @@ def _walltime_row(plan: Plan) -> Row:
         skipped = plan.profile.job.walltime is not None  # job.skip drops every -l: SGE204 says so too
         source = origin(plan, ("job", "skip")) if skipped else Source("default")
         return Row("walltime", "walltime", "none asked: the queue's h_rt applies", source, None, "seconds")
-    seconds = parse_sge_time(asked.args[0].partition("=")[2]).seconds  # typing has checked it
+    seconds = parse_sge_time(asked.amount).seconds  # typing has checked it
     return Row(
         "walltime", "walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin), seconds, "seconds"
     )

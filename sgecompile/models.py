@@ -267,7 +267,7 @@ class _Typer:
                 continue
             for d in parsed:
                 if d.option == "-l":
-                    name, _, value = d.args[0].partition("=")
+                    name, value = d.resource, d.amount
                     self.request(name, value, d.origin, site)
             out.extend(parsed)
         return tuple(out)

@@ -165,9 +165,9 @@ class Plan:
             (r.value, ("job", "resources", r.name)) for r in job.resources if r.name == resource
         ]
         written += [
-            (d.args[0].partition("=")[2], d.origin)
+            (d.amount, d.origin)
             for d in job.directives
-            if d.option == "-l" and d.scope == "hard" and dirs.resource_name(d.args[0]) == resource
+            if d.option == "-l" and d.scope == "hard" and d.resource == resource
         ]
         return written[0] if written else None
 
@@ -205,7 +205,7 @@ class Plan:
 
     def resource(self, name: str) -> dirs.Directive | None:
         """The hard ``-l NAME=...`` request in the header, if any."""
-        return next((d for d in self.wanted("-l") if dirs.resource_name(d.args[0]) == name), None)
+        return next((d for d in self.wanted("-l") if d.resource == name), None)
 
     def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
         """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import directives as dirs
 from .. import vocabulary
 from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
 from ..models import memory_entries
@@ -218,7 +217,7 @@ def _offers(plan: Plan, facts: Facts) -> list[_Offer]:
 def _memory_asks(plan: Plan, facts: Facts, slots: int) -> Iterator[tuple[Directive, str, int]]:
     """Each memory request of the job, as the total a host must hold (per slot requests times the slots)."""
     for d in plan.wanted("-l"):
-        name, _, value = d.args[0].partition("=")
+        name, value = d.resource, d.amount
         complex_ = facts.complexes.get(name)
         if complex_ is None or complex_.type != "MEMORY":
             continue
@@ -254,7 +253,7 @@ def walltime_beyond_queue(live: Live) -> Iterator[Finding]:
     if d is None or not queues or any(q.h_rt is None for q in queues):
         return
     try:
-        seconds = parse_sge_time(d.args[0].partition("=")[2]).seconds
+        seconds = parse_sge_time(d.amount).seconds
     except UnitError:
         return
     longest = max(q.h_rt or 0 for q in queues)
@@ -327,7 +326,7 @@ def default_address_space_too_small(live: Live) -> Iterator[Finding]:
     Use instead: `site.memory_resource = "h_vmem"`, so that the request is derived.
     """
     plan, facts = live.plan, live.facts
-    asked = {dirs.resource_name(d.args[0]) for d in plan.wanted("-l")}
+    asked = {d.resource for d in plan.wanted("-l")}
     for name in sorted(ADDRESS_SPACE - asked):
         complex_ = facts.complexes.get(name)
         per = CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None

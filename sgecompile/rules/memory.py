@@ -101,7 +101,7 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     for d in plan.requested:
         if d.option != "-l":
             continue
-        name, _, value = d.args[0].partition("=")
+        name, value = d.resource, d.amount
         if name.strip() in memory and re.fullmatch(r"[0-9]{1,7}", value.strip()) and 0 < int(value) < MIB:
             yield Finding(
                 d.origin,

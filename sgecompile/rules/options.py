@@ -17,7 +17,7 @@ def _said(d: dirs.Directive) -> str:
 
 def _key_for(d: dirs.Directive) -> str:
     """The profile key for what ``d`` asks, where a structured one exists."""
-    resource = dirs.resource_name(d.args[0]) if d.option == "-l" else None
+    resource = d.resource or None
     return vocabulary.key_of(d.option, resource) or "job.directives"
 
 

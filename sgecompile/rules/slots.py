@@ -118,7 +118,7 @@ def slots_as_resource(plan: Plan) -> Iterator[Finding]:
     Use instead: `site.pe = "threaded"` (or your site's pe); slots are derived from cores.
     """
     for d in plan.requested:
-        if d.option == "-l" and d.args[0].partition("=")[0] == "slots":
+        if d.resource == "slots":
             yield Finding(
                 d.origin,
                 "SGE refuses `-l slots=...`: slots are reserved through a parallel environment",

@@ -67,7 +67,7 @@ def _walltimes(plan: Plan) -> Iterator[tuple[KeyPath, Walltime]]:
     for d in plan.requested:
         if d.option != "-l":
             continue
-        name, _, value = d.args[0].partition("=")
+        name, value = d.resource, d.amount
         if name.strip() == "h_rt" and d.origin != ("job", "walltime"):
             try:
                 yield d.origin, parse_sge_time(value)
