@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 import attrs
 
@@ -17,9 +18,14 @@ from . import vocabulary
 from .tomlpos import Path as KeyPath
 from .units import UnitError, parse_sge_memory, parse_sge_time
 
+Scope = Literal["hard", "soft"]
+Problem = Literal["unknown-option", "arguments", "syntax", "empty", "pe-range"]
 OPTIONS = vocabulary.OPTIONS  # every qsub option of every flavor; a rule says which the profile's flavor lacks
 OUTPUT_PATH_VARIABLES = ("HOME", "USER", "JOB_ID", "JOB_NAME", "HOSTNAME", "TASK_ID")  # SGE expands these in -o/-e
-SCOPE_SWITCHES = ("-hard", "-soft")  # not requests: each makes the -l and -q after it, on its line, hard or soft
+SCOPE_SWITCHES: dict[str, Scope] = {
+    "-hard": "hard",
+    "-soft": "soft",
+}  # not requests: each makes the -l and -q after it, on its line, hard or soft
 YES_NO = frozenset(o for o, w in OPTIONS.items() if w.form == "yes-no")  # one argument, y[es] or n[o]
 
 
@@ -27,7 +33,7 @@ YES_NO = frozenset(o for o, w in OPTIONS.items() if w.form == "yes-no")  # one a
 class DirectiveError(ValueError):
     """A ``job.directives`` entry that is not a qsub option SGE would accept."""
 
-    problem: str  # "unknown-option", "arguments", "syntax", "empty"
+    problem: Problem
     text: str
     detail: str
 
@@ -42,7 +48,7 @@ class Directive:
     option: str
     args: tuple[str, ...]
     origin: KeyPath
-    scope: str = "hard"  # -l and -q after -soft are soft requests
+    scope: Scope = "hard"  # -l and -q after -soft are soft requests
 
     @property
     def identity(self) -> tuple[str, ...]:
@@ -105,7 +111,7 @@ def parse(text: str, origin: KeyPath) -> list[Directive]:
     if not split:
         raise DirectiveError("empty", text, "an empty directive")
     out: list[Directive] = []
-    scope = "hard"
+    scope: Scope = "hard"
     while split:
         option = split.pop(0)
         spec = OPTIONS.get(option)
@@ -122,7 +128,7 @@ def parse(text: str, origin: KeyPath) -> list[Directive]:
         if option in YES_NO and yes_or_no(args[0]) is None:
             raise DirectiveError("arguments", text, f"{option} wants y or n (yes or no), not {args[0]!r}")
         if option in SCOPE_SWITCHES:
-            scope = option[1:]
+            scope = SCOPE_SWITCHES[option]
         if option == "-l":
             out.extend(Directive(option, (r,), origin, scope) for r in args[0].split(",") if r)
         else:
@@ -138,14 +144,15 @@ def skipped(directives: Iterable[Directive], skip: Iterable[str]) -> list[Direct
     """
     names = set(skip)
     out = []
-    scope, line = "hard", None
+    scope: Scope = "hard"
+    line: KeyPath | None = None
     for d in directives:
         if d.origin != line:  # each #$ line starts hard (checked on the test SGE)
             scope, line = "hard", d.origin
         if d.option in names:
             continue
         if d.option in SCOPE_SWITCHES:
-            scope = d.option[1:]
+            scope = SCOPE_SWITCHES[d.option]
         out.append(d if d.scope == scope else attrs.evolve(d, scope=scope))
     return out
 

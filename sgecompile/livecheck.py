@@ -17,6 +17,7 @@ import attrs
 from . import rules, sgecommands
 from .clusterfacts import Facts
 from .diagnostics import Diagnostic, sort_key
+from .models import MemoryPer
 from .pipeline import Result
 from .plan import Plan
 from .rendering import render
@@ -46,7 +47,7 @@ def as_cluster_counts(plan: Plan, facts: Facts) -> Plan:
     return attrs.evolve(plan, profile=profile, rendered=rendered)
 
 
-def cluster_counts(facts: Facts, resource: str) -> str | None:
+def cluster_counts(facts: Facts, resource: str) -> MemoryPer | None:
     """How the cluster counts a memory resource: per "slot", "job" or "host"; None when it is no consumable it knows."""
     complex_ = facts.complexes.get(resource)
     return CONSUMABLE_MEANS.get(complex_.consumable) if complex_ else None

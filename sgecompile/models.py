@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -38,12 +38,15 @@ def memory_complexes(site: Site) -> frozenset[str]:
     return MEMORY_VALUED | {name for name, _ in site.memory}
 
 
+MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a memory request: consumable YES, JOB or HOST
+
+
 @attrs.frozen
 class Failure:
     """A value that could not be typed: where it is, what kind it should be, and why not."""
 
     key: KeyPath
-    kind: str
+    kind: schema.Kind | Literal["directive", "sge-memory"]  # what the value should have been
     error: UnitError | dirs.DirectiveError
 
 
@@ -54,8 +57,8 @@ class Site:
     flavor: Flavor
     pe: str | None
     memory_resource: str | None
-    memory_per: str
-    memory: tuple[tuple[str, str], ...]  # (resource, "slot" | "job" | "host"), the first one first
+    memory_per: MemoryPer
+    memory: tuple[tuple[str, MemoryPer], ...]  # the first one first
     scheduler_interface: str | None
     shell: str
 
@@ -165,7 +168,7 @@ class Profile:
         return cls(site, job, worker, loaded), ()
 
 
-def memory_entries(site: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def memory_entries(site: Mapping[str, Any]) -> tuple[tuple[str, MemoryPer], ...]:
     """A site's memory resources as (resource, slot | job | host): ``memory_resource`` first, then ``memory``.
 
     Without ``memory_resource``, the first is the table's resource that holds
@@ -173,7 +176,7 @@ def memory_entries(site: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     before a reservation), so that the one-resource checks look at it. For the
     same resource, the table wins.
     """
-    table: dict[str, str] = dict(site.get("memory") or {})
+    table: dict[str, MemoryPer] = dict(site.get("memory") or {})  # typing has held each to its choices
     named = site.get("memory_resource")
     if named:
         table = {named: table.get(named, site.get("memory_per") or "slot"), **table}

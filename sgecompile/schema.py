@@ -8,17 +8,19 @@ four cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from .vocabulary import FLAVORS, KEYWORDS, OLD_KEYWORDS
 
+Kind = Literal["str", "int", "bool", "str-list", "str-table", "memory", "walltime"]
+
 
 @attrs.frozen
 class Key:
     name: str
-    kind: str  # str, int, bool, str-list, str-table, memory, walltime
+    kind: Kind
     doc: str
     default: Any = None
     required: bool = False

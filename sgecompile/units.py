@@ -60,7 +60,18 @@ MAX_WALLTIME = 100 * 365 * 86400  # seconds; a longer walltime is a typo
 class UnitError(ValueError):
     """A text that is not a value of its kind; ``problem`` says which trap it is."""
 
-    problem: str
+    problem: Literal[
+        "empty",
+        "not-a-number",
+        "not-a-time",
+        "two-fields",
+        "not-positive",
+        "octal",
+        "too-large",
+        "too-long",
+        "unknown-unit",
+        "decimal-suffix",
+    ]
     text: str
     detail: str = ""
 
@@ -120,8 +131,8 @@ def parse_sge_memory(text: str | int) -> Memory:
         raise UnitError("not-a-number", text, f"{text!r} is not an SGE memory value")
     unit = match["unit"]
     if unit not in SGE_FACTORS:
-        problem = "decimal-suffix" if unit.rstrip("bB") in SGE_FACTORS and unit[-1:] in "bB" else "unknown-unit"
-        raise UnitError(problem, text, f"SGE has no memory unit {unit!r}")
+        decimal = unit.rstrip("bB") in SGE_FACTORS and unit[-1:] in "bB"
+        raise UnitError("decimal-suffix" if decimal else "unknown-unit", text, f"SGE has no memory unit {unit!r}")
     number = match["number"]
     if number[:2].lower() == "0x":
         value = int(number, 16)

@@ -10,7 +10,7 @@ import attrs
 
 from .. import vocabulary
 from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
-from ..models import memory_entries
+from ..models import MemoryPer, memory_entries
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Finding, Live
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..clusterfacts import Facts, Host, Queue
     from ..directives import Directive
 
-CONSUMABLE_MEANS = {"YES": "slot", "JOB": "job", "HOST": "host"}  # qconf -sc, column consumable
+CONSUMABLE_MEANS: dict[str, MemoryPer] = {"YES": "slot", "JOB": "job", "HOST": "host"}  # qconf -sc, consumable
 
 
 # The rules below read the header the job really has (structured keys and job.directives alike).
