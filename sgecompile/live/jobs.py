@@ -13,7 +13,7 @@ from distributed.deploy.spec import ProcessInterface
 from .. import sgecommands
 from ..plan import Plan
 from ..rendering import render
-from .compiled import compile_or_raise, make_log_folder
+from .compiled import ProfileError, compile_or_raise, make_log_folder
 from .signals import kept
 from .submitter import Refused, Submitter
 
@@ -105,4 +105,10 @@ def cluster(profile: str | os.PathLike[str], variant: str | None = None, **optio
             f"`qsub` is not on PATH: no Grid Engine here (on the test SGE: `. {sgecommands.SETTINGS}`)"
         )
     make_log_folder(plan, profile)
-    return CompiledCluster(plan, **options)
+    try:
+        return CompiledCluster(plan, **options)
+    except RuntimeError as error:  # distributed: "Cluster failed to start: <why>", e.g. no such interface
+        hint = ""
+        if "network interface" in str(error):
+            hint = " (site.scheduler_interface, else worker.interface, names the scheduler's interface on this host)"
+        raise ProfileError(f"{os.fspath(profile)}: the scheduler did not start here: {error}{hint}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -24,7 +25,7 @@ from distributed import Client
 from sgecompile import live, sgecommands
 
 from ..conftest import PROFILES
-from .conftest import START, unavailable, wait_until_gone
+from .conftest import START, start_up, unavailable, wait_until_gone
 
 pytestmark = pytest.mark.sge
 FAST = {"scheduler_options": {"dashboard_address": ":0"}}
@@ -117,6 +118,22 @@ def test_a_job_no_host_holds_is_refused_naming_the_largest(cli, nodes: None, in_
     found = {d["code"]: d["message"] for d in json.loads(out)}
     assert code == 1 and "(the most: 12G = 12.9 GB on node2)" in found["SGE805"]
     assert not [j for j in sgecommands.queued() if j.name == "no-host"]
+
+
+def test_up_runs_its_scheduler_on_the_submit_host_for_workers_on_the_nodes(nodes: None, in_tmp: Path) -> None:
+    """`sgecompile up` listens on the bridge, the two workers connect from the nodes, and Ctrl-C removes their jobs."""
+    profile = node_profile(in_tmp, "up-nodes", "512MiB")
+    up = start_up(profile, "--timeout", "180")
+    try:
+        printed = [up.stdout.readline() for _ in range(3)]  # scheduler, dashboard, workers connected
+        up.send_signal(signal.SIGINT)
+        up.communicate(timeout=60)
+    finally:
+        up.kill()
+    assert printed[0].startswith("scheduler: tcp://10.250.0.1:"), printed
+    assert printed[2].startswith("2 workers connected"), printed
+    assert up.returncode == 0
+    assert not wait_until_gone({j.id for j in sgecommands.queued() if j.name == "up-nodes"})
 
 
 def test_an_emitted_cluster_runs_on_the_nodes(cli, nodes: None, in_tmp: Path) -> None:
