@@ -59,9 +59,31 @@ def node_profile(folder: Path, name: str, memory: str) -> Path:
 
 
 def kill_node(name: str) -> None:
-    """Every process of a node, its execd and its jobs' workers, killed at once: the host is lost."""
-    pids = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run(["kill", "-9", *pids], check=False)
+    """A node's execd and every process under it (its jobs' workers) killed at once: the host is lost.
+
+    The node's execd is the one whose UTS namespace has the node's hostname; the rest is found
+    down the process tree, so that nothing of the submit host can be caught.
+    """
+    execds = subprocess.run(["pgrep", "-x", "sge_execd"], capture_output=True, text=True).stdout.split()
+    hostname = {pid: _hostname_of(pid) for pid in execds}
+    (execd,) = [int(pid) for pid, host in hostname.items() if host == name]
+    children: dict[int, list[int]] = {}
+    for line in subprocess.run(
+        ["ps", "-eo", "pid=,ppid="], capture_output=True, text=True, check=True
+    ).stdout.splitlines():
+        pid, ppid = map(int, line.split())
+        children.setdefault(ppid, []).append(pid)
+    doomed, todo = [], [execd]
+    while todo:
+        pid = todo.pop()
+        doomed.append(pid)
+        todo += children.get(pid, [])
+    subprocess.run(["kill", "-9", *map(str, doomed)], check=False)
+
+
+def _hostname_of(pid: str) -> str:
+    done = subprocess.run(["nsenter", "-t", pid, "-u", "hostname"], capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def stop_qmaster() -> None:

@@ -21,10 +21,20 @@ node_names() {  # the nodes the cell has now, as qmaster knows them
     qconf -sel 2>/dev/null | grep -E '^node[0-9]+$' || true
 }
 
-execd_running() {  # whether nodeI's sge_execd is alive in its namespace
+node_execd() {  # the pid of nodeI's sge_execd, told by the hostname of its UTS namespace
     local pid
-    pid=$(cat "$NODES_RUN/execd-$1.pid" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ip netns identify "$pid" 2>/dev/null | grep -qx "$1"
+    for pid in $(pgrep -x sge_execd); do
+        [ "$(nsenter -t "$pid" -u hostname 2>/dev/null)" = "$1" ] && { echo "$pid"; return 0; }
+    done
+    return 1
+}
+
+execd_running() { node_execd "$1" >/dev/null; }
+
+kill_tree() {  # a process and everything under it (a node's execd: its shepherds and their jobs)
+    local child
+    for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+    kill -9 "$1" 2>/dev/null || true
 }
 
 bridge_up() {
@@ -83,9 +93,8 @@ EOF
 execd_up() {  # nodeI's sge_execd, started inside its namespaces (it forks and stays there)
     local node=$1
     execd_running "$node" && return 0
-    ip netns pids "$node" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     step ip netns exec "$node" unshare --uts --mount --propagation private sh -c \
-        "hostname $node && mount --bind $NODES_RUN/hosts /etc/hosts && SGE_EXECD_PIDFILE=$NODES_RUN/execd-$node.pid exec /usr/sbin/sge_execd"
+        "hostname $node && mount --bind $NODES_RUN/hosts /etc/hosts && exec /usr/sbin/sge_execd"
 }
 
 host_group() {  # @allhosts: the given hosts, and so all.q's queue instances
@@ -123,13 +132,13 @@ nodes_up() {  # node1..nodeN up (whatever of them is missing), the submit host n
 }
 
 nodes_down() {  # every node gone; the submit host is the cell's one exec host again
-    local node
+    local node pid
     host_group "$(hostname)"
     for node in $(node_names); do  # jobs qmaster still lists there, however the node ended
         qstat -u '*' -q "all.q@$node" 2>/dev/null | awk 'NR > 2 { print $1 }' | sort -u | xargs -r qdel -f >/dev/null 2>&1 || true
     done
     for node in $(node_names) $(ip netns list | awk '/^node[0-9]+/ { print $1 }'); do
-        ip netns pids "$node" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        pid=$(node_execd "$node") && kill_tree "$pid"
         ip netns del "$node" 2>/dev/null || true
         ip link del "sgeveth${node#node}" 2>/dev/null || true
         qconf -de "$node" >/dev/null 2>&1 || true
