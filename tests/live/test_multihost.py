@@ -58,34 +58,6 @@ def node_profile(folder: Path, name: str, memory: str) -> Path:
     return path
 
 
-def kill_node(name: str) -> None:
-    """A node's execd and every process under it (its jobs' workers) killed at once: the host is lost.
-
-    The node's execd is the one whose UTS namespace has the node's hostname; the rest is found
-    down the process tree, so that nothing of the submit host can be caught.
-    """
-    execds = subprocess.run(["pgrep", "-x", "sge_execd"], capture_output=True, text=True).stdout.split()
-    hostname = {pid: _hostname_of(pid) for pid in execds}
-    (execd,) = [int(pid) for pid, host in hostname.items() if host == name]
-    children: dict[int, list[int]] = {}
-    for line in subprocess.run(
-        ["ps", "-eo", "pid=,ppid="], capture_output=True, text=True, check=True
-    ).stdout.splitlines():
-        pid, ppid = map(int, line.split())
-        children.setdefault(ppid, []).append(pid)
-    doomed, todo = [], [execd]
-    while todo:
-        pid = todo.pop()
-        doomed.append(pid)
-        todo += children.get(pid, [])
-    subprocess.run(["kill", "-9", *map(str, doomed)], check=False)
-
-
-def _hostname_of(pid: str) -> str:
-    done = subprocess.run(["nsenter", "-t", pid, "-u", "hostname"], capture_output=True, text=True)
-    return done.stdout.strip()
-
-
 def stop_qmaster() -> None:
     """Shut sge_qmaster down as an admin does (`qconf -km`), and wait until it is gone."""
     subprocess.run(["qconf", "-km"], check=True, capture_output=True)
@@ -173,28 +145,6 @@ def test_an_emitted_cluster_runs_on_the_nodes(cli, nodes: None, in_tmp: Path) ->
     finally:
         subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
     assert not wait_until_gone(set((out / "job-ids").read_text().split()))
-
-
-def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """node1 dies with a worker on it: the computation finishes on node2, and its job, which qmaster keeps, is forced out."""
-    profile = node_profile(in_tmp, "host-loss", "3GiB")
-    try:
-        with (
-            caplog.at_level(logging.WARNING, logger="sgecompile.live.submitter"),
-            live.launch(profile, jobs=4, timeout=180, **FAST) as client,
-        ):
-            assert set(hosts_of(client).values()) == {"node1", "node2"}
-            futures = client.map(slow, range(40))
-            time.sleep(1)
-            kill_node("node1")
-            assert client.gather(futures) == [x * 2 for x in range(40)]
-            assert set(hosts_of(client).values()) == {"node2"}
-            jobs = set(client.cluster.submitter.jobs)
-        assert not wait_until_gone(jobs, timeout=10)
-        assert "removed with qdel -f" in caplog.text
-    finally:
-        back = subprocess.run([str(START), "--hosts", "2"], capture_output=True, text=True)  # node1 comes back
-        assert back.returncode == 0, back.stderr
 
 
 def test_a_qmaster_restart_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
