@@ -61,10 +61,6 @@ class Word:
     header: tuple[str, ...] = ()
     flag: tuple[str, ...] = ()
 
-    @property
-    def name(self) -> str:
-        return self.option or self.key or ""
-
 
 WORDS: tuple[Word, ...] = (
     # The options the structured keys write, in the order the header has them.

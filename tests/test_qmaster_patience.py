@@ -57,3 +57,35 @@ def test_patience_has_a_bound(on_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(sgecommands.SGEError, match="qmaster"):
         sgecommands.run(["qstat"], patient=True)
     assert int((on_path / "calls").read_text()) <= 6  # 120 s of patience at 30 s a try
+
+
+def fake_lost_host(folder: Path) -> None:
+    """A qstat that lists job 7 (dr) until a `qdel -f` of it, and a qdel that records its arguments."""
+    forced = folder / "forced"
+    (folder / "qstat").write_text(
+        f"#!/bin/sh\necho '<job_info><queue_info>'\n"
+        f"[ -e {forced} ] || echo '<job_list><JB_job_number>7</JB_job_number><JB_name>w</JB_name>"
+        "<state>dr</state></job_list>'\necho '</queue_info></job_info>'\n"
+    )
+    (folder / "qdel").write_text(
+        f'#!/bin/sh\necho "$@" >> {folder / "qdel-calls"}\n[ "$1" = -f ] && touch {forced}\nexit 0\n'
+    )
+    for name in ("qstat", "qdel"):
+        (folder / name).chmod(0o755)
+
+
+def test_jobs_a_lost_host_keeps_are_forced_out_after_the_wait(on_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """qdel, then qstat still lists the job after the patience: `qdel -f`, and the forced ids are returned."""
+    fake_lost_host(on_path)
+    clock = iter(range(0, 10**6, 5))
+    monkeypatch.setattr("time.monotonic", lambda: float(next(clock)))
+    assert sgecommands.delete_for_good(["7"], patience=20) == ["7"]
+    assert (on_path / "qdel-calls").read_text().splitlines() == ["7", "-f 7"]
+
+
+def test_jobs_that_leave_are_not_forced(on_path: Path) -> None:
+    """A job qstat no longer lists after qdel is not forced."""
+    fake_lost_host(on_path)
+    (on_path / "forced").touch()  # qstat lists nothing
+    assert sgecommands.delete_for_good(["7"]) == []
+    assert (on_path / "qdel-calls").read_text().splitlines() == ["7"]
