@@ -143,6 +143,14 @@ class QueuedJob:
     id: str
     name: str
     state: str  # qstat's letters: qw pending, r running, Eqw error, dr being deleted, ...
+    tasks: str = ""  # an array's task numbers on this line: "3" running, "1-4:1" or "1,3" pending; "" if no array
+
+    @property
+    def task_ids(self) -> list[str]:
+        """The line's jobs as submitters name them: ``["12"]``, or ``["12.1", "12.2"]`` for array tasks."""
+        if not self.tasks:
+            return [self.id]
+        return [f"{self.id}.{number}" for number in _task_numbers(self.tasks)]
 
     @property
     def pending(self) -> bool:
@@ -157,9 +165,34 @@ def queued() -> list[QueuedJob]:
     """Every job qstat lists (pending and running), of every user; an array job once per task line."""
     root = ET.fromstring(run(["qstat", "-xml", "-u", "*"], patient=True))
     return [
-        QueuedJob(e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""))
+        QueuedJob(
+            e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""), e.findtext("tasks", "")
+        )
         for e in root.iter("job_list")
     ]
+
+
+def _task_numbers(tasks: str) -> Iterable[int]:
+    """Expand qstat's task ranges, sge_types(1) style: ``1-4:1`` and ``1,3,7-9:2``."""
+    for part in tasks.split(","):
+        first, _, rest = part.partition("-")
+        last, _, step = rest.partition(":")
+        yield from range(int(first), int(last or first) + 1, int(step or 1))
+
+
+def accounting(job: str) -> dict[str, str]:
+    """What ``qacct`` recorded of an ended job or array task (``12`` or ``12.3``): its fields, e.g. ``failed``.
+
+    Empty when qacct has no record (yet): qmaster writes it when the job ends,
+    and a job removed before it ever ran has none.
+    """
+    number, _, task = job.partition(".")
+    try:
+        text = run(["qacct", "-j", number, *(["-t", task] if task else [])])
+    except SGEError:
+        return {}
+    fields = (line.split(None, 1) for line in text.splitlines() if line and not line.startswith("="))
+    return {pair[0]: pair[1].strip() for pair in fields if len(pair) == 2}
 
 
 def reasons(job: str) -> list[str]:

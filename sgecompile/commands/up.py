@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler_file and not Path(args.scheduler_file).resolve().parent.is_dir():
         raise UsageError(f"--scheduler-file {args.scheduler_file}: its folder does not exist")
     scheduler = {"scheduler_file": args.scheduler_file} if args.scheduler_file else {}
+    _say_what_happens()
     try:
         with live.launch(
             args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=scheduler
@@ -36,11 +38,24 @@ def run(args: argparse.Namespace) -> int:
             if args.scheduler_file:
                 print(f"scheduler file: {args.scheduler_file}  (Client(scheduler_file=...) connects)", flush=True)
             print(f"{workers} workers connected; Ctrl-C or SIGTERM stops them and removes their jobs", flush=True)
-            live.until_interrupted()
+            cluster = client.cluster
+            assert isinstance(cluster, live.CompiledCluster)  # launch's client is always on one
+            stopped = live.until_interrupted(lambda: cluster.keeper.stopped)
+        sys.stderr.write(f"sgecompile: stopped: {stopped}; every job of this cluster was removed\n")
+        return 1
     except KeyboardInterrupt:
         print("sgecompile: stopped; every job of this cluster was removed", file=sys.stderr)
         return 0
     except (live.ProfileError, live.LaunchTimeout, sgecommands.SGEError) as error:
         sys.stderr.write(f"sgecompile: {error}\n")
         return 1
-    return 0
+
+
+def _say_what_happens() -> None:
+    """Show sgecompile's log lines (a job replaced and why, qmaster away) on stderr as ``sgecompile: ...``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sgecompile: %(message)s"))
+    logger = logging.getLogger("sgecompile")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from distributed.core import Status
 from distributed.deploy.spec import ProcessInterface
@@ -14,8 +13,10 @@ from .. import sgecommands
 from ..plan import Plan
 from ..rendering import render
 from .compiled import ProfileError, compile_or_raise, make_log_folder
+from .keeper import Keeper
 from .signals import kept
 from .submitter import Refused, Submitter
+from .untyped import untyped
 
 with kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
     from dask_jobqueue.sge import SGECluster, SGEJob
@@ -27,11 +28,6 @@ def _not_refused(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("tornado.application").addFilter(_not_refused)  # where dask logs a failed scale()
-
-
-def untyped(function: object) -> Callable[..., Any]:
-    """A method dask-jobqueue or distributed left unannotated, callable from checked code."""
-    return cast("Callable[..., Any]", function)
 
 
 class CompiledJob(SGEJob):
@@ -54,10 +50,11 @@ class CompiledJob(SGEJob):
 
 
 class CompiledCluster(SGECluster):
-    """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
+    """An SGECluster of compiled jobs that keeps its size and removes any job of its own left over at the end."""
 
     def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
         self.compiled, self.submitter = plan, Submitter(plan, array)
+        self.keeper, self._names_used = Keeper(self), set[str]()
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
@@ -71,6 +68,28 @@ class CompiledCluster(SGECluster):
             interface=worker.interface,
             **options,
         )
+
+    async def _start(self) -> None:
+        await untyped(super()._start)()
+        self.keeper.start()
+
+    async def _close(self) -> None:
+        self.keeper.stop()
+        await untyped(super()._close)()
+
+    def new_worker_spec(self) -> dict[str, Any]:
+        """The next job's spec, under a name never used in this cluster.
+
+        dask reuses a name once its job left the spec; a replacement under the
+        old name would share its logs and clash with a worker the scheduler
+        has not yet let go.
+        """
+        spec: dict[str, Any] = untyped(super().new_worker_spec)()
+        while (name := str(next(iter(spec)))) in self._names_used:
+            self._i += 1
+            spec = untyped(super().new_worker_spec)()
+        self._names_used.add(name)
+        return spec
 
     def close(self, timeout: float | None = None) -> None:
         try:

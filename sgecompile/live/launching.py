@@ -11,8 +11,9 @@ from typing import Any
 from distributed import Client
 from distributed.core import Status
 
-from .jobs import CompiledCluster, cluster, untyped
+from .jobs import CompiledCluster, cluster
 from .signals import ignored, interruptible
+from .untyped import untyped
 from .waiting import wait_for_workers
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
-from typing import NoReturn
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 DASK_LOGGERS = {"distributed", "dask", "dask_jobqueue", "tornado", "asyncio", "bokeh"}  # first name parts
@@ -91,12 +90,13 @@ def interruptible() -> Iterator[None]:
         stop.restore()
 
 
-def until_interrupted() -> NoReturn:
-    """Block until Ctrl-C or SIGTERM, looking once a second.
+def until_interrupted(stopped: Callable[[], str | None] = lambda: None) -> str:
+    """Block until Ctrl-C or SIGTERM, or until ``stopped()`` gives a reason, which is returned; look once a second.
 
     A signal the kernel hands to another thread (dask's event loop, say) runs
     its Python handler only once the main thread wakes, and a main thread
     blocked without a timeout never does: ``up`` ignored such a Ctrl-C.
     """
-    while True:
+    while (reason := stopped()) is None:
         time.sleep(1)
+    return reason

@@ -31,6 +31,10 @@ def wait_for_workers(client: Client, live: CompiledCluster, expected: int, timeo
         while not _connected(client, expected):
             if live.submitter.failures:
                 raise live.submitter.failures[0]
+            if live.keeper.stopped:
+                raise LaunchTimeout(
+                    f"{connected_workers(client)} of {expected} workers connected; {live.keeper.stopped}"
+                )
             have = connected_workers(client)
             jobs = _mine(live)
             if sys.stderr.isatty():

@@ -64,7 +64,7 @@ def run_all(
     """
     from distributed import as_completed
 
-    from ..live.jobs import untyped
+    from ..live.untyped import untyped
 
     by_value()
     tally = Tally(len(commands))

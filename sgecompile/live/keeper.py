@@ -1,0 +1,183 @@
+"""Keeping a cluster's size: a job that ends is replaced, until jobs keep failing at start.
+
+dask-jobqueue leaves a lost job's place empty (dask/dask-jobqueue#122): dask
+lets the worker go after ``lost-worker-timeout`` and nothing asks SGE for a
+new job, so a qdel, a walltime or a lost host shrinks the cluster for good.
+The keeper looks at qstat every :data:`INTERVAL` seconds. A job of the cluster
+that qstat no longer lists (it ended: qdel, h_rt, a worker that exited) or
+lists in error (Eqw, which never starts) leaves the cluster's spec, and a job
+with a new name takes its place through the same submission path as any
+scale-up. A replacement is therefore asked for at most one interval after
+qstat stops listing the old job. What SGE recorded of the old job (qacct) is
+logged with it.
+
+Jobs that end before any of their workers connected are failed starts; after
+:data:`CRASH_LIMIT` of them in a row the keeper stops replacing and keeps the
+reason in :attr:`Keeper.stopped`, which ``launch`` and ``up`` report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
+
+from distributed.core import Status
+
+from .. import sgecommands
+from .untyped import untyped
+
+if TYPE_CHECKING:
+    from .jobs import CompiledCluster
+
+log = logging.getLogger("sgecompile.keeper")
+INTERVAL = 2.0  # seconds between two looks at qstat
+CRASH_LIMIT = 3  # failed starts in a row after which replacing stops
+# qmaster writes accounting records in batches, every reporting_params flush_time (15 s by default, sge_conf(5))
+ACCOUNTING_WAIT = 20.0
+
+
+def why_ended(record: Mapping[str, str]) -> str:
+    """What qacct's record says of how a job ended, in words."""
+    if not record:
+        return "qacct has no record of it (removed before it ran, or its host no longer answers)"
+    failed = record.get("failed", "0").split(None, 1)[0]
+    status = record.get("exit_status", "").split(None, 1)[0]
+    if failed == "37":
+        return "SGE killed it at a limit (h_rt, h_cpu or h_vmem): qacct failed 37"
+    if failed == "0":
+        return "its workers exited (exit status 0)" if status == "0" else f"it exited with status {status}"
+    if status == "137":
+        return f"it was killed (qdel, or a signal 9): qacct failed {failed}, exit status 137"
+    return f"qacct failed {record.get('failed')}, exit status {status or '?'}"
+
+
+def belongs(worker: str, job: str) -> bool:
+    """Whether a dask worker name is one of the job's: the job's own name, or ``NAME-i`` for its i-th process."""
+    return worker == job or (worker.startswith(job + "-") and worker[len(job) + 1 :].isdigit())
+
+
+class Keeper:
+    """Replaces the cluster's ended jobs; runs as one task on the cluster's event loop."""
+
+    def __init__(self, cluster: CompiledCluster) -> None:
+        self.cluster = cluster
+        self.stopped: str | None = None  # why replacing stopped, once it has
+        self.replaced = 0
+        self._failed_starts = 0
+        self._connected: set[str] = set()  # job names one of whose workers has connected
+        self._ids: dict[str, str] = {}  # job name -> SGE id, for the names in the spec
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.ensure_future(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(INTERVAL)
+            try:
+                await self.look()
+            except sgecommands.SGEError as error:  # qmaster away for longer than its patience: look again later
+                log.warning("could not look at the cluster's jobs: %s", error)
+
+    async def look(self) -> None:
+        """One look: note connected workers and submitted ids, then replace what ended."""
+        cluster = self.cluster
+        if cluster.status != Status.running:
+            return
+        async with cluster._lock:  # dask edits the spec and its jobs under it (scale, _correct_state)
+            self._note_connected()
+            mine, refused = self._mine()
+        if not (mine or refused):
+            return
+        listed = await asyncio.to_thread(sgecommands.queued) if mine else []
+        ended = self.ended(mine, listed) | refused
+        if ended and cluster.status == Status.running:
+            await self.replace(ended)
+
+    def _mine(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The spec's submitted jobs (name -> SGE id), and those qsub refused (name -> "").
+
+        The ids are remembered: after ``lost-worker-timeout`` dask drops a
+        lost job's object but keeps its name in the spec, where nothing would
+        start it again.
+        """
+        cluster = self.cluster
+        for name, job in cluster.workers.items():
+            if job.job_id:
+                self._ids[name] = job.job_id
+        self._ids = {name: job_id for name, job_id in self._ids.items() if name in cluster.worker_spec}
+        refused = {
+            name: ""
+            for name, job in cluster.workers.items()
+            if name in cluster.worker_spec and job.status == Status.failed
+        }
+        return dict(self._ids), refused
+
+    def _note_connected(self) -> None:
+        names = {str(info.get("name")) for info in self.cluster.scheduler_info.get("workers", {}).values()}
+        for job in self.cluster.worker_spec:
+            if any(belongs(worker, str(job)) for worker in names):
+                self._connected.add(str(job))
+
+    @staticmethod
+    def ended(mine: Mapping[str, str], listed: Collection[sgecommands.QueuedJob]) -> dict[str, str]:
+        """Of ``mine`` (name -> SGE id), those qstat no longer lists or lists in error (Eqw), with their ids."""
+        listed_by_id = {task: job for job in listed for task in job.task_ids}
+        return {
+            name: job_id for name, job_id in mine.items() if job_id not in listed_by_id or listed_by_id[job_id].failed
+        }
+
+    async def replace(self, ended: dict[str, str]) -> None:
+        """Take the ended jobs out of the spec, put new ones in unless starts keep failing, and start them."""
+        cluster = self.cluster
+        async with cluster._lock:
+            for name, job_id in ended.items():
+                if cluster.worker_spec.pop(name, None) is None:
+                    continue  # scaled down meanwhile
+                if (job := cluster.workers.pop(name, None)) is not None:
+                    job.status = Status.closed  # gone from qstat, or in Eqw and removed below
+                self._count_start(name)
+                successor = None
+                if self.stopped is None:
+                    new = cluster.new_worker_spec()
+                    cluster.worker_spec.update(new)
+                    successor = str(next(iter(new)))
+                    self.replaced += 1
+                asyncio.ensure_future(self._report(name, job_id, successor))
+        await asyncio.to_thread(sgecommands.delete, sorted(filter(None, ended.values())))  # Eqw stays listed till then
+        with contextlib.suppress(sgecommands.SGEError):  # a refused qsub: logged, and the next look counts it
+            await untyped(cluster._correct_state)()
+
+    def _count_start(self, name: str) -> None:
+        if name in self._connected:
+            self._failed_starts = 0
+            return
+        self._failed_starts += 1
+        if self._failed_starts >= CRASH_LIMIT and self.stopped is None:
+            logs = self.cluster.compiled.profile.job.log_directory or "the working directory"
+            self.stopped = (
+                f"{self._failed_starts} jobs in a row ended or were refused before any of their workers connected:"
+                f" no more replacements (the workers' logs are in {logs})"
+            )
+            log.error("%s", self.stopped)
+
+    async def _report(self, name: str, job_id: str, successor: str | None) -> None:
+        """Say at once that the job ended and what replaces it, then why it ended once qacct has the record."""
+        then = f"replaced by {successor}" if successor else "not replaced"
+        if not job_id:
+            log.warning("the job of %s was not submitted (qsub refused it); %s", name, then)
+            return
+        log.warning("job %s (%s) ended; %s", job_id, name, then)
+        deadline = asyncio.get_running_loop().time() + ACCOUNTING_WAIT
+        while not (record := await asyncio.to_thread(sgecommands.accounting, job_id)):
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(INTERVAL)
+        log.warning("job %s (%s) ended because %s", job_id, name, why_ended(record))
