@@ -124,9 +124,11 @@ class TestPerJob:
     CONFIG = "per-job"
 
     def test_memory_per_job_asks_the_total_and_passes(self, cli, tmp_path: Path) -> None:
+        """memory_per = "job": one request of the worker's whole 1792M, which check --live accepts."""
         assert verdict(cli, tmp_path, PER_JOB) == (["h_vmem=1792M"], {})
 
     def test_memory_per_slot_is_told_to_count_per_job(self, cli, tmp_path: Path) -> None:
+        """memory_per = "slot" where h_vmem is consumable JOB: SGE804 gives the value to write."""
         requests, found = verdict(cli, tmp_path, PER_SLOT)
         assert requests == ["h_vmem=896M"] and has(found, {"SGE804": 'memory_per = "job"'})
 
@@ -142,10 +144,17 @@ class TestLimitOnly:
     CONFIG = "limit-only"
 
     def test_check_says_nothing_is_reserved(self, cli, tmp_path: Path) -> None:
+        """SGE804: h_vmem reserves nothing here, though it still limits the job."""
         requests, found = verdict(cli, tmp_path, PER_SLOT)
-        assert requests == ["h_vmem=896M"] and has(found, {"SGE804": "h_vmem is not consumable here"})
+        assert requests == ["h_vmem=896M"] and has(
+            found,
+            {
+                "SGE804": "h_vmem is not consumable here: SGE reserves no memory with it, so jobs on a host may together ask more than it has; it still limits each job"
+            },
+        )
 
     def test_its_worker_runs_under_the_request_times_the_slots(self, in_tmp: Path) -> None:
+        """A limit that is no consumable is still multiplied by the slots (sge_queue_conf(5)), as memory_per = "slot" counts."""
         given, counted, _ = launched(in_tmp, PER_SLOT)
         assert given == counted == 2 * 896 * MIB
 
@@ -156,14 +165,17 @@ class TestPerCore:
     CONFIG = "per-core"
 
     def test_mem_per_slot_is_asked_and_passes(self, cli, tmp_path: Path) -> None:
+        """site.memory = { mem = "slot" }: mem asked per core, the only memory request, and check --live accepts it."""
         assert verdict(cli, tmp_path, PER_CORE) == (["mem=512M"], {})
 
     def test_h_vmem_is_refused_before_qsub(self, cli, tmp_path: Path) -> None:
+        """A profile asking h_vmem is refused by check --live (SGE803), and qsub -w v agrees (SGE807)."""
         requests, found = verdict(cli, tmp_path, PER_SLOT)
         expected = {"SGE803": "'h_vmem' is not requestable", "SGE804": "not consumable", "SGE807": "non requestable"}
         assert requests == ["h_vmem=896M"] and has(found, expected)
 
     def test_and_qsub_refuses_it_with_the_same_reason(self, in_tmp: Path) -> None:
+        """launch() of that profile: qsub refuses it, and its reason is the error raised."""
         refused = pytest.raises(sgecommands.SGEError, match='resource "h_vmem" configured as non requestable')
         with refused, live.launch(profile(in_tmp, PER_SLOT), jobs=1, timeout=30, **FAST):
             pass
@@ -182,7 +194,22 @@ class TestStrict:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            pytest.param(TESTSGE, {"SGE807": "no project assigned to job"}, id="no-project"),
+            pytest.param(
+                TESTSGE,
+                {
+                    "SGE813": 'name a project (enforce_project in `qconf -sconf`), and this one names none / project = "sgetest"',
+                    "SGE807": "no project assigned to job",
+                },
+                id="no-project",
+            ),
+            pytest.param(
+                TESTSGE + '[job]\nproject = "sgtest"\n',
+                {
+                    "SGE813": "no project 'sgtest' / Projects here: sgetest.",
+                    "SGE807": 'project "sgtest" does not exist',
+                },
+                id="unknown-project",
+            ),
             pytest.param(TESTSGE + PROJECT, {}, id="project"),
             pytest.param(TESTSGE + PROJECT + 'walltime = "3:00:00"\n', {"SGE806": 'walltime = "2:00:00"'}, id="h_rt"),
             pytest.param(SPREAD, {"SGE812": "'spread' may spread"}, id="round-robin"),
@@ -193,6 +220,7 @@ class TestStrict:
         ],
     )
     def test_check_live(self, cli, tmp_path: Path, text: str, expected: dict[str, str]) -> None:
+        """Exactly the findings the strict site's settings call for, each saying its numbers or names."""
         _, found = verdict(cli, tmp_path, text)
         if "SGE806" in expected:
             found.pop("SGE807", None)  # qsub -w v agrees, in its own words
