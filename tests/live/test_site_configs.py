@@ -68,6 +68,7 @@ def cell(request: pytest.FixtureRequest, restored: None) -> None:
 
 
 def profile(folder: Path, text: str, name: str = "p") -> Path:
+    """The profile text written to a file in ``folder``."""
     path = folder / f"{name}.toml"
     path.write_text(text)
     return path
@@ -104,7 +105,7 @@ def has(found: dict[str, str], expected: dict[str, str]) -> bool:
 
 
 class TestSlotDefault:
-    """h_vmem per slot with a default of 2G, as most sites: a job that asks for no memory gets 2G a slot."""
+    """h_vmem per slot with a non-zero default (2G), the common site set-up: a job that asks for no memory gets 2G a slot."""
 
     CONFIG = "slot-default"
 
