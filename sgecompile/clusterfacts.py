@@ -59,6 +59,8 @@ class Facts:
     max_running_tasks: int | None  # max_aj_instances: the most tasks of one array that run at once
     flavor: Flavor | None = None  # told by the first line of `qstat -help`; None when it names none we know
     version: str = ""  # that line, e.g. "SGE 8.1.9"
+    projects: tuple[str, ...] = ()  # qconf -sprjl: the projects a job may name with -P
+    enforce_project: bool = False  # the global configuration's enforce_project: qsub refuses a job without -P
 
 
 def configuration(text: str) -> dict[str, str]:
@@ -161,7 +163,22 @@ def read(ask: Ask | None = None) -> Facts:
     conf = configuration(ask(["qconf", "-sconf"]))
     version = next(_lines(ask(["qstat", "-help"])), "")
     limits = _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances")
-    return Facts(queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version)
+    enforce_project = conf.get("enforce_project", "false").lower() == "true"
+    return Facts(
+        queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version, _projects(ask), enforce_project
+    )
+
+
+def _projects(ask: Ask) -> tuple[str, ...]:
+    """The projects of ``qconf -sprjl``; none when it says it has no list (it then exits 1, as for no host groups)."""
+    from .sgecommands import SGEError
+
+    try:
+        return tuple(_lines(ask(["qconf", "-sprjl"])))
+    except SGEError as error:
+        if "no project list defined" in str(error):
+            return ()
+        raise
 
 
 # The first word of `qstat -help`'s first line, per flavor (SGE 8.1.9 run here; UGE 8.6.6's captured

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import vocabulary
-from ..memoryresources import ADDRESS_SPACE, HOST_LOAD
+from ..memoryresources import ADDRESS_SPACE, HOST_LOAD, limits
 from ..models import MemoryPer, memory_entries
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
@@ -119,7 +119,8 @@ def unknown_resource(live: Live) -> Iterator[Finding]:
 def memory_per_disagrees(live: Live) -> Iterator[Finding]:
     """`site.memory_per` (or an entry of `site.memory`) disagrees with how the cluster counts that memory resource.
 
-    Why: a consumable `YES` is reserved per slot (SGE multiplies it by the pe slots), `JOB` once per job.
+    Why: a consumable `YES` is reserved per slot (SGE multiplies it by the pe slots), `JOB` once per job;
+    one that is no consumable reserves nothing (a limit such as `h_vmem` still limits the job).
     The live check uses the cluster's rule for every memory finding, and says so here.
     Use instead: the value the hint gives.
     """
@@ -133,9 +134,11 @@ def memory_per_disagrees(live: Live) -> Iterator[Finding]:
             continue
         actual = CONSUMABLE_MEANS.get(complex_.consumable)
         if actual is None:
+            does = "it still limits each job" if limits(resource) else "it only picks hosts"
             yield Finding(
                 ("site", "memory", resource) if resource in table else ("site", "memory_resource"),
-                f"{resource} is not consumable here: SGE reserves no memory with it, it only picks hosts",
+                f"{resource} is not consumable here: SGE reserves no memory with it, so jobs on a host may together"
+                f" ask more than it has; {does}",
                 "Use the consumable your site reserves memory with (`qconf -sc`, column consumable).",
             )
         elif actual != written:
@@ -379,3 +382,25 @@ def pe_spreads_over_hosts(live: Live) -> Iterator[Finding]:
             " $pe_slots): the worker runs on one of them, and the slots on the others are reserved and idle",
             "Use a pe whose allocation_rule is $pe_slots (`qconf -sp NAME` shows it).",
         )
+
+
+def project_refused(live: Live) -> Iterator[Finding]:
+    """No project where the cluster requires one (`enforce_project`), or a project the cluster does not have.
+
+    Why: qsub refuses the job ("no project assigned to job", or "the requested project ... does not exist"),
+    and launch, up and emit submit nothing.
+    Use instead: `job.project`, one of the cluster's projects (`qconf -sprjl`; the hint lists them).
+    """
+    facts = live.facts
+    projects = f"Projects here: {', '.join(facts.projects) or 'none'}."
+    asked = live.plan.wanted("-P")
+    if not asked and facts.enforce_project:
+        only = f'project = "{facts.projects[0]}"' if len(facts.projects) == 1 else projects
+        yield Finding(
+            ("job", "project"),
+            "this cluster requires every job to name a project (enforce_project in `qconf -sconf`), and this one names none",
+            only,
+        )
+    for d in asked:
+        if d.args[0] not in facts.projects:
+            yield Finding(d.origin, f"the cluster has no project {d.args[0]!r}", projects)

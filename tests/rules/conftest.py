@@ -13,10 +13,15 @@ from sgecompile.reference import EXAMPLES
 from sgecompile.rules.catalogue import CLUSTER
 
 
-def example_cluster() -> Facts:
-    """What `sgecompile/rules/examples/cluster.toml` says qconf answers, read as a live cluster is."""
+def example_answers() -> dict[str, str]:
+    """What `sgecompile/rules/examples/cluster.toml` says each qconf command answers."""
     with (EXAMPLES / "cluster.toml").open("rb") as file:
-        answers = tomllib.load(file)
+        return tomllib.load(file)
+
+
+def example_cluster() -> Facts:
+    """The example cluster, read as a live cluster is."""
+    answers = example_answers()
     return read(lambda argv: str(answers[" ".join(argv)]))
 
 

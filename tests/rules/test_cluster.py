@@ -11,11 +11,12 @@ import attrs
 import pytest
 
 from sgecompile import livecheck
-from sgecompile.clusterfacts import Complex
+from sgecompile.clusterfacts import Complex, read
 from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
+from sgecompile.sgecommands import SGEError
 
-from .conftest import FACTS, live_findings
+from .conftest import FACTS, example_answers, live_diagnostics, live_findings
 
 SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
 GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
@@ -42,6 +43,21 @@ def test_not_requestable_and_shortcuts(compiled: Callable[..., Result]) -> None:
 def test_a_non_consumable_memory_resource_is_named(compiled: Callable[..., Result]) -> None:
     found = live_findings(compiled(GOOD.replace('"h_vmem"', '"mem_free"')))
     assert found.get("SGE804") == 3
+
+
+@pytest.mark.parametrize(
+    ("consumable", "resource", "does"),
+    [("NO", "h_vmem", "it still limits each job"), ("YES", "mem_free", "it only picks hosts")],
+)
+def test_a_non_consumable_limit_is_said_to_limit_still(
+    compiled: Callable[..., Result], consumable: str, resource: str, does: str
+) -> None:
+    """h_vmem that is no consumable still limits the job (unlike a load value such as mem_free, which only picks hosts)."""
+    vmem = attrs.evolve(FACTS.complexes["h_vmem"], consumable=consumable)
+    facts = attrs.evolve(FACTS, complexes={**FACTS.complexes, "h_vmem": vmem})
+    found = live_diagnostics(compiled(GOOD.replace('"h_vmem"', f'"{resource}"')), facts=facts)
+    (finding,) = [d for d in found if d.code == "SGE804"]
+    assert finding.message.startswith(f"{resource} is not consumable here") and finding.message.endswith(does)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +107,43 @@ def test_check_live_counts_the_memory_findings_again_the_clusters_way(
     assert "SGE302" not in {d.code for d in result.diagnostics}
     (found,) = [d for d in livecheck.check_live(result, FACTS) if d.code == "SGE302"]
     assert "h_vmem=12G per slot x 4 slots" in found.message
+
+
+ENFORCED = attrs.evolve(FACTS, enforce_project=True)
+
+
+def test_a_job_without_a_project_where_one_is_required(compiled: Callable[..., Result]) -> None:
+    """enforce_project: SGE813 on the [job] table, its hint listing the projects to choose from."""
+    found = live_diagnostics(compiled(GOOD), facts=ENFORCED)
+    (finding,) = [d for d in found if d.code == "SGE813"]
+    assert finding.location.line == 4 and finding.hint == "Projects here: genomics, imaging."
+    assert "requires every job to name a project (enforce_project" in finding.message
+
+
+def test_the_one_project_is_the_hint(compiled: Callable[..., Result]) -> None:
+    one = attrs.evolve(ENFORCED, projects=("genomics",))
+    (finding,) = [d for d in live_diagnostics(compiled(GOOD), facts=one) if d.code == "SGE813"]
+    assert finding.hint == 'project = "genomics"'
+
+
+def test_a_known_project_where_one_is_required_passes(compiled: Callable[..., Result]) -> None:
+    """The project given by job.project is one the cluster has: nothing to say."""
+    with_project = GOOD.replace('walltime = "1:00:00"\n', 'walltime = "1:00:00"\nproject = "imaging"\n')
+    assert live_findings(compiled(with_project), facts=ENFORCED) == {}
+
+
+def test_a_project_in_the_directives_is_checked_too(compiled: Callable[..., Result]) -> None:
+    """-P written in job.directives is the same request: an unknown project there is SGE813 on its line."""
+    text = GOOD.replace('walltime = "1:00:00"\n', 'walltime = "1:00:00"\ndirectives = ["-P imagin"]\n')
+    assert live_findings(compiled(text)).get("SGE813") == 7
+
+
+def test_no_project_list_is_no_projects() -> None:
+    """qconf -sprjl fails with "no project list defined" where there is none: that is no projects, not an error."""
+
+    def ask(argv: list[str]) -> str:
+        if argv == ["qconf", "-sprjl"]:
+            raise SGEError("`qconf -sprjl` failed: no project list defined", ["no project list defined"])
+        return example_answers()[" ".join(argv)]
+
+    assert read(ask).projects == ()

@@ -74,6 +74,7 @@ def test_queue_slots_per_host_are_read(compiled: Callable[..., Result]) -> None:
         ("qconf", "-sel"): "",
         ("qconf", "-sc"): "",
         ("qconf", "-sconf"): "",
+        ("qconf", "-sprjl"): "",
         ("qstat", "-help"): "SGE 8.1.9\nusage: qstat [options]\n",
     }
     queue = read(lambda argv: answers[tuple(argv)]).queues["all.q"]
