@@ -131,7 +131,7 @@ def delete_for_good(ids: Iterable[str], patience: float = 20) -> list[str]:
     wanted = set(ids)
     delete(sorted(wanted))
     deadline = time.monotonic() + patience
-    while (left := wanted & {job.id for job in queued()}) and time.monotonic() < deadline:
+    while (left := wanted & _listed_ids()) and time.monotonic() < deadline:
         time.sleep(0.5)
     if left:
         delete(sorted(left), force=True)
@@ -193,6 +193,11 @@ def accounting(job: str) -> dict[str, str]:
         return {}
     fields = (line.split(None, 1) for line in text.splitlines() if line and not line.startswith("="))
     return {pair[0]: pair[1].strip() for pair in fields if len(pair) == 2}
+
+
+def _listed_ids() -> set[str]:
+    """Every job and array task qstat lists, as ``12`` and ``12.3`` (a task also under its job's number)."""
+    return {name for job in queued() for name in (job.id, *job.task_ids)}
 
 
 def reasons(job: str) -> list[str]:

@@ -76,3 +76,12 @@ def test_accounting_reads_the_record_of_a_task(tmp_path: Path, monkeypatch: pyte
     record = sgecommands.accounting("4599.1")
     assert record["failed"] == "100 : assumedly after job" and record["exit_status"].startswith("137")
     assert sgecommands.accounting("4600") == {}
+
+
+def test_a_job_whose_workers_left_while_qstat_lists_it_is_silent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers last seen more than SILENT_AFTER ago make their job silent (its host lost); never-seen jobs do not."""
+    look = Keeper(cluster=None)  # type: ignore[arg-type]  # _silent reads only what the keeper noted
+    look._seen = {"w-0": 0.0, "w-1": 100.0}
+    monkeypatch.setattr("time.monotonic", lambda: 100.0 + 1)
+    assert look._silent({"w-0": "5.1", "w-1": "5.2", "w-2": "5.3"}) == {"w-0": "5.1"}
+    look.stop()

@@ -59,13 +59,13 @@ def test_patience_has_a_bound(on_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert int((on_path / "calls").read_text()) <= 6  # 120 s of patience at 30 s a try
 
 
-def fake_lost_host(folder: Path) -> None:
-    """A qstat that lists job 7 (dr) until a `qdel -f` of it, and a qdel that records its arguments."""
+def fake_lost_host(folder: Path, task: str = "") -> None:
+    """A qstat that lists job 7 (dr; or its array ``task``) until a `qdel -f`, and a qdel that records its arguments."""
     forced = folder / "forced"
     (folder / "qstat").write_text(
         f"#!/bin/sh\necho '<job_info><queue_info>'\n"
         f"[ -e {forced} ] || echo '<job_list><JB_job_number>7</JB_job_number><JB_name>w</JB_name>"
-        "<state>dr</state></job_list>'\necho '</queue_info></job_info>'\n"
+        f"<state>dr</state><tasks>{task}</tasks></job_list>'\necho '</queue_info></job_info>'\n"
     )
     (folder / "qdel").write_text(
         f'#!/bin/sh\necho "$@" >> {folder / "qdel-calls"}\n[ "$1" = -f ] && touch {forced}\nexit 0\n'
@@ -81,6 +81,15 @@ def test_jobs_a_lost_host_keeps_are_forced_out_after_the_wait(on_path: Path, mon
     monkeypatch.setattr("time.monotonic", lambda: float(next(clock)))
     assert sgecommands.delete_for_good(["7"], patience=20) == ["7"]
     assert (on_path / "qdel-calls").read_text().splitlines() == ["7", "-f 7"]
+
+
+def test_an_array_task_a_lost_host_keeps_is_forced_out(on_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An array task (7.2) still listed after the patience is forced out too, by its task id."""
+    fake_lost_host(on_path, task="2")
+    clock = iter(range(0, 10**6, 5))
+    monkeypatch.setattr("time.monotonic", lambda: float(next(clock)))
+    assert sgecommands.delete_for_good(["7.2"], patience=20) == ["7.2"]
+    assert (on_path / "qdel-calls").read_text().splitlines() == ["7.2", "-f 7.2"]
 
 
 def test_jobs_that_leave_are_not_forced(on_path: Path) -> None:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 from distributed.core import Status
 
@@ -32,9 +34,14 @@ from .untyped import untyped
 if TYPE_CHECKING:
     from .jobs import CompiledCluster
 
+T = TypeVar("T")
 log = logging.getLogger("sgecompile.keeper")
 INTERVAL = 2.0  # seconds between two looks at qstat
 CRASH_LIMIT = 3  # failed starts in a row after which replacing stops
+# seconds a job that had workers may have none connected while qstat still lists it: then its host is taken for
+# lost (qmaster keeps such a job in r until it gives the host up, 5 minutes by default); a nanny restarts a worker,
+# and a retiring job leaves qstat, well within it
+SILENT_AFTER = 30.0
 # qmaster writes accounting records in batches, every reporting_params flush_time (15 s by default, sge_conf(5))
 ACCOUNTING_WAIT = 20.0
 
@@ -69,7 +76,11 @@ class Keeper:
         self._failed_starts = 0
         self._connected: set[str] = set()  # job names one of whose workers has connected
         self._ids: dict[str, str] = {}  # job name -> SGE id, for the names in the spec
+        self._seen: dict[str, float] = {}  # job name -> when one of its workers was last seen connected
         self._task: asyncio.Task[None] | None = None
+        # Its own threads for qstat, qacct and qdel: the event loop's default pool also resolves the
+        # addresses dask connects to, and a qacct or forced qdel can take seconds
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sgecompile-keeper")
 
     def start(self) -> None:
         self._task = asyncio.ensure_future(self._run())
@@ -77,6 +88,10 @@ class Keeper:
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    async def _in_thread(self, function: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, function, *args)
 
     async def _run(self) -> None:
         while True:
@@ -96,8 +111,8 @@ class Keeper:
             mine, refused = self._mine()
         if not (mine or refused):
             return
-        listed = await asyncio.to_thread(sgecommands.queued) if mine else []
-        ended = self.ended(mine, listed) | refused
+        listed = await self._in_thread(sgecommands.queued) if mine else []
+        ended = self.ended(mine, listed) | refused | self._silent(mine)
         if ended and cluster.status == Status.running:
             await self.replace(ended)
 
@@ -113,6 +128,7 @@ class Keeper:
             if job.job_id:
                 self._ids[name] = job.job_id
         self._ids = {name: job_id for name, job_id in self._ids.items() if name in cluster.worker_spec}
+        self._seen = {name: when for name, when in self._seen.items() if name in cluster.worker_spec}
         refused = {
             name: ""
             for name, job in cluster.workers.items()
@@ -122,9 +138,16 @@ class Keeper:
 
     def _note_connected(self) -> None:
         names = {str(info.get("name")) for info in self.cluster.scheduler_info.get("workers", {}).values()}
+        now = time.monotonic()
         for job in self.cluster.worker_spec:
             if any(belongs(worker, str(job)) for worker in names):
                 self._connected.add(str(job))
+                self._seen[str(job)] = now
+
+    def _silent(self, mine: Mapping[str, str]) -> dict[str, str]:
+        """The jobs whose workers connected once and have all been gone for :data:`SILENT_AFTER` seconds."""
+        now = time.monotonic()
+        return {name: job_id for name, job_id in mine.items() if now - self._seen.get(name, now) > SILENT_AFTER}
 
     @staticmethod
     def ended(mine: Mapping[str, str], listed: Collection[sgecommands.QueuedJob]) -> dict[str, str]:
@@ -151,7 +174,8 @@ class Keeper:
                     successor = str(next(iter(new)))
                     self.replaced += 1
                 asyncio.ensure_future(self._report(name, job_id, successor))
-        await asyncio.to_thread(sgecommands.delete, sorted(filter(None, ended.values())))  # Eqw stays listed till then
+        gone = sorted(filter(None, ended.values()))  # an Eqw or silent job stays listed until removed
+        asyncio.ensure_future(self._in_thread(_remove, gone))
         with contextlib.suppress(sgecommands.SGEError):  # a refused qsub: logged, and the next look counts it
             await untyped(cluster._correct_state)()
 
@@ -176,8 +200,16 @@ class Keeper:
             return
         log.warning("job %s (%s) ended; %s", job_id, name, then)
         deadline = asyncio.get_running_loop().time() + ACCOUNTING_WAIT
-        while not (record := await asyncio.to_thread(sgecommands.accounting, job_id)):
+        while not (record := await self._in_thread(sgecommands.accounting, job_id)):
             if asyncio.get_running_loop().time() > deadline:
                 break
             await asyncio.sleep(INTERVAL)
         log.warning("job %s (%s) ended because %s", job_id, name, why_ended(record))
+
+
+def _remove(jobs: list[str]) -> None:
+    """qdel jobs that ended in SGE's eyes or ours, forcing those a lost host keeps (in a thread: it may wait 20 s)."""
+    try:
+        sgecommands.delete_for_good(jobs)
+    except sgecommands.SGEError as error:
+        log.warning("could not remove jobs %s: %s", ", ".join(jobs), error)
