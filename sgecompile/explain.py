@@ -16,6 +16,7 @@ import attrs
 from . import directives as dirs
 from .diagnostics import Location
 from .plan import Plan
+from .retirement import seconds
 from .tomlpos import Path as KeyPath
 from .units import describe_bytes, exact_sge_memory, format_dask_memory, format_hms, parse_sge_time
 
@@ -126,6 +127,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
     rows += _reservation_rows(plan)
     rows.append(_more_memory_row(plan))
     rows.append(_walltime_row(plan))
+    rows.append(_lifetime_row(plan))
     return rows
 
 
@@ -186,6 +188,18 @@ def _walltime_row(plan: Plan) -> Row:
     return Row(
         "walltime", "walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin), seconds, "seconds"
     )
+
+
+def _lifetime_row(plan: Plan) -> Row:
+    """Each worker's dask lifetime, how it came about, and when the workers leave; null without one."""
+    found = plan.retirement
+    if found is None or found.lifetime is None:
+        why = "no walltime" if found is None else "none fits the walltime (SGE205)"
+        return Row("worker_lifetime", "worker lifetime", f"none: {why}", Source(NOTHING), None, "seconds")
+    low, high = seconds(max(0.0, found.earliest)), seconds(found.latest)
+    value = f"{seconds(found.lifetime)} s +/- {seconds(found.stagger)} s (they leave at {low}-{high} s)"
+    how = origin(plan, ("worker", "extra_args")) if found.given else Source(found.arithmetic)
+    return Row("worker_lifetime", "worker lifetime", value, how, round(found.lifetime), "seconds")
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:

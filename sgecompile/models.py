@@ -98,6 +98,7 @@ class Worker:
     task_memory: Memory | None
     python: str
     death_timeout: int
+    lifetime_margin: Walltime
     interface: str | None
     local_directory: str | None
     nanny: bool
@@ -294,5 +295,6 @@ class _Typer:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
         get["memory"] = self.typed("worker", "memory", parse_dask_memory)
         get["task_memory"] = self.typed("worker", "task_memory", parse_dask_memory)
+        get["lifetime_margin"] = self.typed("worker", "lifetime_margin", parse_walltime)
         get.update({name: value for name, (value, _) in derived_worker_values(get).items()})
         return Worker(**get)

@@ -17,8 +17,9 @@ from . import directives as dirs
 from . import vocabulary
 from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
 from .models import Profile
+from .retirement import Retirement, retirement
 from .tomlpos import Path as KeyPath
-from .units import MIB, format_sge_memory, parse_sge_memory
+from .units import MIB, format_sge_memory, parse_sge_memory, parse_sge_time
 
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
 WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
@@ -207,6 +208,14 @@ class Plan:
         """The hard ``-l NAME=...`` request in the header, if any."""
         return next((d for d in self.wanted("-l") if d.resource == name), None)
 
+    @cached_property
+    def retirement(self) -> Retirement | None:
+        """When the workers leave before the header's ``h_rt`` (None without one): see :mod:`sgecompile.retirement`."""
+        asked = self.resource("h_rt")
+        worker = self.profile.worker
+        walltime = parse_sge_time(asked.amount).seconds if asked else None  # typing has checked it
+        return retirement(walltime, worker.lifetime_margin.seconds, worker.extra_args)
+
     def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
         """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""
         extra = [dirs.Directive("-t", (f"1-{tasks}",), ("array",))]
@@ -224,6 +233,7 @@ class Plan:
         argv += ["--nanny" if w.nanny else "--no-nanny", "--death-timeout", str(w.death_timeout)]
         if w.local_directory:
             argv += ["--local-directory", w.local_directory]
+        argv += self.retirement.flags if self.retirement else []
         argv += w.resource_args
         argv += list(w.extra_args)
         if w.interface:

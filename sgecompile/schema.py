@@ -154,6 +154,15 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
+        Key(
+            "lifetime_margin",
+            "walltime",
+            "With a walltime W, how long before SGE's `h_rt` the workers retire gracefully (their data moved to other"
+            " workers, their tasks given to them): each gets dask's `--lifetime (W - margin)` and `--lifetime-stagger"
+            " (margin / 2)`, so they leave one by one between W - 1.5 x margin and W - margin / 2. Unused when"
+            " `extra_args` gives `--lifetime` or `--lifetime-stagger`.",
+            "5m",
+        ),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
         Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
         Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),

@@ -79,6 +79,8 @@ VALUED_OPTIONS = (
     "--death-timeout",
     "--local-directory",
     "--interface",
+    "--lifetime",
+    "--lifetime-stagger",
 )
 
 
@@ -114,8 +116,20 @@ def same_job(first: str, second: str) -> None:
     (options, others), (their_options, their_others) = worker_call(first), worker_call(second)
     limit, their_limit = parse_bytes(options.pop("--memory-limit")), parse_bytes(their_options.pop("--memory-limit"))
     assert abs(limit - their_limit) <= 0.01 * their_limit
+    _retirement_added(first, options, their_options)
     assert options == their_options and others == their_others
     assert prologue(first) == prologue(second)
+
+
+def _retirement_added(ours: str, options: dict[str, str], their_options: dict[str, str]) -> None:
+    """The README's difference: with a walltime W, sgecompile's workers get `--lifetime (W - 300)s` and
+    `--lifetime-stagger 150s` (the default margin) where the configuration gave none, if W is over 450 s;
+    checked, then taken out."""
+    if "--lifetime" in their_options or "--lifetime-stagger" in their_options:
+        return
+    walltimes = [int(args[0][5:]) for option, args, _ in requests(ours) if args[:1] and args[0].startswith("h_rt=")]
+    expected = [f"{walltimes[0] - 300}s", "150s"] if walltimes and walltimes[0] > 450 else []
+    assert [options.pop(flag) for flag in ("--lifetime", "--lifetime-stagger") if flag in options] == expected
 
 
 def _folders(found: set[Any]) -> set[Any]:
@@ -505,9 +519,11 @@ def test_empty_and_default_values_get_no_note() -> None:
         "worker_command": "distributed.cli.dask_worker",
         "shebang": "#!/usr/bin/env bash",
     }
-    assert from_keywords(kwargs).notes == ()
+    retire = from_keywords(kwargs).notes
+    assert len(retire) == 1 and "too short for worker.lifetime_margin" in retire[0]  # says nothing of the rest
     assert from_keywords({**kwargs, "job_script_epilogue": ["echo done"]}).notes == (
         "job_script_epilogue = ['echo done']: sgecompile has no place for it; left out",
+        *retire,
     )
 
 

@@ -64,7 +64,9 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "interface": _plain_interface(worker.interface),
         "local_directory": shell_word(worker.local_directory) if worker.local_directory else None,
         "nanny": worker.nanny,
-        "worker_extra_args": [shell_word(word) for word in worker.resource_args + list(worker.extra_args)],
+        "worker_extra_args": [
+            shell_word(word) for word in _retirement(plan) + worker.resource_args + list(worker.extra_args)
+        ],
         "shebang": f"#!{profile.site.shell}",
         "scheduler_options": {"interface": profile.site.scheduler_interface}
         if profile.site.scheduler_interface
@@ -140,6 +142,11 @@ def _extra_directives(plan: Plan) -> list[str]:
         else:
             extra += [d.line for d in held if d.option not in dirs.SCOPE_SWITCHES]
     return extra
+
+
+def _retirement(plan: Plan) -> list[str]:
+    """The worker's ``--lifetime`` and ``--lifetime-stagger``, which dask-jobqueue has no keyword for."""
+    return plan.retirement.flags if plan.retirement else []
 
 
 def _plain_interface(interface: str | None) -> str | None:

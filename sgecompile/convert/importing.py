@@ -13,9 +13,10 @@ from typing import Any
 
 import attrs
 
-from .. import schema, shellword, vocabulary
+from .. import retirement, schema, shellword, vocabulary
 from ..memoryresources import HOST_LOAD, worker_memory_request
 from ..tomltext import toml_value
+from ..units import UnitError, parse_walltime
 from .header import DASK_WALLTIME, dask_header
 from .reading import DaskDefault
 
@@ -112,6 +113,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     unset = "walltime" not in given and not no_walltime and "-l h_rt" not in removed
     if not _last_walltime(tables["job"], DASK_WALLTIME if unset else None, notes) and unset:
         _dask_walltime(tables, notes)
+    _retirement(tables, notes)
     _unasked_defaults(given, yaml, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
@@ -196,6 +198,32 @@ def _last_walltime(job: dict[str, Any], default: str | None, notes: list[str]) -
         f" imported as walltime = {toml_value(found[-1][1])}"
     )
     return True
+
+
+def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """Say that the workers now retire before the walltime, where dask-jobqueue's ran until SGE killed them.
+
+    Not when the extra arguments give ``--lifetime`` or ``--lifetime-stagger``
+    themselves: the profile keeps those, and adds nothing.
+    """
+    walltime = tables["job"].get("walltime")
+    extra_args = tables["worker"].get("extra_args", [])
+    if walltime is None or retirement.given_flags([w for w in extra_args if isinstance(w, str)]):
+        return
+    try:
+        seconds = parse_walltime(walltime).seconds
+    except UnitError:  # check reports it
+        return
+    margin = parse_walltime(schema.key("worker", "lifetime_margin").default).seconds
+    flags = retirement.derived(seconds, margin).flags
+    notes.append(
+        f"walltime = {toml_value(walltime)}: the workers now retire gracefully before it (their data moved, their"
+        f" tasks given to others) with {' '.join(flags)} (worker.lifetime_margin, {margin} s by default), where"
+        " dask-jobqueue's ran until SGE killed them at h_rt"
+        if flags
+        else f"walltime = {toml_value(walltime)} is too short for worker.lifetime_margin ({margin} s by default):"
+        " the workers get no --lifetime, and SGE kills them at h_rt as before (check says SGE205)"
+    )
 
 
 def _jobs(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
