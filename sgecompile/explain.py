@@ -194,12 +194,23 @@ def _lifetime_row(plan: Plan) -> Row:
     """Each worker's dask lifetime, how it came about, and when the workers leave; null without one."""
     found = plan.retirement
     if found is None or found.lifetime is None:
-        why = "no walltime" if found is None else "none fits the walltime (SGE205)"
-        return Row("worker_lifetime", "worker lifetime", f"none: {why}", Source(NOTHING), None, "seconds")
+        return Row(
+            "worker_lifetime", "worker lifetime", f"none: {_no_lifetime(plan)}", Source(NOTHING), None, "seconds"
+        )
     low, high = seconds(max(0.0, found.earliest)), seconds(found.latest)
     value = f"{seconds(found.lifetime)} s +/- {seconds(found.stagger)} s (they leave at {low}-{high} s)"
     how = origin(plan, ("worker", "extra_args")) if found.given else Source(found.arithmetic)
     return Row("worker_lifetime", "worker lifetime", value, how, round(found.lifetime), "seconds")
+
+
+def _no_lifetime(plan: Plan) -> str:
+    """Why the workers get no lifetime."""
+    found = plan.retirement
+    if plan.resource("h_rt") is None:
+        return "no walltime"
+    if found is None:
+        return "worker.command is not distributed's worker (SGE607)"
+    return "extra_args gives no --lifetime (SGE205)" if found.given else "none fits the walltime (SGE205)"
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:

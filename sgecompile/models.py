@@ -9,6 +9,7 @@ explain; the model is only built when every value could be typed.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -33,11 +34,24 @@ from .units import (
 from .vocabulary import Flavor
 
 
+def runs_dask_worker(words: list[str]) -> bool:
+    """Whether a worker's start is distributed's own worker, the one that takes ``--nworkers``, ``--nanny`` and
+    ``--lifetime``: its module, its ``dask-worker`` script or ``dask worker`` (dask-jobqueue looks at the
+    module alone, as it has no other way to start one)."""
+    program = words[-2:] if len(words) > 1 else ["", *words]
+    return (
+        any(pair == ("-m", DASK_WORKER_MODULE) for pair in zip(words, words[1:], strict=False))
+        or os.path.basename(program[1]) == "dask-worker"
+        or (os.path.basename(program[0]) == "dask" and program[1] == "worker")
+    )
+
+
 def memory_complexes(site: Site) -> frozenset[str]:
     """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's own."""
     return MEMORY_VALUED | {name for name, _ in site.memory}
 
 
+DASK_WORKER_MODULE = "distributed.cli.dask_worker"  # what `python -m` runs to start distributed's worker
 MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a memory request: consumable YES, JOB or HOST
 
 
@@ -97,12 +111,26 @@ class Worker:
     task_cores: int
     task_memory: Memory | None
     python: str
+    command: tuple[str, ...]
     death_timeout: int
     lifetime_margin: Walltime
     interface: str | None
     local_directory: str | None
     nanny: bool
     extra_args: tuple[str, ...]
+
+    @property
+    def start(self) -> list[str]:
+        """The words that start the workers, before the scheduler's address: ``python -m
+        distributed.cli.dask_worker``, or ``worker.command`` (after ``python`` when it starts with ``-m``)."""
+        if not self.command:
+            return [self.python, "-m", DASK_WORKER_MODULE]
+        return [self.python, *self.command] if self.command[0] == "-m" else list(self.command)
+
+    @property
+    def runs_dask_worker(self) -> bool:
+        """Whether the command is distributed's own worker (see :func:`runs_dask_worker`)."""
+        return runs_dask_worker(self.start)
 
     @property
     def threads_per_process(self) -> int:

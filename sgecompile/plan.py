@@ -210,11 +210,12 @@ class Plan:
 
     @cached_property
     def retirement(self) -> Retirement | None:
-        """When the workers leave before the header's ``h_rt`` (None without one): see :mod:`sgecompile.retirement`."""
+        """When the workers leave before the header's ``h_rt`` (None without one, or for another program than
+        distributed's worker that is not given a lifetime): see :mod:`sgecompile.retirement`."""
         asked = self.resource("h_rt")
         worker = self.profile.worker
         walltime = parse_sge_time(asked.amount).seconds if asked else None  # typing has checked it
-        return retirement(walltime, worker.lifetime_margin.seconds, worker.extra_args)
+        return retirement(walltime, worker.lifetime_margin.seconds, worker.extra_args, worker.runs_dask_worker)
 
     def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
         """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""
@@ -226,11 +227,13 @@ class Plan:
     def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
         """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""
         w = self.profile.worker
-        argv = [w.python, "-m", "distributed.cli.dask_worker", *scheduler, "--name", name]
+        argv = [*w.start, *scheduler, "--name", name]
         argv += ["--nthreads", str(w.threads_per_process), "--memory-limit", str(w.memory_per_process)]
-        if w.processes > 1:
+        if w.runs_dask_worker and w.processes > 1:
             argv += ["--nworkers", str(w.processes)]
-        argv += ["--nanny" if w.nanny else "--no-nanny", "--death-timeout", str(w.death_timeout)]
+        if w.runs_dask_worker:
+            argv += ["--nanny" if w.nanny else "--no-nanny"]
+        argv += ["--death-timeout", str(w.death_timeout)]
         if w.local_directory:
             argv += ["--local-directory", w.local_directory]
         argv += self.retirement.flags if self.retirement else []

@@ -114,13 +114,14 @@ def dask_seconds(text: str) -> float | None:
     return None if unit is None else float(match["number"] or 1) * unit
 
 
-def retirement(walltime: int | None, margin: int, extra_args: Sequence[str]) -> Retirement | None:
-    """When the workers leave, for a job with a walltime; None without one (the queue's h_rt is not known)."""
+def retirement(walltime: int | None, margin: int, extra_args: Sequence[str], dask_worker: bool) -> Retirement | None:
+    """When the workers leave, for a job with a walltime; None without one (the queue's h_rt is not known),
+    or when the worker is another program than distributed's (``dask_worker`` false), not given a lifetime."""
     if walltime is None:
         return None
     flags = given_flags(extra_args)
     if flags is None:
-        return derived(walltime, margin)
+        return derived(walltime, margin) if dask_worker else None
     lifetime = dask_seconds(flags.get("--lifetime", ""))
     stagger = dask_seconds(flags.get("--lifetime-stagger", "0")) or 0.0
     return Retirement(walltime, margin, lifetime, stagger, given=True)

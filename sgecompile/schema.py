@@ -153,6 +153,17 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             " `--resources` so that dask runs no more tasks at once than the job holds.",
         ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
+        Key(
+            "command",
+            "str-list",
+            "The program that starts the workers, word by word, before the scheduler's address; default: `python -m"
+            ' distributed.cli.dask_worker`. Starting with `-m`, a module `python` runs: `["-m",'
+            ' "dask_cuda.cli.dask_cuda_worker"]` (dask-jobqueue\'s `worker_command`); else the whole command:'
+            ' `["dask-cuda-worker"]`, or a wrapper such as `["singularity", "exec", "dask.sif", "python", "-m",'
+            ' "distributed.cli.dask_worker"]`. Only distributed\'s own worker gets `--nworkers`, `--nanny` and'
+            " `--lifetime` (SGE607), as dask-jobqueue gives `--nworkers` and `--nanny` to it alone.",
+            [],
+        ),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
         Key(
             "lifetime_margin",

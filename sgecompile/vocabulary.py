@@ -92,6 +92,7 @@ WORDS: tuple[Word, ...] = (
     Word(key="worker.processes", dask=("processes",), flag=("--nworkers",)),
     Word(key="worker.memory", dask=("memory",), flag=("--memory-limit",)),
     Word(key="worker.python", dask=("python",)),
+    Word(key="worker.command", dask=("worker_command",)),
     Word(key="worker.death_timeout", dask=("death_timeout",), flag=("--death-timeout",)),
     Word(key="worker.interface", dask=("interface",), flag=("--interface",)),
     Word(key="worker.lifetime_margin"),  # dask-jobqueue: --lifetime and --lifetime-stagger in worker_extra_args

@@ -24,6 +24,7 @@ from sgecompile import directives as dirs
 from sgecompile.convert import exporting
 from sgecompile.convert.exporting import ExportProblem, to_keywords
 from sgecompile.convert.importing import from_keywords, toml_text
+from sgecompile.models import runs_dask_worker
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.rendering import render
 from sgecompile.tomltext import toml_value
@@ -87,8 +88,8 @@ VALUED_OPTIONS = (
 def worker_call(script: str) -> tuple[dict[str, str], list[str]]:
     """The worker's options (the last of each, as `dask worker` takes them) and its other words, from the script's last line."""
     words = shlex.split(script.rstrip().splitlines()[-1])
-    assert words[1:3] == ["-m", "distributed.cli.dask_worker"], words
-    options, others, rest = {"python": words[0]}, [], words[4:]  # words[3]: the scheduler
+    at = next(i for i, word in enumerate(words) if word.startswith("tcp://"))  # the scheduler
+    options, others, rest = {"start": " ".join(words[:at])}, [], words[at + 1 :]  # python -m MODULE, or a wrapper
     while rest:
         word = rest.pop(0)
         if word in VALUED_OPTIONS:
@@ -123,12 +124,13 @@ def same_job(first: str, second: str) -> None:
 
 def _retirement_added(ours: str, options: dict[str, str], their_options: dict[str, str]) -> None:
     """The README's difference: with a walltime W, sgecompile's workers get `--lifetime (W - 300)s` and
-    `--lifetime-stagger 150s` (the default margin) where the configuration gave none, if W is over 450 s;
-    checked, then taken out."""
+    `--lifetime-stagger 150s` (the default margin) where the configuration gave none, if W is over 450 s
+    and the worker is distributed's; checked, then taken out."""
     if "--lifetime" in their_options or "--lifetime-stagger" in their_options:
         return
     walltimes = [int(args[0][5:]) for option, args, _ in requests(ours) if args[:1] and args[0].startswith("h_rt=")]
-    expected = [f"{walltimes[0] - 300}s", "150s"] if walltimes and walltimes[0] > 450 else []
+    dask_worker = runs_dask_worker(options["start"].split())  # another program is given no lifetime
+    expected = [f"{walltimes[0] - 300}s", "150s"] if walltimes and walltimes[0] > 450 and dask_worker else []
     assert [options.pop(flag) for flag in ("--lifetime", "--lifetime-stagger") if flag in options] == expected
 
 

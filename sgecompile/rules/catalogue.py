@@ -74,6 +74,8 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE603", WARNING, names.prologue_line_is_a_directive),
     Rule("SGE604", ERROR, names.python_is_not_a_command),
     Rule("SGE605", ERROR, names.prologue_not_bash),
+    Rule("SGE606", ERROR, names.command_cannot_start),
+    Rule("SGE607", WARNING, names.command_not_dask_worker),
     Rule("SGE701", WARNING, names.prologue_without_shell),
     Rule("SGE702", ERROR, names.shell_not_a_path),
     Rule("SGE703", ERROR, names.output_path_sge_cannot_use),
