@@ -126,6 +126,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
     rows += _pe_rows(plan)
     rows += _reservation_rows(plan)
     rows.append(_more_memory_row(plan))
+    rows.append(_gpu_row(plan))
     rows.append(_walltime_row(plan))
     rows.append(_lifetime_row(plan))
     return rows
@@ -175,6 +176,19 @@ def _pe_rows(plan: Plan) -> list[Row]:
         Row("pe", "parallel environment", pe.args[0], origin(plan, pe.origin), pe.args[0]),
         Row("pe_slots", "pe slots", slots, how, plan.profile.slots, "slots"),
     ]
+
+
+def _gpu_row(plan: Plan) -> Row:
+    """The GPUs SGE reserves for the job: the request, counted as the site counts it; null when none is asked."""
+    found = plan.gpu_reservation
+    if found is None:
+        return Row(
+            "gpus_per_job", "GPUs per job", "none asked", origin(plan, ("worker", "gpus"), NOTHING), None, "GPUs"
+        )
+    counted = f"per slot x {found.multiplier} slots" if found.multiplier > 1 else "once per job"
+    how = Source("derived from worker.gpus") if found.derived else origin(plan, found.origin)
+    value = f"{found.per_job} ({found.resource}={found.text} {counted})"
+    return Row("gpus_per_job", "GPUs per job", value, how, found.per_job, "GPUs")
 
 
 def _walltime_row(plan: Plan) -> Row:

@@ -52,7 +52,7 @@ def memory_complexes(site: Site) -> frozenset[str]:
 
 
 DASK_WORKER_MODULE = "distributed.cli.dask_worker"  # what `python -m` runs to start distributed's worker
-MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a memory request: consumable YES, JOB or HOST
+MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a consumable request (memory, GPUs): YES, JOB or HOST
 
 
 @attrs.frozen
@@ -73,6 +73,8 @@ class Site:
     memory_resource: str | None
     memory_per: MemoryPer
     memory: tuple[tuple[str, MemoryPer], ...]  # the first one first
+    gpu_resource: str | None
+    gpu_per: MemoryPer  # how SGE counts the GPU request: consumable YES, JOB or HOST, as for memory
     scheduler_interface: str | None
     shell: str
 
@@ -110,6 +112,7 @@ class Worker:
     memory: Memory
     task_cores: int
     task_memory: Memory | None
+    gpus: int | None
     python: str
     command: tuple[str, ...]
     death_timeout: int

@@ -72,6 +72,21 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             choices=("slot", "job", "host"),
         ),
         Key(
+            "gpu_resource",
+            "str",
+            "The `-l` resource that reserves GPUs, e.g. `gpu` (UCL Myriad's `-l gpu=2`); `worker.gpus` is requested"
+            " with it. `qconf -sc` lists the cluster's resources.",
+        ),
+        Key(
+            "gpu_per",
+            "str",
+            "Whether SGE multiplies the GPU request by the pe slots (`slot`, a consumable YES: `gpu=1` with"
+            " `-pe smp 8` asks for 8 GPUs), or counts it once: `job` (consumable JOB) or `host` (consumable HOST;"
+            " `uge` and `ocs`). `check --live` reads it from `qconf -sc`.",
+            "slot",
+            choices=("slot", "job", "host"),
+        ),
+        Key(
             "scheduler_interface",
             "str",
             "Network interface of the host where `launch` and `up` run the scheduler (the login node) that the"
@@ -151,6 +166,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "Memory each task's own program needs (e.g. what one `iqtree` run uses), in dask units; subprocesses are"
             " outside `worker.memory`. The job's memory request adds it once per thread, and the workers get"
             " `--resources` so that dask runs no more tasks at once than the job holds.",
+        ),
+        Key(
+            "gpus",
+            "int",
+            "GPUs for one job, requested with `site.gpu_resource`: the whole count where SGE counts it once, the"
+            " count per slot where it multiplies by the slots (SGE409 when the slots do not divide it).",
+            minimum=1,
         ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key(

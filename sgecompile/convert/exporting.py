@@ -19,9 +19,12 @@ from ..shellword import shell_word
 from ..units import format_hms
 from .header import dask_header
 
-# Profile keys whose header lines dask-jobqueue writes from its own keywords (the request derived from
-# worker.memory goes out in resource_spec); every other line is an extra directive.
-DASK_KEYS = {tuple(key.split(".")) for key in vocabulary.HEADER_KEYS.values()} | {("worker", "memory")}
+# Profile keys whose header lines dask-jobqueue writes from its own keywords (the requests derived from
+# worker.memory and worker.gpus go out in resource_spec); every other line is an extra directive.
+DASK_KEYS = {tuple(key.split(".")) for key in vocabulary.HEADER_KEYS.values()} | {
+    ("worker", "memory"),
+    ("worker", "gpus"),
+}
 
 
 class ExportProblem(ValueError):
@@ -45,7 +48,8 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
     profile = plan.profile
     job, worker = profile.job, profile.worker
     name, queue, project = (_written(plan, ("job", key)) for key in ("name", "queue", "project"))
-    resources = [d.args[0] for d in _written(plan, ("job", "resources")) + _written(plan, ("worker", "memory"))]
+    derived = _written(plan, ("worker", "memory")) + _written(plan, ("worker", "gpus"))
+    resources = [d.args[0] for d in _written(plan, ("job", "resources")) + derived]
     walltime = job.walltime if _written(plan, ("job", "walltime")) else None
     logs = job.log_directory if _written(plan, ("job", "log_directory")) else None
     kwargs: dict[str, Any] = {

@@ -16,7 +16,7 @@ import attrs
 from ..diagnostics import Severity
 from ..loader import Document
 from ..plan import Plan
-from . import Context, Live, Rule, cluster, memory, names, options, slots, structure, walltime
+from . import Context, Live, Rule, cluster, gpus, memory, names, options, slots, structure, walltime
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -57,6 +57,8 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE406", WARNING, slots.threads_without_pe),
     Rule("SGE407", ERROR, slots.more_slots_than_sge_has),
     Rule("SGE408", WARNING, slots.extra_args_override),
+    Rule("SGE409", WARNING, gpus.gpus_reserved_differ),
+    Rule("SGE410", ERROR, gpus.gpus_without_resource),
     Rule("SGE307", ERROR, memory.host_consumable_without_host),
     Rule("SGE501", WARNING, options.duplicate_directive),
     Rule("SGE502", ERROR, options.contradicting_directive),
@@ -94,6 +96,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE810", ERROR, cluster.default_address_space_too_small),
     Rule("SGE811", WARNING, cluster.flavor_disagrees),
     Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
+    Rule("SGE813", WARNING, cluster.gpu_per_disagrees),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

@@ -14,6 +14,7 @@ from ..models import MemoryPer, memory_entries
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Finding, Live
+from .gpus import count
 
 if TYPE_CHECKING:
     from ..clusterfacts import Facts, Host, Queue
@@ -144,6 +145,36 @@ def memory_per_disagrees(live: Live) -> Iterator[Finding]:
                 f"{resource} is consumable {complex_.consumable} here, so SGE counts it per {actual}, not per {written}; this check counted it per {actual}",
                 f'{resource} = "{actual}"' if resource in table else f'memory_per = "{actual}"',
             )
+
+
+def gpu_per_disagrees(live: Live) -> Iterator[Finding]:
+    """`site.gpu_per` disagrees with how the cluster counts `site.gpu_resource`, or that resource reserves nothing.
+
+    Why: a consumable `YES` is multiplied by the pe slots (`gpu=1` with 8 slots
+    asks for 8 GPUs), `JOB` and `HOST` are counted once; one that is not
+    consumable only picks hosts, and two jobs may share a GPU.
+    Use instead: the value the hint gives, or the consumable your site reserves GPUs with.
+    """
+    plan, site = live.plan, live.plan.profile.site
+    complex_ = live.facts.complexes.get(site.gpu_resource) if site.gpu_resource else None
+    found = plan.gpu_reservation
+    if complex_ is None or found is None:
+        return
+    actual = CONSUMABLE_MEANS.get(complex_.consumable)
+    if actual is None:
+        yield Finding(
+            ("site", "gpu_resource"),
+            f"{found.resource} is not consumable here: SGE reserves no GPU with it, it only picks hosts",
+            "Use the consumable your site reserves GPUs with (`qconf -sc`, column consumable).",
+        )
+    elif actual != site.gpu_per:
+        slots = plan.profile.slots if plan.multiplies(actual) else 1
+        yield Finding(
+            ("site", "gpu_per") if ("site", "gpu_per") in live.loaded.origins else ("site", "gpu_resource"),
+            f"{found.resource} is consumable {complex_.consumable} here, so SGE counts it per {actual}:"
+            f" {found.resource}={found.text} is {count(found.per_request * slots)}, not {found.per_job}",
+            f'gpu_per = "{actual}"',
+        )
 
 
 def larger_than_any_host(live: Live) -> Iterator[Finding]:

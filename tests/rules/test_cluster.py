@@ -15,7 +15,7 @@ from sgecompile.clusterfacts import Complex
 from sgecompile.livecheck import as_cluster_counts
 from sgecompile.pipeline import Result
 
-from .conftest import FACTS, live_findings
+from .conftest import FACTS, live_diagnostics, live_findings
 
 SITE = '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\n'
 GOOD = SITE + '[job]\nqueue = "all.q"\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GiB"\n'
@@ -91,3 +91,25 @@ def test_check_live_counts_the_memory_findings_again_the_clusters_way(
     assert "SGE302" not in {d.code for d in result.diagnostics}
     (found,) = [d for d in livecheck.check_live(result, FACTS) if d.code == "SGE302"]
     assert "h_vmem=12G per slot x 4 slots" in found.message
+
+
+@pytest.mark.parametrize(
+    ("consumable", "said"),
+    [
+        ("NO", "gpu is not consumable here: SGE reserves no GPU with it, it only picks hosts"),
+        ("HOST", "gpu is consumable HOST here, so SGE counts it per host: gpu=1 is 1 GPU, not 4"),
+        ("JOB", "gpu is consumable JOB here, so SGE counts it per job: gpu=1 is 1 GPU, not 4"),
+        ("YES", None),
+    ],
+)
+def test_the_gpu_complex_decides_how_gpus_count(
+    compiled: Callable[..., Result], consumable: str, said: str | None
+) -> None:
+    """SGE813 reads the gpu complex's consumable column: not consumable, or counted otherwise than site.gpu_per."""
+    facts = attrs.evolve(FACTS, complexes={**FACTS.complexes, "gpu": Complex("gpu", "gpu", "INT", True, consumable)})
+    result = compiled(
+        '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\ngpu_resource = "gpu"\n[job]\nqueue = "all.q"\n'
+        'walltime = 3600\n[worker]\ncores = 4\nmemory = "4GiB"\ngpus = 4\n'
+    )
+    found = [d.message for d in live_diagnostics(result, facts=facts) if d.code == "SGE813"]
+    assert found == ([said] if said else [])
