@@ -125,3 +125,11 @@ def test_the_window_ends_half_a_margin_before_h_rt() -> None:
         found = derived(walltime, margin)
         assert found.latest == walltime - margin + margin // 2
         assert found.earliest == walltime - margin - margin // 2
+
+
+def test_a_margin_that_is_no_time_is_sge202_at_the_margin(compiled: Callable[..., Result]) -> None:
+    """lifetime_margin = "5 mins" is refused at its value, named as the margin, with the forms it takes."""
+    result = compiled(f'{W}lifetime_margin = "5 mins"\n[job]\nwalltime = 3600\n')
+    (found,) = [d for d in result.diagnostics if d.code == "SGE202"]
+    assert found.message == "worker.lifetime_margin: '5 mins' is not a walltime" and found.location.line == 4
+    assert found.hint is not None and '"12h"' in found.hint and "job.walltime" not in found.hint

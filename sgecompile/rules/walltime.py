@@ -28,16 +28,18 @@ def two_field_walltime(ctx: Context) -> Iterator[Finding]:
 
 
 def not_a_walltime(ctx: Context) -> Iterator[Finding]:
-    """A walltime that is empty, zero, negative or not a time at all.
+    """A walltime (or `worker.lifetime_margin`) that is empty, zero, negative or not a time at all.
 
-    Why: qsub rejects it, or the job is killed at once.
+    Why: qsub rejects it, or the job is killed at once; a margin that is no
+    time gives the workers no lifetime to work out.
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
-        in_walltime = failure.key == ("job", "walltime")  # else an h_rt that qsub itself reads
+        margin = failure.key == ("worker", "lifetime_margin")
+        in_walltime = failure.key == ("job", "walltime") or margin  # else an h_rt that qsub itself reads
         yield Finding(
             failure.key,
-            f"walltime: {failure.error}",
+            f"{'worker.lifetime_margin' if margin else 'walltime'}: {failure.error}",
             'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").'
             if in_walltime
             else 'Write H:M:S ("12:00:00") or whole seconds (43200); or set job.walltime, which also reads "12h".',
