@@ -133,7 +133,7 @@ class Worker:
     @property
     def runs_dask_worker(self) -> bool:
         """Whether the command is distributed's own worker (see :func:`runs_dask_worker`)."""
-        return runs_dask_worker(self.start)
+        return not self.command or runs_dask_worker(self.start)
 
     @property
     def threads_per_process(self) -> int:

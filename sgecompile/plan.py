@@ -249,8 +249,9 @@ class Plan:
             extra.append(dirs.Directive("-tc", (str(concurrent),), ("array",)))
         return Plan(self.profile, self.asked + tuple(extra))
 
-    def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
-        """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""
+    def worker_command(self, scheduler: Sequence[str], name: str, extra: bool = True) -> list[str]:
+        """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``;
+        without ``extra``, without ``worker.extra_args`` (what sgecompile gives of its own, for SGE408)."""
         w = self.profile.worker
         argv = [*w.start, *scheduler, "--name", name]
         argv += ["--nthreads", str(w.threads_per_process), "--memory-limit", str(w.memory_per_process)]
@@ -263,7 +264,7 @@ class Plan:
             argv += ["--local-directory", w.local_directory]
         argv += self.retirement.flags if self.retirement else []
         argv += w.resource_args
-        argv += list(w.extra_args)
+        argv += list(w.extra_args) if extra else []
         if w.interface:
             argv += ["--interface", w.interface]
         return argv

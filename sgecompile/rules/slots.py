@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
 from .. import schema, vocabulary
 from ..models import divisors
 from ..plan import Plan
@@ -202,8 +200,7 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     derived = DERIVED_WORKER_OPTIONS | (
         {"--resources": "worker.task_cores and worker.task_memory"} if worker.resources else {}
     )
-    own = Plan(attrs.evolve(plan.profile, worker=attrs.evolve(worker, extra_args=())), plan.asked)
-    ours = own.worker_command(["--scheduler-file", "scheduler.json"], "NAME")[len(worker.start) :]
+    ours = plan.worker_command(["--scheduler-file", "scheduler.json"], "NAME", extra=False)[len(worker.start) :]
     for source, words in (("command", worker.command), ("extra_args", worker.extra_args)):
         for i, word in enumerate(words):
             option, equals, value = word.partition("=")
