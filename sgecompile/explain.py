@@ -211,8 +211,8 @@ def _lifetime_row(plan: Plan) -> Row:
         return Row(
             "worker_lifetime", "worker lifetime", f"none: {_no_lifetime(plan)}", Source(NOTHING), None, "seconds"
         )
-    low, high = seconds(max(0.0, found.earliest)), seconds(found.latest)
-    value = f"{seconds(found.lifetime)} s +/- {seconds(found.stagger)} s (they leave at {low}-{high} s)"
+    window = f"{seconds(found.earliest)}-{seconds(found.latest)} s"
+    value = f"{seconds(found.lifetime)} s +/- {seconds(found.stagger)} s (they leave at {window})"
     how = origin(plan, ("worker", "extra_args")) if found.given else Source(found.arithmetic)
     return Row("worker_lifetime", "worker lifetime", value, how, round(found.lifetime), "seconds")
 

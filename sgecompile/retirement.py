@@ -57,8 +57,8 @@ class Retirement:
 
     @property
     def earliest(self) -> float:
-        """Seconds after it started that the first worker may leave."""
-        return (self.lifetime or 0) - self.stagger
+        """Seconds after it started that the first worker may leave (0 at the soonest)."""
+        return max(0.0, (self.lifetime or 0) - self.stagger)
 
     @property
     def latest(self) -> float:
@@ -74,9 +74,7 @@ class Retirement:
 
     @property
     def arithmetic(self) -> str:
-        """How the numbers came about, as ``explain`` shows them."""
-        if self.given:
-            return "--lifetime and --lifetime-stagger of worker.extra_args"
+        """How the margin's numbers came about, as ``explain`` shows them."""
         return f"walltime - lifetime_margin ({self.margin} s), +/- margin / 2"
 
 
@@ -129,5 +127,4 @@ def retirement(walltime: int | None, margin: int, extra_args: Sequence[str], das
 
 def describe(found: Retirement) -> str:
     """The window in words: ``between 3150 s and 3450 s of the walltime's 3600 s``."""
-    low = seconds(max(0.0, found.earliest))
-    return f"between {low} s and {seconds(found.latest)} s of the walltime's {found.walltime} s"
+    return f"between {seconds(found.earliest)} s and {seconds(found.latest)} s of the walltime's {found.walltime} s"
