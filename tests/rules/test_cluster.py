@@ -113,3 +113,19 @@ def test_the_gpu_complex_decides_how_gpus_count(
     )
     found = [d.message for d in live_diagnostics(result, facts=facts) if d.code == "SGE813"]
     assert found == ([said] if said else [])
+
+
+@pytest.mark.parametrize(
+    ("gpus", "cores", "asked"), [(2, 2, None), (4, 2, "gpu=2, 4 GPUs"), (2, 4, "gpu=1, 4 GPUs"), (2, 1, None)]
+)
+def test_more_gpus_than_any_host_is_sge805(
+    compiled: Callable[..., Result], gpus: int, cores: int, asked: str | None
+) -> None:
+    """The example host has gpu=2 (consumable YES): a request that the slots multiply past 2 is more than it offers."""
+    result = compiled(
+        f'{SITE}gpu_resource = "gpu"\n[job]\nqueue = "all.q"\nwalltime = 3600\n'
+        f'[worker]\ncores = {cores}\nmemory = "4GiB"\ngpus = {gpus}\n'
+    )
+    messages = [d.message for d in live_diagnostics(result) if d.code == "SGE805"]
+    said = f"the job asks {asked} as this cluster counts it, more than any host offers (the most: 2 on node1)"
+    assert messages == ([said] if asked else [])
