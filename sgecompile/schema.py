@@ -82,7 +82,7 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "str",
             "Whether SGE multiplies the GPU request by the pe slots (`slot`, a consumable YES: `gpu=1` with"
             " `-pe smp 8` asks for 8 GPUs), or counts it once: `job` (consumable JOB) or `host` (consumable HOST;"
-            " `uge` and `ocs`). `check --live` reads it from `qconf -sc`.",
+            " `uge` and `ocs`). `check --live` compares it with `qconf -sc` (SGE813).",
             "slot",
             choices=("slot", "job", "host"),
         ),
