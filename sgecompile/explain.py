@@ -16,6 +16,7 @@ import attrs
 from . import directives as dirs
 from .diagnostics import Location
 from .plan import Plan
+from .retirement import seconds
 from .tomlpos import Path as KeyPath
 from .units import describe_bytes, exact_sge_memory, format_dask_memory, format_hms, parse_sge_time
 
@@ -125,7 +126,9 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
     rows += _pe_rows(plan)
     rows += _reservation_rows(plan)
     rows.append(_more_memory_row(plan))
+    rows.append(_gpu_row(plan))
     rows.append(_walltime_row(plan))
+    rows.append(_lifetime_row(plan))
     return rows
 
 
@@ -175,6 +178,19 @@ def _pe_rows(plan: Plan) -> list[Row]:
     ]
 
 
+def _gpu_row(plan: Plan) -> Row:
+    """The GPUs SGE reserves for the job: the request, counted as the site counts it; null when none is asked."""
+    found = plan.gpu_reservation
+    if found is None:
+        return Row(
+            "gpus_per_job", "GPUs per job", "none asked", origin(plan, ("worker", "gpus"), NOTHING), None, "GPUs"
+        )
+    counted = f"per slot x {found.multiplier} slots" if found.multiplier > 1 else "once per job"
+    how = Source("derived from worker.gpus") if found.derived else origin(plan, found.origin)
+    value = f"{found.per_job} ({found.resource}={found.text} {counted})"
+    return Row("gpus_per_job", "GPUs per job", value, how, found.per_job, "GPUs")
+
+
 def _walltime_row(plan: Plan) -> Row:
     """The h_rt the header asks for (from job.walltime or job.directives; none when job.skip drops -l)."""
     asked = plan.resource("h_rt")
@@ -186,6 +202,29 @@ def _walltime_row(plan: Plan) -> Row:
     return Row(
         "walltime", "walltime", f"{seconds} s = {format_hms(seconds)}", origin(plan, asked.origin), seconds, "seconds"
     )
+
+
+def _lifetime_row(plan: Plan) -> Row:
+    """Each worker's dask lifetime, how it came about, and when the workers leave; null without one."""
+    found = plan.retirement
+    if found is None or found.lifetime is None:
+        return Row(
+            "worker_lifetime", "worker lifetime", f"none: {_no_lifetime(plan)}", Source(NOTHING), None, "seconds"
+        )
+    window = f"{seconds(found.earliest)}-{seconds(found.latest)} s"
+    value = f"{seconds(found.lifetime)} s +/- {seconds(found.stagger)} s (they leave at {window})"
+    how = origin(plan, ("worker", "extra_args")) if found.given else Source(found.arithmetic)
+    return Row("worker_lifetime", "worker lifetime", value, how, round(found.lifetime), "seconds")
+
+
+def _no_lifetime(plan: Plan) -> str:
+    """Why the workers get no lifetime."""
+    found = plan.retirement
+    if plan.resource("h_rt") is None:
+        return "no walltime"
+    if found is None:
+        return "worker.command is not distributed's worker (SGE607)"
+    return "extra_args gives no --lifetime (SGE205)" if found.given else "none fits the walltime (SGE205)"
 
 
 def _reservation_rows(plan: Plan) -> list[Row]:

@@ -9,6 +9,7 @@ explain; the model is only built when every value could be typed.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -33,12 +34,25 @@ from .units import (
 from .vocabulary import Flavor
 
 
+def runs_dask_worker(words: list[str]) -> bool:
+    """Whether a worker's start is distributed's own worker, the one that takes ``--nworkers``, ``--nanny`` and
+    ``--lifetime``: its module, its ``dask-worker`` script or ``dask worker`` (dask-jobqueue looks at the
+    module alone, as it has no other way to start one)."""
+    program = words[-2:] if len(words) > 1 else ["", *words]
+    return (
+        any(pair == ("-m", DASK_WORKER_MODULE) for pair in zip(words, words[1:], strict=False))
+        or os.path.basename(program[1]) == "dask-worker"
+        or (os.path.basename(program[0]) == "dask" and program[1] == "worker")
+    )
+
+
 def memory_complexes(site: Site) -> frozenset[str]:
     """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's own."""
     return MEMORY_VALUED | {name for name, _ in site.memory}
 
 
-MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a memory request: consumable YES, JOB or HOST
+DASK_WORKER_MODULE = "distributed.cli.dask_worker"  # what `python -m` runs to start distributed's worker
+MemoryPer = Literal["slot", "job", "host"]  # how SGE counts a consumable request (memory, GPUs): YES, JOB or HOST
 
 
 @attrs.frozen
@@ -59,6 +73,8 @@ class Site:
     memory_resource: str | None
     memory_per: MemoryPer
     memory: tuple[tuple[str, MemoryPer], ...]  # the first one first
+    gpu_resource: str | None
+    gpu_per: MemoryPer  # how SGE counts the GPU request: consumable YES, JOB or HOST, as for memory
     scheduler_interface: str | None
     shell: str
 
@@ -96,12 +112,28 @@ class Worker:
     memory: Memory
     task_cores: int
     task_memory: Memory | None
+    gpus: int | None
     python: str
+    command: tuple[str, ...]
     death_timeout: int
+    lifetime_margin: Walltime
     interface: str | None
     local_directory: str | None
     nanny: bool
     extra_args: tuple[str, ...]
+
+    @property
+    def start(self) -> list[str]:
+        """The words that start the workers, before the scheduler's address: ``python -m
+        distributed.cli.dask_worker``, or ``worker.command`` (after ``python`` when it starts with ``-m``)."""
+        if not self.command:
+            return [self.python, "-m", DASK_WORKER_MODULE]
+        return [self.python, *self.command] if self.command[0] == "-m" else list(self.command)
+
+    @property
+    def runs_dask_worker(self) -> bool:
+        """Whether the command is distributed's own worker (see :func:`runs_dask_worker`)."""
+        return not self.command or runs_dask_worker(self.start)
 
     @property
     def threads_per_process(self) -> int:
@@ -294,5 +326,6 @@ class _Typer:
         get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
         get["memory"] = self.typed("worker", "memory", parse_dask_memory)
         get["task_memory"] = self.typed("worker", "task_memory", parse_dask_memory)
+        get["lifetime_margin"] = self.typed("worker", "lifetime_margin", parse_walltime)
         get.update({name: value for name, (value, _) in derived_worker_values(get).items()})
         return Worker(**get)

@@ -16,9 +16,10 @@ import attrs
 from . import directives as dirs
 from . import vocabulary
 from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
-from .models import Profile
+from .models import MemoryPer, Profile
+from .retirement import Retirement, retirement
 from .tomlpos import Path as KeyPath
-from .units import MIB, format_sge_memory, parse_sge_memory
+from .units import MIB, format_sge_memory, parse_sge_memory, parse_sge_time
 
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
 WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
@@ -78,10 +79,14 @@ class Plan:
         memory resource inferred from the requests that is a host's load value
         (``mem_free``) counts once: it is no consumable, whatever memory_per says.
         """
+        load_value = self.memory_assumed and self.memory_resource in HOST_LOAD
+        return self.multiplies(self.profile.site.memory_per) and not load_value
+
+    def multiplies(self, per: MemoryPer) -> bool:
+        """Whether SGE multiplies a consumable request counted ``per`` by the pe slots: ``slot``, with a -pe."""
         site, job = self.profile.site, self.profile.job
         has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
-        load_value = self.memory_assumed and self.memory_resource in HOST_LOAD
-        return site.memory_per == "slot" and has_pe and "-pe" not in job.skip and not load_value
+        return per == "slot" and has_pe and "-pe" not in job.skip
 
     @cached_property
     def memory_views(self) -> tuple[Plan, ...]:
@@ -150,8 +155,7 @@ class Plan:
     @property
     def matching_share(self) -> int:
         """Bytes to request for the memory resource so the job gets what it needs (per slot where SGE multiplies)."""
-        total = self.job_needs
-        return -(-total // self.profile.slots) if self.per_slot else total
+        return share(self.job_needs, self.profile.slots, self.per_slot)
 
     @cached_property
     def written_memory(self) -> tuple[str, KeyPath] | None:
@@ -160,7 +164,11 @@ class Plan:
         Either in ``job.resources`` or as a hard ``-l`` in ``job.directives``:
         both replace the request derived from ``worker.memory``.
         """
-        job, resource = self.profile.job, self.memory_resource
+        return self.written_request(self.memory_resource)
+
+    def written_request(self, resource: str | None) -> tuple[str, KeyPath] | None:
+        """The amount of ``resource`` the profile asks for itself in job.resources or a hard ``-l``, and where."""
+        job = self.profile.job
         written: list[tuple[str, KeyPath]] = [
             (r.value, ("job", "resources", r.name)) for r in job.resources if r.name == resource
         ]
@@ -182,6 +190,24 @@ class Plan:
         text, origin = written or (derived, ("worker", "memory"))
         multiplier = self.profile.slots if self.per_slot else 1
         return Reservation(resource, text, parse_sge_memory(text).bytes, multiplier, written is None, origin)
+
+    @cached_property
+    def gpu_reservation(self) -> Reservation | None:
+        """The GPUs SGE reserves through ``site.gpu_resource``: as written in the requests, else derived from
+        ``worker.gpus`` (per slot where SGE multiplies, rounded up); None without a whole number to count."""
+        site, worker = self.profile.site, self.profile.worker
+        if not site.gpu_resource or "-l" in self.profile.job.skip:
+            return None
+        written = self.written_request(site.gpu_resource)
+        if written is None and worker.gpus is None:
+            return None
+        multiplied = self.multiplies(site.gpu_per)
+        derived = (str(share(worker.gpus or 0, self.profile.slots, multiplied)), ("worker", "gpus"))
+        text, origin = written or derived
+        if not text.isdigit():  # a boolean `gpu` (Hoffman2's `-l gpu,V100`) or a value SGE reads: nothing to count
+            return None
+        multiplier = self.profile.slots if multiplied else 1
+        return Reservation(site.gpu_resource, text, int(text), multiplier, written is None, origin)
 
     @property
     def derived_memory(self) -> str | None:
@@ -207,6 +233,15 @@ class Plan:
         """The hard ``-l NAME=...`` request in the header, if any."""
         return next((d for d in self.wanted("-l") if d.resource == name), None)
 
+    @cached_property
+    def retirement(self) -> Retirement | None:
+        """When the workers leave before the header's ``h_rt`` (None without one, or for another program than
+        distributed's worker that is not given a lifetime): see :mod:`sgecompile.retirement`."""
+        asked = self.resource("h_rt")
+        worker = self.profile.worker
+        walltime = parse_sge_time(asked.amount).seconds if asked else None  # typing has checked it
+        return retirement(walltime, worker.lifetime_margin.seconds, worker.extra_args, worker.runs_dask_worker)
+
     def as_array(self, tasks: int, concurrent: int | None = None) -> Plan:
         """The same job as an array of ``tasks`` tasks (``-t 1-N``), at most ``concurrent`` at once (``-tc``)."""
         extra = [dirs.Directive("-t", (f"1-{tasks}",), ("array",))]
@@ -214,21 +249,30 @@ class Plan:
             extra.append(dirs.Directive("-tc", (str(concurrent),), ("array",)))
         return Plan(self.profile, self.asked + tuple(extra))
 
-    def worker_command(self, scheduler: Sequence[str], name: str) -> list[str]:
-        """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``."""
+    def worker_command(self, scheduler: Sequence[str], name: str, extra: bool = True) -> list[str]:
+        """The ``dask worker`` argv, with the scheduler given as ``[address]`` or ``["--scheduler-file", path]``;
+        without ``extra``, without ``worker.extra_args`` (what sgecompile gives of its own, for SGE408)."""
         w = self.profile.worker
-        argv = [w.python, "-m", "distributed.cli.dask_worker", *scheduler, "--name", name]
+        argv = [*w.start, *scheduler, "--name", name]
         argv += ["--nthreads", str(w.threads_per_process), "--memory-limit", str(w.memory_per_process)]
-        if w.processes > 1:
+        if w.runs_dask_worker and w.processes > 1:
             argv += ["--nworkers", str(w.processes)]
-        argv += ["--nanny" if w.nanny else "--no-nanny", "--death-timeout", str(w.death_timeout)]
+        if w.runs_dask_worker:
+            argv += ["--nanny" if w.nanny else "--no-nanny"]
+        argv += ["--death-timeout", str(w.death_timeout)]
         if w.local_directory:
             argv += ["--local-directory", w.local_directory]
+        argv += self.retirement.flags if self.retirement else []
         argv += w.resource_args
-        argv += list(w.extra_args)
+        argv += list(w.extra_args) if extra else []
         if w.interface:
             argv += ["--interface", w.interface]
         return argv
+
+
+def share(total: int, slots: int, per_slot: bool) -> int:
+    """What to request of a consumable so the job gets ``total``: per slot (rounded up) where SGE multiplies."""
+    return -(-total // slots) if per_slot else total
 
 
 def compile_profile(profile: Profile) -> Plan:
@@ -248,9 +292,13 @@ def compile_profile(profile: Profile) -> Plan:
         add("job.project", job.project)
     for r in job.resources:
         add("job.resources", f"{r.name}={r.value}", origin=("job", "resources", r.name))
-    for view in Plan(profile, ()).memory_views:
+    unasked = Plan(profile, ())
+    for view in unasked.memory_views:
         if view.derived_memory:
             add("job.resources", f"{view.memory_resource}={view.derived_memory}", origin=("worker", "memory"))
+    gpus = unasked.gpu_reservation
+    if gpus and gpus.derived:
+        add("job.resources", f"{gpus.resource}={gpus.text}", origin=gpus.origin)
     if job.walltime:
         add("job.walltime", f"h_rt={job.walltime.seconds}")
     if job.log_directory:

@@ -72,6 +72,21 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             choices=("slot", "job", "host"),
         ),
         Key(
+            "gpu_resource",
+            "str",
+            "The `-l` resource that reserves GPUs, e.g. `gpu` (UCL Myriad's `-l gpu=2`); `worker.gpus` is requested"
+            " with it. `qconf -sc` lists the cluster's resources.",
+        ),
+        Key(
+            "gpu_per",
+            "str",
+            "Whether SGE multiplies the GPU request by the pe slots (`slot`, a consumable YES: `gpu=1` with"
+            " `-pe smp 8` asks for 8 GPUs), or counts it once: `job` (consumable JOB) or `host` (consumable HOST;"
+            " `uge` and `ocs`). `check --live` compares it with `qconf -sc` (SGE814).",
+            "slot",
+            choices=("slot", "job", "host"),
+        ),
+        Key(
             "scheduler_interface",
             "str",
             "Network interface of the host where `launch` and `up` run the scheduler (the login node) that the"
@@ -152,8 +167,35 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             " outside `worker.memory`. The job's memory request adds it once per thread, and the workers get"
             " `--resources` so that dask runs no more tasks at once than the job holds.",
         ),
+        Key(
+            "gpus",
+            "int",
+            "GPUs for one job, requested with `site.gpu_resource`: the whole count where SGE counts it once, the"
+            " count per slot where it multiplies by the slots (SGE409 when the slots do not divide it).",
+            minimum=1,
+        ),
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
+        Key(
+            "command",
+            "str-list",
+            "The program that starts the workers, word by word, before the scheduler's address; default: `python -m"
+            ' distributed.cli.dask_worker`. Starting with `-m`, a module `python` runs: `["-m",'
+            ' "dask_cuda.cli.dask_cuda_worker"]` (dask-jobqueue\'s `worker_command`); else the whole command:'
+            ' `["dask-cuda-worker"]`, or a wrapper such as `["singularity", "exec", "dask.sif", "python", "-m",'
+            ' "distributed.cli.dask_worker"]`. Only distributed\'s own worker gets `--nworkers`, `--nanny` and'
+            " `--lifetime` (SGE607), as dask-jobqueue gives `--nworkers` and `--nanny` to it alone.",
+            [],
+        ),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
+        Key(
+            "lifetime_margin",
+            "walltime",
+            "With a walltime W, how long before SGE's `h_rt` the workers retire gracefully (their data moved to other"
+            " workers, their tasks given to them): each gets dask's `--lifetime (W - margin)` and `--lifetime-stagger"
+            " (margin / 2)`, so they leave one by one between W - 1.5 x margin and W - margin / 2. Unused when"
+            " `extra_args` gives `--lifetime` or `--lifetime-stagger`.",
+            "5m",
+        ),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
         Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
         Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),

@@ -11,6 +11,7 @@ the trap instead of saying "invalid".
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Literal
@@ -204,6 +205,7 @@ class Walltime:
     fields: tuple[int, ...] = ()
 
 
+@functools.lru_cache(maxsize=1024, typed=True)  # every profile reads worker.lifetime_margin, mostly the default
 def parse_walltime(text: str | int) -> Walltime:
     """Read ``H:M:S`` (fields may exceed 59), integer seconds, or ``1d12h30m10s``."""
     if isinstance(text, bool):

@@ -92,8 +92,13 @@ WORDS: tuple[Word, ...] = (
     Word(key="worker.processes", dask=("processes",), flag=("--nworkers",)),
     Word(key="worker.memory", dask=("memory",), flag=("--memory-limit",)),
     Word(key="worker.python", dask=("python",)),
+    Word(key="worker.command", dask=("worker_command",)),
     Word(key="worker.death_timeout", dask=("death_timeout",), flag=("--death-timeout",)),
     Word(key="worker.interface", dask=("interface",), flag=("--interface",)),
+    Word(key="worker.lifetime_margin"),  # dask-jobqueue: --lifetime and --lifetime-stagger in worker_extra_args
+    Word(key="site.gpu_resource"),  # with worker.gpus, one more -l request of job.resources
+    Word(key="site.gpu_per"),
+    Word(key="worker.gpus"),
     Word(key="site.scheduler_interface"),  # dask-jobqueue: scheduler_options={"interface": ...}
     Word(key="worker.local_directory", dask=("local_directory",), flag=("--local-directory",)),
     Word(key="worker.nanny", dask=("nanny",), flag=("--nanny", "--no-nanny")),

@@ -24,6 +24,7 @@ from sgecompile import directives as dirs
 from sgecompile.convert import exporting
 from sgecompile.convert.exporting import ExportProblem, to_keywords
 from sgecompile.convert.importing import from_keywords, toml_text
+from sgecompile.models import runs_dask_worker
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.rendering import render
 from sgecompile.tomltext import toml_value
@@ -79,14 +80,16 @@ VALUED_OPTIONS = (
     "--death-timeout",
     "--local-directory",
     "--interface",
+    "--lifetime",
+    "--lifetime-stagger",
 )
 
 
 def worker_call(script: str) -> tuple[dict[str, str], list[str]]:
     """The worker's options (the last of each, as `dask worker` takes them) and its other words, from the script's last line."""
     words = shlex.split(script.rstrip().splitlines()[-1])
-    assert words[1:3] == ["-m", "distributed.cli.dask_worker"], words
-    options, others, rest = {"python": words[0]}, [], words[4:]  # words[3]: the scheduler
+    at = next(i for i, word in enumerate(words) if word.startswith("tcp://"))  # the scheduler
+    options, others, rest = {"start": " ".join(words[:at])}, [], words[at + 1 :]  # python -m MODULE, or a wrapper
     while rest:
         word = rest.pop(0)
         if word in VALUED_OPTIONS:
@@ -114,8 +117,21 @@ def same_job(first: str, second: str) -> None:
     (options, others), (their_options, their_others) = worker_call(first), worker_call(second)
     limit, their_limit = parse_bytes(options.pop("--memory-limit")), parse_bytes(their_options.pop("--memory-limit"))
     assert abs(limit - their_limit) <= 0.01 * their_limit
+    _retirement_added(first, options, their_options)
     assert options == their_options and others == their_others
     assert prologue(first) == prologue(second)
+
+
+def _retirement_added(ours: str, options: dict[str, str], their_options: dict[str, str]) -> None:
+    """The README's difference: with a walltime W, sgecompile's workers get `--lifetime (W - 300)s` and
+    `--lifetime-stagger 150s` (the default margin) where the configuration gave none, if W is over 450 s
+    and the worker is distributed's; checked, then taken out."""
+    if "--lifetime" in their_options or "--lifetime-stagger" in their_options:
+        return
+    walltimes = [int(args[0][5:]) for option, args, _ in requests(ours) if args[:1] and args[0].startswith("h_rt=")]
+    dask_worker = runs_dask_worker(options["start"].split())  # another program is given no lifetime
+    expected = [f"{walltimes[0] - 300}s", "150s"] if walltimes and walltimes[0] > 450 and dask_worker else []
+    assert [options.pop(flag) for flag in ("--lifetime", "--lifetime-stagger") if flag in options] == expected
 
 
 def _folders(found: set[Any]) -> set[Any]:
@@ -505,9 +521,11 @@ def test_empty_and_default_values_get_no_note() -> None:
         "worker_command": "distributed.cli.dask_worker",
         "shebang": "#!/usr/bin/env bash",
     }
-    assert from_keywords(kwargs).notes == ()
+    retire = from_keywords(kwargs).notes
+    assert len(retire) == 1 and "too short for worker.lifetime_margin" in retire[0]  # says nothing of the rest
     assert from_keywords({**kwargs, "job_script_epilogue": ["echo done"]}).notes == (
         "job_script_epilogue = ['echo done']: sgecompile has no place for it; left out",
+        *retire,
     )
 
 

@@ -147,9 +147,19 @@ def to_kwargs(p: dict[str, Any]) -> dict[str, Any]:
         "local_directory": p["local_directory"],
         "interface": p["interface"],
         "nanny": p["nanny"],
-        "worker_extra_args": _resources(p) + p["extra_args"],
+        "worker_extra_args": _lifetime(p) + _resources(p) + p["extra_args"],
         "python": "/opt/python/bin/python3",
     }
+
+
+def _lifetime(p: dict[str, Any]) -> list[str]:
+    """The flags a user gives dask-jobqueue's workers to retire before the walltime, as dask-jobqueue's docs
+    suggest (`--lifetime 55m --lifetime-stagger 4m` for 1 hour): here with sgecompile's default margin of 300 s."""
+    if not p["walltime"]:
+        return []
+    h, m, s = p["walltime"]
+    seconds = h * 3600 + m * 60 + s
+    return ["--lifetime", f"{seconds - 300}s", "--lifetime-stagger", "150s"] if seconds > 450 else []
 
 
 def _resources(p: dict[str, Any]) -> list[str]:

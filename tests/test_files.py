@@ -45,7 +45,7 @@ def test_emit_writes_every_file_atomically(cli, tmp_path: Path, monkeypatch: pyt
     code, _, err = cli("emit", str(PROFILES / "testsge.toml"), "--out", str(out))
     assert code == 2 and "sgecompile: Input/output error" in err and "internal error" not in err
     assert sorted(p.name for p in out.iterdir()) == ["scheduler.sh", "workers.sh"]  # and no record of the rest
-    assert (out / "workers.sh").read_text().endswith("--death-timeout 30\n")
+    assert (out / "workers.sh").read_text().endswith("--death-timeout 30 --lifetime 1500s --lifetime-stagger 150s\n")
 
 
 @pytest.mark.parametrize(

@@ -112,11 +112,11 @@ def test_an_inferred_load_value_is_not_multiplied_by_the_slots(tmp_path: Path) -
     assert plan is not None and plan.memory_assumed and not plan.per_slot
 
 
-def test_python_with_an_option_keeps_its_interpreter() -> None:
-    """python="/opt/conda/bin/python -u" is that interpreter, the -u dropped with a note."""
+def test_python_with_an_option_keeps_its_option() -> None:
+    """python="/opt/conda/bin/python -u" is the start of the worker command, -u kept, with a note."""
     result = from_keywords({**BASE, "python": "/opt/conda/bin/python -u"})
-    assert result.tables["worker"]["python"] == "/opt/conda/bin/python"
-    assert any('["-u"] are dropped' in n for n in result.notes)
+    assert result.tables["worker"]["command"] == ["/opt/conda/bin/python", "-u", "-m", "distributed.cli.dask_worker"]
+    assert any("is 2 words" in n and "imported as command" in n for n in result.notes)
 
 
 def test_python_sys_executable_is_read_as_the_default(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_dask_jobqueue_defaults_make_no_note() -> None:
     assert NO_CHANGE["config_name"] == sge.SGEJob.config_name
     assert NO_CHANGE["worker_command"] == dask.config.get("jobqueue.sge.worker-command")
     result = from_keywords({**BASE, "walltime": "1:00:00", **{k: v for k, v in NO_CHANGE.items()}})
-    assert result.notes == ()
+    assert [n.partition(": the workers")[0] for n in result.notes] == ['walltime = "1:00:00"']  # now retire
 
 
 def test_a_space_in_resource_spec_is_noted_as_refused_by_qsub() -> None:

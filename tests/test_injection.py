@@ -64,11 +64,14 @@ FIELDS = [
 ]
 
 
-def profile_text(values: dict[tuple[str, str], str], extra_args: list[str]) -> str:
+def profile_text(values: dict[tuple[str, str], str], extra_args: list[str], module: list[str]) -> str:
+    """A profile of these values; ``module``: a worker.command of `-m` and these words, which worker.python runs."""
     tables: dict[str, list[str]] = {"job": [], "worker": ["cores = 1", 'memory = "1GB"']}
     for (section, key), value in values.items():
         tables[section].append(f"{key} = {_value(value)}")
     tables["worker"].append(f"extra_args = {_value(extra_args)}")
+    if module:
+        tables["worker"].append(f"command = {_value(['-m', *module])}")
     return "".join(f"[{s}]\n" + "".join(f"{line}\n" for line in lines) for s, lines in tables.items())
 
 
@@ -81,16 +84,20 @@ RECORD = "import json, sys; json.dump(sys.argv[1:], open(sys.argv[0] + '.argv', 
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.dictionaries(st.sampled_from(FIELDS), HOSTILE, max_size=4), extra=st.lists(HOSTILE, max_size=3))
+@given(
+    values=st.dictionaries(st.sampled_from(FIELDS), HOSTILE, max_size=4),
+    extra=st.lists(HOSTILE, max_size=3),
+    module=st.lists(HOSTILE, max_size=2),
+)
 def test_hostile_values_are_refused_or_meant(
-    values: dict[tuple[str, str], str], extra: list[str], tmp_path: Path
+    values: dict[tuple[str, str], str], extra: list[str], module: list[str], tmp_path: Path
 ) -> None:
     fake = tmp_path / "fake-python"
     fake.write_text(f"#!{sys.executable}\n{RECORD}\n")
     fake.chmod(0o755)
     values = {**values, ("worker", "python"): str(fake)} if ("worker", "python") not in values else values
     path = tmp_path / "p.toml"
-    path.write_text(profile_text(values, extra), encoding="utf-8")
+    path.write_text(profile_text(values, extra, module), encoding="utf-8")
     result = compile_file(path)
     if not result.ok or result.plan is None:
         return  # refused, with a located error (test_no_crash checks that)
@@ -104,5 +111,6 @@ def test_hostile_values_are_refused_or_meant(
     ran = json.loads((tmp_path / "fake-python.argv").read_text())
     expected = result.plan.worker_command((SCHEDULER_PLACEHOLDER,), "$JOB_NAME-$JOB_ID")[1:]
     expand = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-    assert ran == [expand.sub(lambda m: env.get(m[1] or m[2], ""), w) for w in expected]
+    home = re.compile(r"^~(?=/|$)")  # a leading ~ or ~/ is kept expanding, as shell_word says
+    assert ran == [home.sub(env["HOME"], expand.sub(lambda m: env.get(m[1] or m[2], ""), w)) for w in expected]
     assert not list(tmp_path.glob("pwned"))

@@ -13,14 +13,18 @@ from typing import Any
 
 from .. import directives as dirs
 from .. import vocabulary
+from ..models import DASK_WORKER_MODULE
 from ..plan import Plan
 from ..shellword import shell_word
 from ..units import format_hms
 from .header import dask_header
 
-# Profile keys whose header lines dask-jobqueue writes from its own keywords (the request derived from
-# worker.memory goes out in resource_spec); every other line is an extra directive.
-DASK_KEYS = {tuple(key.split(".")) for key in vocabulary.HEADER_KEYS.values()} | {("worker", "memory")}
+# Profile keys whose header lines dask-jobqueue writes from its own keywords (the requests derived from
+# worker.memory and worker.gpus go out in resource_spec); every other line is an extra directive.
+DASK_KEYS = {tuple(key.split(".")) for key in vocabulary.HEADER_KEYS.values()} | {
+    ("worker", "memory"),
+    ("worker", "gpus"),
+}
 
 
 class ExportProblem(ValueError):
@@ -44,7 +48,8 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
     profile = plan.profile
     job, worker = profile.job, profile.worker
     name, queue, project = (_written(plan, ("job", key)) for key in ("name", "queue", "project"))
-    resources = [d.args[0] for d in _written(plan, ("job", "resources")) + _written(plan, ("worker", "memory"))]
+    derived = _written(plan, ("worker", "memory")) + _written(plan, ("worker", "gpus"))
+    resources = [d.args[0] for d in _written(plan, ("job", "resources")) + derived]
     walltime = job.walltime if _written(plan, ("job", "walltime")) else None
     logs = job.log_directory if _written(plan, ("job", "log_directory")) else None
     kwargs: dict[str, Any] = {
@@ -59,12 +64,14 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "log_directory": logs.rstrip("/") if logs else None,  # dask-jobqueue adds the "/" itself
         "job_extra_directives": _extra_directives(plan),
         "job_script_prologue": list(job.prologue),
-        "python": shell_word(worker.python) if ("worker", "python") in profile.source.origins else None,
+        **_start(plan),
         "death_timeout": worker.death_timeout,
         "interface": _plain_interface(worker.interface),
         "local_directory": shell_word(worker.local_directory) if worker.local_directory else None,
         "nanny": worker.nanny,
-        "worker_extra_args": [shell_word(word) for word in worker.resource_args + list(worker.extra_args)],
+        "worker_extra_args": [
+            shell_word(word) for word in _retirement(plan) + worker.resource_args + list(worker.extra_args)
+        ],
         "shebang": f"#!{profile.site.shell}",
         "scheduler_options": {"interface": profile.site.scheduler_interface}
         if profile.site.scheduler_interface
@@ -140,6 +147,44 @@ def _extra_directives(plan: Plan) -> list[str]:
         else:
             extra += [d.line for d in held if d.option not in dirs.SCOPE_SWITCHES]
     return extra
+
+
+def _start(plan: Plan) -> dict[str, str | None]:
+    """``python`` and ``worker_command`` for worker.python and worker.command: dask-jobqueue writes ``{python} -m
+    {worker_command}`` unquoted, so each word goes out quoted, the words before ``-m`` as python.
+
+    dask-jobqueue gives ``--nworkers`` and ``--nanny`` to its default module
+    alone, so a command that starts distributed's worker another way (more
+    words after the module, the ``dask-worker`` script) or has no ``-m`` at
+    all has no such keywords.
+    """
+    worker = plan.profile.worker
+    python = shell_word(worker.python) if ("worker", "python") in plan.profile.source.origins else None
+    if not worker.command:
+        return {"python": python}
+    words = worker.start
+    if "-m" not in words[1:]:
+        raise ExportProblem(
+            f"worker.command = {list(worker.command)!r}: dask-jobqueue starts every worker as `PYTHON -m MODULE`,"
+            " and this command has no -m; name the module python runs instead (`-m MODULE`)"
+        )
+    at = words.index("-m", 1)
+    module = words[at + 1 :]
+    if worker.runs_dask_worker != (module == [DASK_WORKER_MODULE]):
+        raise ExportProblem(
+            f"worker.command = {list(worker.command)!r}: dask-jobqueue gives --nworkers and --nanny to"
+            f" worker_command {DASK_WORKER_MODULE!r} alone, and sgecompile to distributed's worker however it is"
+            " started, so the two workers would differ"
+        )
+    return {
+        "python": " ".join(map(shell_word, words[:at])) if worker.command[0] != "-m" else python,
+        "worker_command": " ".join(map(shell_word, module)),
+    }
+
+
+def _retirement(plan: Plan) -> list[str]:
+    """The worker's ``--lifetime`` and ``--lifetime-stagger``, which dask-jobqueue has no keyword for."""
+    return plan.retirement.flags if plan.retirement else []
 
 
 def _plain_interface(interface: str | None) -> str | None:

@@ -13,9 +13,11 @@ from typing import Any
 
 import attrs
 
-from .. import schema, shellword, vocabulary
+from .. import retirement, schema, shellword, vocabulary
 from ..memoryresources import HOST_LOAD, worker_memory_request
+from ..models import runs_dask_worker
 from ..tomltext import toml_value
+from ..units import UnitError, parse_walltime
 from .header import DASK_WALLTIME, dask_header
 from .reading import DaskDefault
 
@@ -66,6 +68,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     no_walltime = yaml and "walltime" in kwargs and kwargs["walltime"] is None  # dask-jobqueue then writes no h_rt
     _drop_renamed(given, notes)
     skip: tuple[str, Any] | None = None
+    start: dict[str, tuple[str, str]] = {}  # python and worker_command, read together once all are read
     for name, (raw, value) in given.items():
         if isinstance(value, DaskDefault):
             notes.append(
@@ -92,8 +95,8 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
                 tables["site"]["shell"] = shell
         elif name == "scheduler_options":
             _scheduler_options(raw, value, tables["site"], notes)
-        elif name == "python" and isinstance(value, str):
-            _python(raw, value, tables["worker"], notes)
+        elif name in ("python", "worker_command") and isinstance(value, str):
+            start[name] = (raw, value)
         elif name in ONE_WORD | WORD_LISTS:
             words = _command_words(raw, value, notes)
             if words is not None:
@@ -101,6 +104,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
         else:
             section, key = KEYWORDS[name]
             tables[section][key] = list(value) if isinstance(value, tuple) else value
+    _worker_start(start, tables["worker"], notes)
     _flags_with_keys(tables["worker"], notes)
     _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
@@ -112,6 +116,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     unset = "walltime" not in given and not no_walltime and "-l h_rt" not in removed
     if not _last_walltime(tables["job"], DASK_WALLTIME if unset else None, notes) and unset:
         _dask_walltime(tables, notes)
+    _retirement(tables, notes)
     _unasked_defaults(given, yaml, notes)
     _memory_resource(tables, notes)
     return Imported({k: v for k, v in tables.items() if v}, tuple(notes))
@@ -196,6 +201,36 @@ def _last_walltime(job: dict[str, Any], default: str | None, notes: list[str]) -
         f" imported as walltime = {toml_value(found[-1][1])}"
     )
     return True
+
+
+def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """Say that the workers now retire before the walltime, where dask-jobqueue's ran until SGE killed them.
+
+    Not when the extra arguments give ``--lifetime`` or ``--lifetime-stagger``
+    themselves (the profile keeps those, and adds nothing), nor for another
+    program than distributed's worker (no lifetime is given to it).
+    """
+    walltime = tables["job"].get("walltime")
+    extra_args = tables["worker"].get("extra_args", [])
+    command = tables["worker"].get("command", ["-m", NO_CHANGE["worker_command"]])
+    if walltime is None or retirement.given_flags([w for w in extra_args if isinstance(w, str)]):
+        return
+    if not runs_dask_worker(["python", *command] if command[0] == "-m" else command):
+        return  # not given a lifetime: check says so (SGE607)
+    try:
+        seconds = parse_walltime(walltime).seconds
+    except UnitError:  # check reports it
+        return
+    margin = parse_walltime(schema.key("worker", "lifetime_margin").default).seconds
+    flags = retirement.derived(seconds, margin).flags
+    notes.append(
+        f"walltime = {toml_value(walltime)}: the workers now retire gracefully before it (their data moved, their"
+        f" tasks given to others) with {' '.join(flags)} (worker.lifetime_margin, {margin} s by default), where"
+        " dask-jobqueue's ran until SGE killed them at h_rt"
+        if flags
+        else f"walltime = {toml_value(walltime)} is too short for worker.lifetime_margin ({margin} s by default):"
+        " the workers get no --lifetime, and SGE kills them at h_rt as before (check says SGE205)"
+    )
 
 
 def _jobs(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
@@ -346,23 +381,35 @@ def _shell(shebang: str, notes: list[str]) -> str | None:
     return None
 
 
-def _python(raw: str, value: str, worker: dict[str, Any], notes: list[str]) -> None:
-    """The interpreter of ``python = "/opt/conda/bin/python -u"`` as worker.python, the options after it dropped, noted.
+def _worker_start(start: dict[str, tuple[str, str]], worker: dict[str, Any], notes: list[str]) -> None:
+    """``python`` and ``worker_command`` as worker.python and worker.command, whatever their words.
 
-    dask-jobqueue writes ``{python} -m distributed.cli.dask_worker``
-    unquoted, so the words after the first are the interpreter's own options;
-    sgecompile renders worker.python as one word, with no place for them.
+    dask-jobqueue writes ``{python} -m {worker_command}`` unquoted, so
+    ``python = "/opt/conda/bin/python -u"`` or ``"singularity exec dask.sif
+    python"`` is several words: then the whole start is worker.command, each
+    word as the shell splits it. A module other than distributed's worker with a
+    one-word python is ``command = ["-m", MODULE]``, which worker.python runs.
     """
-    words = _shell_words(f"{raw} = {value!r}", value, notes)
-    if not words:
+    words = {name: _shell_words(f"{raw} = {value!r}", value, notes) for name, (raw, value) in start.items()}
+    python, module = words.get("python"), words.get("worker_command")
+    if "python" in start and not python or "worker_command" in start and not module:
+        return  # a note says the shell cannot read it; the worker is left as sgecompile starts it
+    if module == [NO_CHANGE["worker_command"]]:
+        module = None
+    if python and len(python) == 1:
+        worker["python"] = python[0]
+        if module:
+            worker["command"] = ["-m", *module]
         return
-    worker["python"] = words[0]
-    if len(words) > 1:
+    if python:
+        worker["command"] = [*python, "-m", *(module or [NO_CHANGE["worker_command"]])]
+        raw, value = start["python"]
         notes.append(
-            f"{raw} = {value!r}: imported as python = {toml_value(words[0])}; the interpreter options"
-            f" {toml_value(words[1:])} are dropped (sgecompile starts the worker as `python -m"
-            " distributed.cli.dask_worker`, one word before -m)"
+            f"{raw} = {value!r} is {len(python)} words in the worker command dask-jobqueue writes (unquoted):"
+            f" imported as command = {toml_value(worker['command'])}, the whole start of the worker"
         )
+    elif module:
+        worker["command"] = ["-m", *module]
 
 
 def _has_toml_form(value: Any) -> bool:

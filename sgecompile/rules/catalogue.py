@@ -16,7 +16,7 @@ import attrs
 from ..diagnostics import Severity
 from ..loader import Document
 from ..plan import Plan
-from . import Context, Live, Rule, cluster, memory, names, options, slots, structure, walltime
+from . import Context, Live, Rule, cluster, gpus, memory, names, options, slots, structure, walltime
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -47,6 +47,7 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE106", ERROR, memory.memory_without_unit),
     Rule("SGE203", INFO, walltime.walltime_fields_overflow),
     Rule("SGE204", INFO, walltime.no_walltime),
+    Rule("SGE205", WARNING, walltime.workers_retire_too_late_or_early),
     Rule("SGE301", ERROR, memory.reservation_below_dask_limit, counts_memory=True),
     Rule("SGE302", WARNING, memory.reservation_far_above_dask_limit, counts_memory=True),
     Rule("SGE303", ERROR, memory.no_memory_per_process),
@@ -56,6 +57,8 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE406", WARNING, slots.threads_without_pe),
     Rule("SGE407", ERROR, slots.more_slots_than_sge_has),
     Rule("SGE408", WARNING, slots.extra_args_override),
+    Rule("SGE409", WARNING, gpus.gpus_reserved_differ),
+    Rule("SGE410", ERROR, gpus.gpus_without_resource),
     Rule("SGE307", ERROR, memory.host_consumable_without_host),
     Rule("SGE501", WARNING, options.duplicate_directive),
     Rule("SGE502", ERROR, options.contradicting_directive),
@@ -73,6 +76,8 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE603", WARNING, names.prologue_line_is_a_directive),
     Rule("SGE604", ERROR, names.python_is_not_a_command),
     Rule("SGE605", ERROR, names.prologue_not_bash),
+    Rule("SGE606", ERROR, names.command_cannot_start),
+    Rule("SGE607", WARNING, names.command_not_dask_worker),
     Rule("SGE701", WARNING, names.prologue_without_shell),
     Rule("SGE702", ERROR, names.shell_not_a_path),
     Rule("SGE703", ERROR, names.output_path_sge_cannot_use),
@@ -92,6 +97,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE811", WARNING, cluster.flavor_disagrees),
     Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
     Rule("SGE813", ERROR, cluster.project_refused),
+    Rule("SGE814", WARNING, cluster.gpu_per_disagrees),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

@@ -14,6 +14,7 @@ from ..models import MemoryPer, memory_entries
 from ..plan import Plan
 from ..units import UnitError, describe_bytes, format_hms, format_sge_memory, parse_sge_memory, parse_sge_time
 from . import Finding, Live
+from .gpus import count
 
 if TYPE_CHECKING:
     from ..clusterfacts import Facts, Host, Queue
@@ -149,11 +150,44 @@ def memory_per_disagrees(live: Live) -> Iterator[Finding]:
             )
 
 
+def gpu_per_disagrees(live: Live) -> Iterator[Finding]:
+    """`site.gpu_per` disagrees with how the cluster counts `site.gpu_resource`, or that resource reserves nothing.
+
+    Why: a consumable `YES` is multiplied by the pe slots (`gpu=1` with 8 slots
+    asks for 8 GPUs), `JOB` and `HOST` are counted once; one that is not
+    consumable only picks hosts, and two jobs may share a GPU.
+    Use instead: the value the hint gives, or the consumable your site reserves GPUs with.
+    """
+    plan, site = live.plan, live.plan.profile.site
+    complex_ = live.facts.complexes.get(site.gpu_resource) if site.gpu_resource else None
+    found = plan.gpu_reservation
+    if complex_ is None or found is None:
+        return
+    actual = CONSUMABLE_MEANS.get(complex_.consumable)
+    if actual is None:
+        yield Finding(
+            ("site", "gpu_resource"),
+            f"{found.resource} is not consumable here: SGE reserves no GPU with it, it only picks hosts",
+            "Use the consumable your site reserves GPUs with (`qconf -sc`, column consumable).",
+        )
+    elif actual != site.gpu_per:
+        slots = plan.profile.slots if plan.multiplies(actual) else 1
+        yield Finding(
+            ("site", "gpu_per") if ("site", "gpu_per") in live.loaded.origins else ("site", "gpu_resource"),
+            f"{found.resource} is consumable {complex_.consumable} here, so SGE counts it per {actual}:"
+            f" {found.resource}={found.text} is {count(found.per_request * slots)}, not {found.per_job}",
+            f'gpu_per = "{actual}"',
+        )
+
+
 def larger_than_any_host(live: Live) -> Iterator[Finding]:
-    """A job that no host of its queues can hold: more pe slots, or more memory, or both together, than any host has.
+    """A job that no host of its queues can hold: more pe slots, memory or GPUs, or slots and memory together,
+    than any host has.
 
     Why: SGE accepts the job (unless `-w e`) and it waits in `qw` forever.
-    Use instead: fewer cores or less memory per job, and more jobs.
+    GPUs count as the cluster's complex counts them (`gpu=1` per slot on 8
+    slots is 8), against the host's `complex_values`.
+    Use instead: fewer cores, less memory or fewer GPUs per job, and more jobs.
     """
     plan, facts = live.plan, live.facts
     pe = _pe(plan)
@@ -173,6 +207,8 @@ def larger_than_any_host(live: Live) -> Iterator[Finding]:
             f"Ask for at most {most.slots} slots per job (cores x task_cores).",
         )
         return
+    if one_host:
+        yield from _more_gpus_than_any_host(live, offers, slots)
     for d, name, amount in asks:
         capacities = [(o.memory[name], o.host) for o in offers if o.memory.get(name) is not None]
         largest, host = max(capacities, key=lambda c: c[0] or 0, default=(None, ""))
@@ -190,6 +226,25 @@ def larger_than_any_host(live: Live) -> Iterator[Finding]:
             d.origin,
             f"no host holds {slots} slots and {format_sge_memory(amount)} of {name} together ({sizes})",
             "Ask for fewer slots or less memory per job, and more jobs.",
+        )
+
+
+def _more_gpus_than_any_host(live: Live, offers: list[_Offer], slots: int) -> Iterator[Finding]:
+    """The GPUs of one host's job, counted as the cluster's complex counts them, against each host's GPUs."""
+    found, name = live.plan.gpu_reservation, live.plan.profile.site.gpu_resource
+    complex_ = live.facts.complexes.get(name) if name else None
+    if found is None or complex_ is None or name is None:
+        return
+    count = found.per_request * (slots if complex_.consumable == "YES" else 1)
+    hosts = [(live.facts.hosts[o.host].capacities.get(name, ""), o.host) for o in offers]
+    capacities = [(int(amount), host) for amount, host in hosts if amount.isdigit()]
+    most, host = max(capacities, default=(None, ""))
+    if most is not None and count > most:
+        yield Finding(
+            found.origin,
+            f"the job asks {name}={found.text}, {count} GPUs as this cluster counts it, more than any host offers"
+            f" (the most: {most} on {host})",
+            "Ask for fewer GPUs per job (worker.gpus), or fewer slots where they count per slot, and more jobs.",
         )
 
 

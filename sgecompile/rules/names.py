@@ -273,3 +273,81 @@ def _output_path_problem(path: str) -> str | None:
             f"the folder is named after ${per_job[0]}: it cannot exist before the job runs, and SGE does not create it"
         )
     return None
+
+
+def command_cannot_start(plan: Plan) -> Iterator[Finding]:
+    """A `worker.command` that cannot start a worker: its first word is no program, or `-m` names no module.
+
+    Why: the command is the first thing on the worker's line of the script.
+    There bash reads `if` or `done` as its own keywords, `%1` as a job and an
+    empty word as no command (`NAME=value` and `time` are prefixes it runs
+    the rest after, and need a program after them); and `python -m` with no
+    module after it exits at once. The job starts, and no worker ever comes.
+    Use instead: the program's name or path first (`["dask-cuda-worker"]`,
+    `["singularity", "exec", "dask.sif", "python", "-m", "distributed.cli.dask_worker"]`),
+    or `-m` and a module that `worker.python` runs (`["-m", "dask_cuda.cli.dask_cuda_worker"]`).
+    """
+    command = plan.profile.worker.command
+    if not command:
+        return
+    if command[0] == "-m":
+        if len(command) < 2 or not command[1].strip():
+            yield Finding(
+                ("worker", "command"),
+                f"worker.command {list(command)!r} gives -m but no module after it: python exits at once",
+                'Name the module, e.g. command = ["-m", "dask_cuda.cli.dask_cuda_worker"].',
+            )
+        return
+    at, why = _program_problem(command)
+    if why:
+        yield Finding(
+            ("worker", "command", at),
+            f"worker.command has no program to run: {command[at]!r}: {why}",
+            'Start with the program to run, e.g. command = ["dask-cuda-worker"].',
+        )
+
+
+_PREFIXES = frozenset({"time", "!"})  # keywords bash runs the rest of the line after
+
+
+def _program_problem(words: tuple[str, ...]) -> tuple[int, str | None]:
+    """The word where bash finds no program in a command line, and why: ``VAR=value`` words and ``time`` are
+    prefixes bash runs the rest after, any other keyword, a ``%`` job or an empty word are not programs."""
+    for i, word in enumerate(words):
+        if _ASSIGNMENT.match(word) or word in _PREFIXES:
+            if i == len(words) - 1:
+                return i, "it is the last word, and bash reads it as a prefix of a command (a variable or `time`)"
+            continue
+        if not word.strip():
+            return i, "it is empty"
+        why = _not_a_command(word)
+        return (i, why) if why else (i, None)
+    return 0, None
+
+
+def command_not_dask_worker(plan: Plan) -> Iterator[Finding]:
+    """A `worker.command` other than distributed's worker, in a profile that asks for what only that worker is given.
+
+    Why: only distributed's own worker (`python -m distributed.cli.dask_worker`,
+    `dask-worker`, `dask worker`) is given `--nworkers`, `--nanny` or
+    `--no-nanny`, and `--lifetime`; dask-jobqueue leaves the first three out
+    for any other `worker_command` too, as another program may not take them.
+    So `processes` above 1 and `nanny = false` do nothing, and with a walltime
+    the workers do not retire before it: SGE kills them at `h_rt`.
+    Use instead: the program's own options for them in `worker.extra_args`
+    (e.g. `--lifetime` where it takes one), or distributed's worker.
+    """
+    worker = plan.profile.worker
+    if not worker.command or worker.runs_dask_worker:
+        return
+    unused = [f"processes = {worker.processes} (no --nworkers)"] if worker.processes > 1 else []
+    unused += ["nanny = false (no --no-nanny)"] if not worker.nanny else []
+    if plan.resource("h_rt") and plan.retirement is None:
+        unused.append("retiring before the walltime (no --lifetime: SGE kills the workers at h_rt)")
+    if unused:
+        yield Finding(
+            ("worker", "command"),
+            f"worker.command {worker.start[0]!r} ... is not distributed's worker, so sgecompile gives it no"
+            f" --nworkers, --nanny or --lifetime; the profile asks for {'; '.join(unused)}",
+            "Give the program's own options for them in worker.extra_args, or run distributed's worker.",
+        )

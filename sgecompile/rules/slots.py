@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
 from .. import schema, vocabulary
 from ..models import divisors
 from ..plan import Plan
@@ -183,11 +181,12 @@ def _given(argv: list[str], option: str) -> str:
 
 
 def extra_args_override(plan: Plan) -> Iterator[Finding]:
-    """A `worker.extra_args` option that the worker command already gives (`--nthreads`, `--memory-limit`, ...).
+    """A `worker.extra_args` or `worker.command` option that the worker command already gives (`--nthreads`, ...).
 
     Why: `dask worker` takes the last of two values, and extra arguments come
     after sgecompile's, so the worker runs, but with other threads or memory
-    than the ones every check (pe slots, SGE's memory request) was made for.
+    than the ones every check (pe slots, SGE's memory request) was made for;
+    in `worker.command`, before sgecompile's, the option does nothing.
     `--name` also breaks how launch tells its workers apart. With
     `task_memory`, the worker gets `--resources` for the commands of
     `sgecompile run`, and other resources would leave them waiting for ever.
@@ -201,17 +200,22 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     derived = DERIVED_WORKER_OPTIONS | (
         {"--resources": "worker.task_cores and worker.task_memory"} if worker.resources else {}
     )
-    own = Plan(attrs.evolve(plan.profile, worker=attrs.evolve(worker, extra_args=())), plan.asked)
-    command = own.worker_command(["--scheduler-file", "scheduler.json"], "NAME")
-    for i, word in enumerate(worker.extra_args):
-        option, equals, value = word.partition("=")
-        if option in derived and option not in unset:
+    ours = plan.worker_command(["--scheduler-file", "scheduler.json"], "NAME", extra=False)[len(worker.start) :]
+    for source, words in (("command", worker.command), ("extra_args", worker.extra_args)):
+        for i, word in enumerate(words):
+            option, equals, value = word.partition("=")
+            if option not in derived or option in unset or (not worker.runs_dask_worker and option not in ours):
+                continue
             key = derived[option]
-            given = value if equals else " ".join(worker.extra_args[i + 1 : i + 2])
+            given = f"worker.{source} gives {option} {value if equals else ' '.join(words[i + 1 : i + 2])}".rstrip()
             yield Finding(
-                ("worker", "extra_args", i),
-                f"worker.extra_args gives {option} {given}".rstrip()
-                + f", after the worker command's {_given(command, option)}; dask uses this one, where the checks"
-                " were made for the worker command's",
+                ("worker", source, i),
+                given
+                + (
+                    f", after the worker command's {_given(ours, option)}; dask uses this one, where the checks were"
+                    " made for the worker command's"
+                    if source == "extra_args"
+                    else f", before the worker command's {_given(ours, option)}, which dask uses: this one does nothing"
+                ),
                 f"Remove it and set {key} instead." if key else "Remove it: sgecompile sets it for every worker.",
             )

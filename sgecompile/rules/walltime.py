@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..plan import Plan
+from ..retirement import LIFETIME_FLAGS, Retirement, describe, seconds
 from ..tomlpos import Path as KeyPath
 from ..units import UnitError, Walltime, format_hms, parse_sge_time
 from . import Context, Finding
@@ -27,16 +28,18 @@ def two_field_walltime(ctx: Context) -> Iterator[Finding]:
 
 
 def not_a_walltime(ctx: Context) -> Iterator[Finding]:
-    """A walltime that is empty, zero, negative or not a time at all.
+    """A walltime (or `worker.lifetime_margin`) that is empty, zero, negative or not a time at all.
 
-    Why: qsub rejects it, or the job is killed at once.
+    Why: qsub rejects it, or the job is killed at once; a margin that is no
+    time gives the workers no lifetime to work out.
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
-        in_walltime = failure.key == ("job", "walltime")  # else an h_rt that qsub itself reads
+        margin = failure.key == ("worker", "lifetime_margin")
+        in_walltime = failure.key == ("job", "walltime") or margin  # else an h_rt that qsub itself reads
         yield Finding(
             failure.key,
-            f"walltime: {failure.error}",
+            f"{'worker.lifetime_margin' if margin else 'walltime'}: {failure.error}",
             'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").'
             if in_walltime
             else 'Write H:M:S ("12:00:00") or whole seconds (43200); or set job.walltime, which also reads "12h".',
@@ -95,4 +98,65 @@ def no_walltime(plan: Plan) -> Iterator[Finding]:
             ("job", "skip"),
             "job.walltime is not in the script: job.skip removes every -l request, h_rt among them, so the queue's own h_rt limit applies",
             'Remove "-l" from job.skip, and skip single requests by leaving them out of job.resources.',
+        )
+
+
+def workers_retire_too_late_or_early(plan: Plan) -> Iterator[Finding]:
+    """Workers that cannot retire gracefully before `h_rt`: a walltime too short for the margin, a late `--lifetime`.
+
+    A walltime of 3 x `worker.lifetime_margin` or less, or a `--lifetime` of
+    `worker.extra_args` whose stagger reaches the walltime.
+
+    Why: with a walltime W and a margin M, each worker gets dask's
+    `--lifetime (W - M)` and `--lifetime-stagger (M / 2)`, and leaves, its data
+    handed over, between W - 1.5 M and W - 0.5 M. A walltime of 3 M or less
+    makes a worker leave after less than half of it; one of 1.5 M or less
+    leaves no lifetime to give, and SGE kills the workers at `h_rt`, their
+    results lost. A lifetime of your own plus its stagger that reaches the
+    walltime does the same to the workers that draw the longest.
+    Use instead: a longer walltime, a smaller `lifetime_margin`, or a
+    `--lifetime` that ends before the walltime (the margin's, when you remove yours).
+    """
+    found = plan.retirement
+    asked = plan.resource("h_rt")
+    if found is None or asked is None:
+        return
+    at = asked.origin
+    if found.given:
+        yield from _given_lifetime(plan, found)
+    elif found.lifetime is None:
+        yield Finding(
+            at,
+            f"walltime {found.walltime} s is at most 1.5 x worker.lifetime_margin {found.margin} s: no lifetime fits,"
+            " so the workers get no --lifetime and SGE kills them at h_rt, their results lost",
+            f"Ask for a walltime longer than {found.margin + found.margin // 2} s, or a smaller lifetime_margin.",
+        )
+    elif found.walltime <= 3 * found.margin:
+        yield Finding(
+            at,
+            f"walltime {found.walltime} s is at most 3 x worker.lifetime_margin {found.margin} s: the workers"
+            f" retire {describe(found)}, the first after less than half of it",
+            f"Ask for a walltime longer than {3 * found.margin} s, or a smaller lifetime_margin.",
+        )
+
+
+def _given_lifetime(plan: Plan, found: Retirement) -> Iterator[Finding]:
+    """The user's own --lifetime: unreadable, or ending at or after h_rt."""
+    extra_args = plan.profile.worker.extra_args
+    index = next(i for i, w in enumerate(extra_args) if w.partition("=")[0] in LIFETIME_FLAGS)
+    if found.lifetime is None:
+        yield Finding(
+            ("worker", "extra_args", index),
+            "worker.extra_args gives no --lifetime that dask reads, so worker.lifetime_margin gives none either:"
+            f" SGE kills the workers at h_rt ({found.walltime} s), their results lost",
+            'Give --lifetime with a duration dask reads, e.g. "55m", or remove --lifetime and --lifetime-stagger.',
+        )
+    elif found.latest >= found.walltime:
+        yield Finding(
+            ("worker", "extra_args", index),
+            f"worker.extra_args gives --lifetime {seconds(found.lifetime)} s and --lifetime-stagger"
+            f" {seconds(found.stagger)} s: the last workers leave at {seconds(found.latest)} s, not before the"
+            f" walltime's {found.walltime} s, so SGE kills them at h_rt",
+            "Remove --lifetime and --lifetime-stagger, so that worker.lifetime_margin gives them, or give a"
+            f" lifetime plus stagger below {found.walltime} s.",
         )

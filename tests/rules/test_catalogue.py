@@ -317,7 +317,7 @@ def test_sge406_names_a_pe_line_in_the_prologue(compiled: Callable[..., Result])
 
 def test_a_missing_required_key_hides_no_other_finding(compiled: Callable[..., Result]) -> None:
     """Without worker.memory, the prologue's `#$` line (SGE603) is reported next to SGE006, and nothing about memory."""
-    found = compiled('[worker]\ncores = 1\n[job]\nwalltime = 60\nprologue = ["#$ -q x"]\n').diagnostics
+    found = compiled('[worker]\ncores = 1\n[job]\nwalltime = 3600\nprologue = ["#$ -q x"]\n').diagnostics
     assert {d.code for d in found} == {"SGE006", "SGE603"}
 
 

@@ -147,3 +147,42 @@ def test_no_project_list_is_no_projects() -> None:
         return example_answers()[" ".join(argv)]
 
     assert read(ask).projects == ()
+
+
+
+@pytest.mark.parametrize(
+    ("consumable", "said"),
+    [
+        ("NO", "gpu is not consumable here: SGE reserves no GPU with it, it only picks hosts"),
+        ("HOST", "gpu is consumable HOST here, so SGE counts it per host: gpu=1 is 1 GPU, not 4"),
+        ("JOB", "gpu is consumable JOB here, so SGE counts it per job: gpu=1 is 1 GPU, not 4"),
+        ("YES", None),
+    ],
+)
+def test_the_gpu_complex_decides_how_gpus_count(
+    compiled: Callable[..., Result], consumable: str, said: str | None
+) -> None:
+    """SGE814 reads the gpu complex's consumable column: not consumable, or counted otherwise than site.gpu_per."""
+    facts = attrs.evolve(FACTS, complexes={**FACTS.complexes, "gpu": Complex("gpu", "gpu", "INT", True, consumable)})
+    result = compiled(
+        '[site]\npe = "threaded"\nmemory_resource = "h_vmem"\ngpu_resource = "gpu"\n[job]\nqueue = "all.q"\n'
+        'walltime = 3600\n[worker]\ncores = 4\nmemory = "4GiB"\ngpus = 4\n'
+    )
+    found = [d.message for d in live_diagnostics(result, facts=facts) if d.code == "SGE814"]
+    assert found == ([said] if said else [])
+
+
+@pytest.mark.parametrize(
+    ("gpus", "cores", "asked"), [(2, 2, None), (4, 2, "gpu=2, 4 GPUs"), (2, 4, "gpu=1, 4 GPUs"), (2, 1, None)]
+)
+def test_more_gpus_than_any_host_is_sge805(
+    compiled: Callable[..., Result], gpus: int, cores: int, asked: str | None
+) -> None:
+    """The example host has gpu=2 (consumable YES): a request that the slots multiply past 2 is more than it offers."""
+    result = compiled(
+        f'{SITE}gpu_resource = "gpu"\n[job]\nqueue = "all.q"\nwalltime = 3600\n'
+        f'[worker]\ncores = {cores}\nmemory = "4GiB"\ngpus = {gpus}\n'
+    )
+    messages = [d.message for d in live_diagnostics(result) if d.code == "SGE805"]
+    said = f"the job asks {asked} as this cluster counts it, more than any host offers (the most: 2 on node1)"
+    assert messages == ([said] if asked else [])
