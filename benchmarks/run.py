@@ -19,7 +19,10 @@
    last task has left qstat); commands of `sleep 2` on 8 slots against the
    ideal; and the peak memory of the `sgecompile run` process (client and
    scheduler) for a small and a large list, against the large list held as
-   one graph (client.map) by a scheduler in the process.
+   one graph (client.map) by a scheduler in the process;
+6. beyond the walltime: one-second tasks for longer than the jobs' walltime
+   (140 s on 4 workers, h_rt 100 s), the workers retiring before it and
+   replaced ahead, against the same computation on jobs that outlast it.
 
 Medians of repeated runs; --short uses fewer repeats and smaller N (for CI,
 where it only has to run, not to be fast).
@@ -273,10 +276,53 @@ def realized_parallelism(workers: int, tasks: int) -> dict[str, float]:
     }
 
 
-def _profile(name: str) -> Path:
+def _second(x: int) -> int:
+    time.sleep(1)
+    return x
+
+
+def _throughput(profile: Path, workers: int, tasks: int) -> tuple[float, int]:
+    """Tasks per second of ``tasks`` one-second tasks on ``workers`` workers kept by launch, and jobs retired."""
+    import sgecompile
+
+    with sgecompile.launch(profile, jobs=workers, scheduler_options={"dashboard_address": ":0"}) as client:
+        begin = time.perf_counter()
+        assert client.gather(client.map(_second, range(tasks))) == list(range(tasks))
+        elapsed = time.perf_counter() - begin
+        retired = client.cluster.keeper.retired
+    return tasks / elapsed, retired
+
+
+def beyond_walltime(workers: int, seconds: int, walltime: int, margin: int) -> dict[str, float]:
+    """A computation of ``seconds`` on ``workers`` workers whose jobs have a shorter walltime, against one without.
+
+    The workers retire before h_rt (dask's --lifetime) and the keeper submits
+    their replacements ahead; the reference's 30-minute walltime outlasts
+    the computation.
+    """
+    short = Path("bench-walltime.toml")
+    short.write_text(
+        f'extends = "{TESTSGE}"\n[job]\nname = "bench-walltime"\nwalltime = "{walltime}"\n'
+        f'[worker]\nlifetime_margin = "{margin}"\n'
+    )
+    tasks = workers * seconds
+    reference, _ = _throughput(_profile("bench-nowalltime", cores=1), workers, tasks)
+    ours, retired = _throughput(short, workers, tasks)
+    return {
+        "workers": workers,
+        "walltime_s": walltime,
+        "computation_s": seconds,
+        "jobs_retired": retired,
+        "tasks_per_s": ours,
+        "reference_per_s": reference,
+        "fraction": ours / reference,
+    }
+
+
+def _profile(name: str, cores: int = 4) -> Path:
     """The test SGE's profile under a job name of its own (its jobs are found by name), 4 threads a job."""
     path = Path(f"{name}.toml")
-    path.write_text(f'extends = "{TESTSGE}"\n[job]\nname = "{name}"\n[worker]\ncores = 4\nprocesses = 1\n')
+    path.write_text(f'extends = "{TESTSGE}"\n[job]\nname = "{name}"\n[worker]\ncores = {cores}\nprocesses = 1\n')
     return path
 
 
@@ -386,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
                     realized_parallelism(2, 8) if args.short else realized_parallelism(8, 160)
                 )
                 results["run_command"] = run_command(args.short)
+                results["beyond_walltime"] = (
+                    beyond_walltime(2, 50, 40, 12) if args.short else beyond_walltime(4, 140, 100, 30)
+                )
             finally:
                 os.chdir(here)
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")

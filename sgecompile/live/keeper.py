@@ -72,11 +72,13 @@ class Keeper:
     def __init__(self, cluster: CompiledCluster) -> None:
         self.cluster = cluster
         self.stopped: str | None = None  # why replacing stopped, once it has
-        self.replaced = 0
+        self.replaced = 0  # jobs that ended and were replaced
+        self.retired = 0  # jobs replaced ahead of their retirement
         self._failed_starts = 0
         self._connected: set[str] = set()  # job names one of whose workers has connected
         self._ids: dict[str, str] = {}  # job name -> SGE id, for the names in the spec
         self._seen: dict[str, float] = {}  # job name -> when one of its workers was last seen connected
+        self._running_since: dict[str, float] = {}  # job name -> when a look first saw it running
         self._task: asyncio.Task[None] | None = None
         # Its own threads for qstat, qacct and qdel: the event loop's default pool also resolves the
         # addresses dask connects to, and a qacct or forced qdel can take seconds
@@ -113,8 +115,32 @@ class Keeper:
             return
         listed = await self._in_thread(sgecommands.queued) if mine else []
         ended = self.ended(mine, listed) | refused | self._silent(mine)
-        if ended and cluster.status == Status.running:
-            await self.replace(ended)
+        retiring = self._retiring({name: job_id for name, job_id in mine.items() if name not in ended}, listed)
+        if (ended or retiring) and cluster.status == Status.running:
+            await self.replace(ended, retiring)
+
+    def _retiring(self, mine: Mapping[str, str], listed: Collection[sgecommands.QueuedJob]) -> dict[str, str]:
+        """The running jobs whose first worker may now leave before the walltime (``--lifetime``), with their ids.
+
+        They are replaced now, not when they end, so that the replacement
+        waits in the queue and starts while they hand over their work: the
+        cluster never drops to none. Running time counts from the first look
+        that saw the job in ``r``, at most one interval late, so the
+        replacement comes no later than the first worker may leave.
+        """
+        retirement = self.cluster.compiled.retirement
+        if retirement is None or retirement.lifetime is None:
+            return {}
+        now = time.monotonic()
+        running = {task for job in listed if job.state == "r" for task in job.task_ids}
+        for name, job_id in mine.items():
+            if job_id in running:
+                self._running_since.setdefault(name, now)
+        return {
+            name: job_id
+            for name, job_id in mine.items()
+            if now - self._running_since.get(name, now) >= retirement.earliest
+        }
 
     def _mine(self) -> tuple[dict[str, str], dict[str, str]]:
         """The spec's submitted jobs (name -> SGE id), and those qsub refused (name -> "").
@@ -129,6 +155,7 @@ class Keeper:
                 self._ids[name] = job.job_id
         self._ids = {name: job_id for name, job_id in self._ids.items() if name in cluster.worker_spec}
         self._seen = {name: when for name, when in self._seen.items() if name in cluster.worker_spec}
+        self._running_since = {name: t for name, t in self._running_since.items() if name in cluster.worker_spec}
         refused = {
             name: ""
             for name, job in cluster.workers.items()
@@ -157,10 +184,25 @@ class Keeper:
             name: job_id for name, job_id in mine.items() if job_id not in listed_by_id or listed_by_id[job_id].failed
         }
 
-    async def replace(self, ended: dict[str, str]) -> None:
-        """Take the ended jobs out of the spec, put new ones in unless starts keep failing, and start them."""
+    async def replace(self, ended: dict[str, str], retiring: Mapping[str, str]) -> None:
+        """Take the ended and retiring jobs out of the spec, put new ones in unless starts keep failing, start them.
+
+        A retiring job leaves the spec and the cluster's jobs without a qdel:
+        its workers go by themselves, and the submitter removes whatever is
+        left at the end.
+        """
         cluster = self.cluster
         async with cluster._lock:
+            for name, job_id in retiring.items():
+                if cluster.worker_spec.pop(name, None) is None:
+                    continue
+                cluster.workers.pop(name, None)
+                new = cluster.new_worker_spec()
+                cluster.worker_spec.update(new)
+                self.retired += 1
+                log.warning(
+                    "job %s (%s) retires before its walltime; replaced ahead by %s", job_id, name, next(iter(new))
+                )
             for name, job_id in ended.items():
                 if cluster.worker_spec.pop(name, None) is None:
                     continue  # scaled down meanwhile

@@ -149,7 +149,6 @@ def test_no_project_list_is_no_projects() -> None:
     assert read(ask).projects == ()
 
 
-
 @pytest.mark.parametrize(
     ("consumable", "said"),
     [
