@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import forked, rules, schema
+from . import forked, schema
 from .diagnostics import Diagnostic, sort_key
 from .loader import FileProblem, base_of, one_pass, read_document, resolve
-from .pipeline import Result, compile_file
-from .rules.catalogue import DOCUMENT
+from .pipeline import Result, compile_file, document_findings
 
 if TYPE_CHECKING:
     from .clusterfacts import Facts  # the live cluster: only with --live
@@ -112,8 +111,7 @@ def could_be_a_base(alone: Result) -> bool:
 
 def _as_base(path: Path) -> list[Diagnostic]:
     try:
-        document = read_document(path)
-        return rules.run(DOCUMENT, document, document.locate)
+        return list(document_findings(read_document(path)))
     except FileProblem as problem:
         return [problem.diagnostic]
 
