@@ -70,6 +70,11 @@ class Plan:
         """What the header holds: each request once."""
         return tuple(dirs.effective(self.requested))
 
+    @cached_property
+    def duplicates(self) -> tuple[tuple[dirs.Directive, dirs.Directive], ...]:
+        """The requests asked for again, each with the first of its kind: the header keeps only the first."""
+        return tuple(dirs.duplicates(self.requested))
+
     @property
     def per_slot(self) -> bool:
         """Whether SGE multiplies the memory request by the pe slots: counted per slot, and the header has a -pe.

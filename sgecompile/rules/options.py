@@ -28,7 +28,7 @@ def duplicate_directive(plan: Plan) -> Iterator[Finding]:
     (`-cwd` twice in dask-jobqueue scripts); it is rendered once.
     Use instead: remove it from `directives`; the hint names the key that already asks for it.
     """
-    for first, later in dirs.duplicates(plan.requested):
+    for first, later in plan.duplicates:
         if dirs.same_value(first, later):
             again = (
                 f"is asked for twice (also by {_said(first)})"
@@ -49,7 +49,7 @@ def contradicting_directive(plan: Plan) -> Iterator[Finding]:
     Why: SGE silently keeps the last one, so the script says two things and does one.
     Use instead: one value, in the structured key when there is one.
     """
-    for first, later in dirs.duplicates(plan.requested):
+    for first, later in plan.duplicates:
         if not dirs.same_value(first, later):
             where = _said(first) if first.origin[:2] != ("job", "directives") else _key_for(later)
             yield Finding(
