@@ -106,6 +106,8 @@ def could_be_a_base(alone: Result) -> bool:
     or goes round in a circle did not load, so that problem is reported.
     """
     loaded = alone.loaded
+    if alone.plan is not None:  # it compiled, so it has every required value: most files, told at once
+        return False
     return not loaded.diagnostics and bool(schema.unset_required(loaded.values))
 
 
