@@ -72,7 +72,7 @@ def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts 
     first = compile_file(path, variant) if variant else alone
     names = first.loaded.variant_names() if all_variants else ()
     return Checked(
-        named_base(path),
+        named_base(path, alone),
         itself,
         tuple(_as_base(path)) if itself else (),
         tuple(_findings(first, facts)),
@@ -80,10 +80,15 @@ def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts 
     )
 
 
-def named_base(path: Path) -> Path | None:
-    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read."""
+def named_base(path: Path, alone: Result) -> Path | None:
+    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read.
+
+    ``alone`` is ``path`` compiled: where it was read under this very name (an
+    absolute path without links), its document is the one reading it again would give.
+    """
+    documents = alone.loaded.documents
     try:
-        return base_of(read_document(path))
+        return base_of(documents[-1] if documents and documents[-1].path == path else read_document(path))
     except FileProblem:  # the profile's own check reports it
         return None
 
