@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import forked, rules, schema
+from . import forked, schema
 from .diagnostics import Diagnostic, sort_key
 from .loader import FileProblem, base_of, one_pass, read_document, resolve
-from .pipeline import Result, compile_file
-from .rules.catalogue import DOCUMENT
+from .pipeline import Result, compile_file, document_findings
 
 if TYPE_CHECKING:
     from .clusterfacts import Facts  # the live cluster: only with --live
@@ -73,7 +72,7 @@ def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts 
     first = compile_file(path, variant) if variant else alone
     names = first.loaded.variant_names() if all_variants else ()
     return Checked(
-        named_base(path),
+        named_base(path, alone),
         itself,
         tuple(_as_base(path)) if itself else (),
         tuple(_findings(first, facts)),
@@ -81,10 +80,15 @@ def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts 
     )
 
 
-def named_base(path: Path) -> Path | None:
-    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read."""
+def named_base(path: Path, alone: Result) -> Path | None:
+    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read.
+
+    ``alone`` is ``path`` compiled: where it was read under this very name (an
+    absolute path without links), its document is the one reading it again would give.
+    """
+    documents = alone.loaded.documents
     try:
-        return base_of(read_document(path))
+        return base_of(documents[-1] if documents and documents[-1].path == path else read_document(path))
     except FileProblem:  # the profile's own check reports it
         return None
 
@@ -107,13 +111,14 @@ def could_be_a_base(alone: Result) -> bool:
     or goes round in a circle did not load, so that problem is reported.
     """
     loaded = alone.loaded
+    if alone.plan is not None:  # it compiled, so it has every required value: most files, told at once
+        return False
     return not loaded.diagnostics and bool(schema.unset_required(loaded.values))
 
 
 def _as_base(path: Path) -> list[Diagnostic]:
     try:
-        document = read_document(path)
-        return rules.run(DOCUMENT, document, document.locate)
+        return list(document_findings(read_document(path)))
     except FileProblem as problem:
         return [problem.diagnostic]
 

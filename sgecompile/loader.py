@@ -31,9 +31,10 @@ from .tomltext import toml_key
 SECTIONS = ("site", "job", "worker")
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Document:
-    """One parsed profile file."""
+    """One parsed profile file; each is parsed once per process, so one document is equal to itself only
+    (which lets what is worked out of it be kept with it as the key)."""
 
     path: Path
     data: dict[str, Any]
@@ -68,13 +69,37 @@ class Origin:
 
 
 @attrs.frozen
+class Layer:
+    """One table merged into a section, in the order of merging: what :attr:`Loaded.origins` is replayed from."""
+
+    section: str
+    table: dict[str, Any]  # in the document's data
+    document: Document
+    source: KeyPath  # where the table is in the document, e.g. ("variants", "big", "worker")
+    name: str  # "base", "profile", "variant NAME"
+
+
+@attrs.frozen
 class Loaded:
     """The merged profile, before typing."""
 
     documents: tuple[Document, ...]  # base first, the profile itself last
     values: dict[str, dict[str, Any]]
-    origins: dict[KeyPath, Origin]
+    layers: tuple[Layer, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+    @functools.cached_property
+    def origins(self) -> dict[KeyPath, Origin]:
+        """Where each effective value was set: worked out only when asked (a message, `explain`, `config`).
+
+        A check of a profile without findings never asks, so no value gets an
+        object of its own there; the layers are merged again, the last one winning.
+        """
+        origins: dict[KeyPath, Origin] = {}
+        scratch: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+        for layer in self.layers:
+            _lay(scratch[layer.section], layer.table, (layer.section,), origins, layer)
+        return origins
 
     @property
     def file(self) -> str:
@@ -261,6 +286,8 @@ def _resolved(path: Path) -> Path:
     folders = _PASSES[-1]
     if folder not in folders:
         folders[folder] = os.path.realpath(folder)
+    if folders[folder] == folder:  # already absolute and resolved: no new path (making one is most of the cost)
+        return path
     return type(path)(os.path.join(folders[folder], name))
 
 
@@ -358,24 +385,27 @@ def _preset(doc: Document, name: str) -> Path:
 
 def _lay(
     values: dict[str, Any],
-    origins: dict[KeyPath, Origin],
     table: dict[str, Any],
     prefix: KeyPath,
-    doc: Document,
-    source: KeyPath,
-    layer: str,
+    origins: dict[KeyPath, Origin] | None = None,
+    layer: Layer | None = None,
 ) -> None:
-    """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
+    """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced).
+
+    Given ``origins`` and the ``layer`` that ``table`` is, also record where each key below it came from.
+    """
     for key, value in table.items():
-        here, at = prefix + (key,), source + (key,)
-        origins[here] = Origin(doc, at, layer)
+        here = prefix + (key,)
+        if origins is not None and layer is not None:
+            at = layer.source + here[1:]
+            origins[here] = Origin(layer.document, at, layer.name)
+            if isinstance(value, list):
+                origins.update({here + (i,): Origin(layer.document, at + (i,), layer.name) for i in range(len(value))})
         if isinstance(value, dict):
             if not isinstance(values.get(key), dict):
                 values[key] = {}
-            _lay(values[key], origins, value, here, doc, at, layer)
+            _lay(values[key], value, here, origins, layer)
         elif isinstance(value, list):
-            for i in range(len(value)):
-                origins[here + (i,)] = Origin(doc, at + (i,), layer)
             values[key] = _copy(value)
         else:
             values[key] = value  # a string, number, boolean or date: nothing to copy
@@ -393,20 +423,21 @@ def load(path: str | os.PathLike[str], variant: str | None = None) -> Loaded:
     """Read a profile, its ``extends`` chain and a variant into merged sections."""
     chain, problems = _chain(path if isinstance(path, Path) else Path(path))  # a Path again costs a parse
     values: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
-    origins: dict[KeyPath, Origin] = {}
+    layers: list[Layer] = []
     for i, doc in enumerate(chain):
-        layer = "profile" if i == len(chain) - 1 else "base"
+        name = "profile" if i == len(chain) - 1 else "base"
         for section in SECTIONS:
             if isinstance(doc.data.get(section), dict):
-                _lay(values[section], origins, doc.data[section], (section,), doc, (section,), layer)
-    loaded = Loaded(tuple(chain), values, origins, tuple(problems))
+                layers.append(Layer(section, doc.data[section], doc, (section,), name))
+                _lay(values[section], doc.data[section], (section,))
+    loaded = Loaded(tuple(chain), values, tuple(layers), tuple(problems))
     if variant is None or problems:
         return loaded
     return _apply_variant(loaded, variant)
 
 
 def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
-    values, origins = loaded.values, dict(loaded.origins)
+    values, layers = loaded.values, list(loaded.layers)
     found = False
     for doc in loaded.documents:
         table = (doc.data.get("variants") or {}).get(variant) if isinstance(doc.data.get("variants"), dict) else None
@@ -415,17 +446,11 @@ def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
         found = True
         for section in SECTIONS:
             if isinstance(table.get(section), dict):
-                _lay(
-                    values[section],
-                    origins,
-                    table[section],
-                    (section,),
-                    doc,
-                    ("variants", variant, section),
-                    f"variant {variant}",
-                )
+                source = ("variants", variant, section)
+                layers.append(Layer(section, table[section], doc, source, f"variant {variant}"))
+                _lay(values[section], table[section], (section,))
     if found:
-        return attrs.evolve(loaded, values=values, origins=origins)
+        return attrs.evolve(loaded, values=values, layers=tuple(layers))
     names = loaded.variant_names()
     hint = (
         f"Variants in this profile: {', '.join(map(toml_key, names))}."

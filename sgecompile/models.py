@@ -260,10 +260,10 @@ class _Typer:
         self.untyped = False  # a value of the wrong TOML type or missing: structure rules report it
 
     def plain(self, section: str, key: schema.Key) -> Any:
-        value = self.values[section].get(key.name, key.default)
-        if value is None:
+        value = self.values[section].get(key.name)
+        if value is None:  # unset: the default, which is not checked again (the schema's tests hold it to its key)
             self.untyped |= key.required
-            return None
+            return tuple(key.default) if isinstance(key.default, list) else key.default
         if not schema.accepts(key, value):
             self.untyped = True
             return key.default

@@ -6,13 +6,14 @@ they see the same findings and the same compiled job.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import attrs
 
 from . import rules, schema
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .loader import Loaded, load
+from .loader import Document, Loaded, load
 from .models import Profile
 from .plan import Plan, compile_profile
 from .rules.catalogue import DOCUMENT, PLAN, VALUES
@@ -35,7 +36,7 @@ def compile_file(path: str | os.PathLike[str], variant: str | None = None) -> Re
     loaded = load(path, variant)
     found = list(loaded.diagnostics)
     for document in loaded.documents:
-        found += rules.run(DOCUMENT, document, document.locate)
+        found += document_findings(document)
     profile, failures = (None, ()) if loaded.diagnostics else Profile.build(loaded)
     context = rules.Context(loaded, failures, profile)
     if not loaded.diagnostics:
@@ -47,6 +48,12 @@ def compile_file(path: str | os.PathLike[str], variant: str | None = None) -> Re
         found += _findings_whatever_is_missing(loaded)
     unique = sorted(set(found), key=sort_key)
     return Result(loaded, tuple(unique), plan)
+
+
+@functools.lru_cache(maxsize=4096)  # as many as the loader keeps parsed: a base many profiles extend is checked once
+def document_findings(document: Document) -> tuple[Diagnostic, ...]:
+    """What the document rules find in one parsed file (a file changed since is another document)."""
+    return tuple(rules.run(DOCUMENT, document, document.locate))
 
 
 # Two sets of values for the required keys (cores, memory) a profile leaves out: what is found with either is about

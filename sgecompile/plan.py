@@ -71,6 +71,11 @@ class Plan:
         """What the header holds: each request once."""
         return tuple(dirs.effective(self.requested))
 
+    @cached_property
+    def duplicates(self) -> tuple[tuple[dirs.Directive, dirs.Directive], ...]:
+        """The requests asked for again, each with the first of its kind: the header keeps only the first."""
+        return tuple(dirs.duplicates(self.requested))
+
     @property
     def per_slot(self) -> bool:
         """Whether SGE multiplies the memory request by the pe slots: counted per slot, and the header has a -pe.
@@ -88,23 +93,28 @@ class Plan:
         has_pe = bool(site.pe) or any(d.option == "-pe" for d in job.directives)
         return per == "slot" and has_pe and "-pe" not in job.skip
 
-    @cached_property
+    @property
     def memory_views(self) -> tuple[Plan, ...]:
         """This plan once per memory resource of the site, each as if it were the only one (this plan first).
 
         Every request is derived, written and checked as a one-resource profile's
         would be: ``mres`` per job and ``h_data`` per slot each get their own amount.
         """
+        return (self, *self._other_memory_views)
+
+    @cached_property
+    def _other_memory_views(self) -> tuple[Plan, ...]:
+        """The views of the site's other memory resources; kept without this plan, which a reference
+        cycle would leave to the garbage collector (with its profile and all its values)."""
         site = self.profile.site
-        others = [
+        return tuple(
             Plan(
                 attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per=per)),
                 self.asked,
                 self.rendered,
             )
             for name, per in site.memory[1:]
-        ]
-        return (self, *others)
+        )
 
     @cached_property
     def memory_resource(self) -> str | None:

@@ -7,7 +7,6 @@ the user wrote; these are.
 from __future__ import annotations
 
 import datetime
-import json
 import math
 import re
 from typing import Any
@@ -26,6 +25,8 @@ def toml_value(value: Any) -> str:
             return "nan"
         return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, str):
+        import json  # here: a `check` without findings quotes nothing, and needs no json
+
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML escapes DEL, JSON does not
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"

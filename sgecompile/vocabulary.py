@@ -183,6 +183,9 @@ RENAMED_KEYWORDS: dict[str, str] = {old: w.dask[0] for w in WORDS for old in w.d
 HEADER_KEYS: dict[str, str] = {label: w.key for w in WORDS if w.key for label in w.header}
 WORKER_FLAGS: dict[str, str] = {flag: w.key for w in WORDS if w.key for flag in w.flag}
 SWITCHES: dict[str, bool] = {flag: i == 0 for w in WORDS if len(w.flag) == 2 for i, flag in enumerate(w.flag)}
+KEY_OPTIONS: dict[str, tuple[str, ...]] = {  # compiling asks it for every directive of every profile
+    key: tuple(w.option for w in WORDS if w.key == key and w.option) for key in {w.key for w in WORDS if w.key}
+}
 
 
 def key_of(option: str, resource: str | None = None) -> str | None:
@@ -196,7 +199,7 @@ def key_of(option: str, resource: str | None = None) -> str | None:
 
 def options_of(key: str) -> tuple[str, ...]:
     """The qsub options the profile key ``key`` writes, in the header's order (``job.log_directory``: -e, -o)."""
-    return tuple(w.option for w in WORDS if w.key == key and w.option)
+    return KEY_OPTIONS.get(key, ())
 
 
 def flavors_of(option: str) -> frozenset[Flavor]:

@@ -71,3 +71,18 @@ def test_findings_at_one_place_sort_the_same_in_every_run() -> None:
     at = Location("p.toml", 3, 1)
     one, two = (Diagnostic("SGE005", Severity.ERROR, message, at) for message in ("a", "b"))
     assert sorted([two, one], key=sort_key) == sorted([one, two], key=sort_key) == [one, two]
+
+
+def test_checking_leaves_no_reference_cycles(tmp_path: Path) -> None:
+    """Each profile's objects are freed as soon as its check is done, not left for the garbage collector."""
+    import gc
+
+    (tmp_path / "site.toml").write_text(SITE + 'memory = { h_vmem = "slot", mem_free = "job" }\n')
+    (tmp_path / "p.toml").write_text(PROFILE)
+    gc.collect()
+    gc.disable()
+    try:
+        check_paths(expand([str(tmp_path)]), all_variants=True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -206,6 +206,17 @@ def test_check_does_not_import_jinja2() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_a_check_without_findings_does_not_import_json(tmp_path: Path) -> None:
+    """json only quotes values in messages: a `check` that finds nothing does not pay for importing it."""
+    (tmp_path / "p.toml").write_text('[job]\nwalltime = "1:00:00"\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    probe = (
+        f"import sys\nfrom sgecompile.cli import main\nassert main(['check', {str(tmp_path)!r}]) == 0\n"
+        "assert 'json' not in sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_the_command_pauses_the_collector_only_for_imports() -> None:
     """`import sgecompile.cli` loads neither attrs nor the compiler, so `run()` can pause the garbage
     collector while the subcommand is imported; the subcommand itself runs with it collecting."""

@@ -90,3 +90,9 @@ def test_every_key_is_described(cli):
         assert set(properties) == {k.name for k in keys}
         assert all(p["description"] for p in properties.values())
     assert printed["properties"]["worker"]["properties"]["cores"]["description"].endswith("Required.")
+
+
+@pytest.mark.parametrize("k", [k for keys in schema.SECTIONS.values() for k in keys], ids=lambda k: k.name)
+def test_a_default_is_a_value_its_key_accepts(k: schema.Key) -> None:
+    """Typing takes an unset key's default without checking it, so each default must be one its key accepts."""
+    assert k.default is None or (schema.accepts(k, k.default) and not k.required)

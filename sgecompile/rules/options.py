@@ -28,7 +28,7 @@ def duplicate_directive(plan: Plan) -> Iterator[Finding]:
     (`-cwd` twice in dask-jobqueue scripts); it is rendered once.
     Use instead: remove it from `directives`; the hint names the key that already asks for it.
     """
-    for first, later in dirs.duplicates(plan.requested):
+    for first, later in plan.duplicates:
         if dirs.same_value(first, later):
             again = (
                 f"is asked for twice (also by {_said(first)})"
@@ -49,7 +49,7 @@ def contradicting_directive(plan: Plan) -> Iterator[Finding]:
     Why: SGE silently keeps the last one, so the script says two things and does one.
     Use instead: one value, in the structured key when there is one.
     """
-    for first, later in dirs.duplicates(plan.requested):
+    for first, later in plan.duplicates:
         if not dirs.same_value(first, later):
             where = _said(first) if first.origin[:2] != ("job", "directives") else _key_for(later)
             yield Finding(
@@ -97,15 +97,19 @@ def unknown_option(ctx: Context) -> Iterator[Finding]:
     Why: qsub rejects the whole job.
     Use instead: the option the hint suggests, or `resources = { h_vmem = "4G" }` for `-l`.
     """
-    flavor = ctx.loaded.values["site"].get("flavor", "sge")  # not yet typed: any TOML value
-    known = flavor if isinstance(flavor, str) and flavor in vocabulary.FLAVORS else None
-    ours = [o for o, word in dirs.OPTIONS.items() if known in word.flavors] or list(dirs.OPTIONS)
     for failure in ctx.failed("unknown-option", kind="directive"):
         option = failure.error.text.split()[0] if failure.error.text.split() else ""
-        close = suggest(option, ours)
+        close = suggest(option, _options_of_flavor(ctx))
         yield Finding(
             failure.key, str(failure.error), f"Did you mean `{close}`?" if close else "qsub(1) lists the options."
         )
+
+
+def _options_of_flavor(ctx: Context) -> list[str]:
+    """The options of the profile's flavor, to suggest from (of every flavor, if the flavor is no known one)."""
+    flavor = ctx.loaded.values["site"].get("flavor", "sge")  # not yet typed: any TOML value
+    known = flavor if isinstance(flavor, str) and flavor in vocabulary.FLAVORS else None
+    return [o for o, word in dirs.OPTIONS.items() if known in word.flavors] or list(dirs.OPTIONS)
 
 
 def option_of_another_flavor(plan: Plan) -> Iterator[Finding]:
