@@ -195,7 +195,7 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
     and `--local-directory` are the worker's own while the profile leaves those keys unset.)
     """
     worker = plan.profile.worker
-    if not worker.extra_args:  # most profiles: no worker command to build for the messages
+    if not (worker.extra_args or worker.command):  # most profiles: no worker command to build for the messages
         return
     unset = {"--interface"} if worker.interface is None else set()
     unset |= {"--local-directory"} if worker.local_directory is None else set()
