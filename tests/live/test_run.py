@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sgecompile import sgecommands
-from sgecompile.runner.state import RESULTS, State
+from sgecompile.runner.state import RESULTS, State, outcomes
 
 from ..conftest import PROFILES
 from ..test_run import ECHO_ARGV, HOSTILE
@@ -62,9 +62,8 @@ def test_argv_failures_and_resuming(in_tmp: Path) -> None:
     assert first.returncode == 1, first.stderr
     assert "3 commands: 2 succeeded (0 in an earlier run), 1 failed" in first.stdout
     assert "exit 4: sh -c 'test -e seen || { touch seen; exit 4; }'" in first.stdout
-    state = State(in_tmp / "out")
-    echo = next(o.command for o in state.earlier.values() if o.command.argv[0] == sys.executable)
-    assert json.loads(Path(state.logs(echo) + ".out").read_text()) == HOSTILE
+    echo = next(o.command for o in outcomes(in_tmp / "out" / RESULTS) if o.command.argv[0] == sys.executable)
+    assert json.loads(Path(State(in_tmp / "out").logs(echo) + ".out").read_text()) == HOSTILE
     second = subprocess.run([*run, "--adapt", "0:2"], capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert "3 commands: 3 succeeded (2 in an earlier run), 0 failed" in second.stdout
@@ -85,7 +84,7 @@ def test_ctrl_c_leaves_a_resumable_state_and_no_job(in_tmp: Path, stop: signal.S
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130 and "run it again with --out out" in err
     assert not wait_until_gone(jobs, timeout=30)
-    assert sorted(o.command.argv for o in State(in_tmp / "out").earlier.values() if o.succeeded) == [
+    assert sorted(o.command.argv for o in outcomes(in_tmp / "out" / RESULTS) if o.succeeded) == [
         ("true", "1"),
         ("true", "2"),
     ]
