@@ -316,3 +316,21 @@ def test_short_commands_share_tasks_and_each_is_recorded_once(client, tmp_path: 
     state.close()
     ids = [json.loads(line)["id"] for line in (tmp_path / "out" / RESULTS).read_text().splitlines()]
     assert sorted(ids) == sorted(c.id for c in commands) and submitted < 150
+
+
+def test_finished_commands_are_not_kept_in_the_client(tmp_path: Path) -> None:
+    """After 2000 commands, the process holds few of their argv: dask's message logs are kept short while it runs."""
+    import gc
+
+    distributed = pytest.importorskip("distributed")
+    commands = [Command(("true", f"kept-{i}"), str(tmp_path)) for i in range(2000)]
+    with (
+        schedule.forgetful(),
+        distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert run_all(client, commands, None, window=8).done == 2000
+        del commands
+        gc.collect()
+        kept = [o for o in gc.get_objects() if isinstance(o, list) and o[:1] == ["true"] and "kept-" in o[-1]]
+    assert len(kept) < 200  # 2000 with dask's default logs

@@ -27,6 +27,7 @@ DASHBOARD = {"dashboard_address": ":0"}  # any free port: two runs at once must 
 def run(args: argparse.Namespace) -> int:
     from .. import live, sgecommands  # dask, only for the commands that start a cluster
     from ..runner import progress  # noqa: F401  # rich, before any job starts
+    from ..runner.schedule import forgetful
     from ..runner.state import State
 
     adapt = adapt_range(args.adapt) if args.adapt else None
@@ -41,9 +42,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"sgecompile run: all {todo.total} commands succeeded in an earlier run (see {args.out})")
         return 0
     try:
-        with live.launch(
-            args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=DASHBOARD
-        ) as client:
+        with (
+            forgetful(),
+            live.launch(
+                args.profile,
+                args.variant,
+                jobs=args.jobs,
+                adapt=adapt,
+                timeout=args.timeout,
+                scheduler_options=DASHBOARD,
+            ) as client,
+        ):
             tally = _run_on(client, plan, todo, state, args, adapt)
     except KeyboardInterrupt:
         print("sgecompile run: interrupted; every job was removed", file=sys.stderr)

@@ -16,6 +16,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import attrs
@@ -27,6 +28,7 @@ POLL = 0.02  # seconds between looks at finished tasks when none is ready
 TASK_SECONDS = 0.25  # a task of short commands runs about this long: dask's hand-over stays a small part of it
 MOST_PER_TASK = 64  # and carries at most this many (a crash of its worker re-runs them all)
 BUDGET = 2 * TASK_SECONDS  # a task stops starting commands after this long and hands the rest back
+RECENT_MESSAGES = 10  # dask's default keeps 1000 per connection, each with the commands it carried
 
 
 class Listed(Sized, Iterable[Command], Protocol):
@@ -67,6 +69,20 @@ class Pace:
 
 
 Attempt = tuple[Command, int]  # a command and which attempt at it this is (1 for the first)
+
+
+@contextmanager
+def forgetful() -> Iterator[None]:
+    """dask's logs of recent messages (for debugging dask) kept short while a cluster starts and runs.
+
+    The scheduler keeps the last messages it sent each worker, and the client
+    those it sent the scheduler: 1000 of each by default, each holding the
+    commands of a task, which made the client grow with the list.
+    """
+    import dask
+
+    with dask.config.set({"distributed.admin.low-level-log-length": RECENT_MESSAGES}):
+        yield
 
 
 def by_value() -> None:
