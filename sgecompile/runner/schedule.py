@@ -137,14 +137,7 @@ def run_all(
     finished = untyped(as_completed)(with_results=True, raise_errors=False)
     while True:
         while len(flying) < window and (batch := queue.take(pace.size(tally.total - tally.finished - sent, window))):
-            first = batch[0][0]
-            future = client.submit(
-                execute_some,
-                [(list(c.argv), c.cwd, state.logs(c) if state else None) for c, _ in batch],
-                BUDGET,
-                key=f"sgecompile-run-{next(serial)}-{first.id}",
-                resources=resources or None,
-            )
+            future = _submit(client, batch, state, resources, next(serial))
             flying[future] = batch
             sent += len(batch)
             untyped(finished.add)(future)
@@ -156,16 +149,38 @@ def run_all(
             batch = flying.pop(future)
             sent -= len(batch)
             for outcome in _outcomes(future, result, batch, queue, pace):
-                if not outcome.succeeded and outcome.exit is not None and outcome.attempts <= retries:
-                    queue.again.appendleft((outcome.command, outcome.attempts + 1))
-                    continue
-                _count(tally, outcome)
-                if state:
-                    state.record(outcome)
+                _settle(outcome, tally, queue, state, retries)
         tally.in_flight = len(flying)
         shown(tally)
         if not ready:
             time.sleep(POLL)
+
+
+def _submit(
+    client: Any, batch: list[Attempt], state: State | None, resources: dict[str, int] | None, serial: int
+) -> Any:
+    """One task that runs the batch's commands in turn, named after its first (dask wants each key once)."""
+    return client.submit(
+        execute_some,
+        [(list(command.argv), command.cwd, state.logs(command) if state else None) for command, _ in batch],
+        BUDGET,
+        key=f"sgecompile-run-{serial}-{batch[0][0].id}",
+        resources=resources or None,
+    )
+
+
+def _settle(outcome: Outcome, tally: Tally, queue: _Queue, state: State | None, retries: int) -> None:
+    """Count and record an outcome, or queue its command first to run again while it has retries left."""
+    if not outcome.succeeded and outcome.exit is not None and outcome.attempts <= retries:
+        queue.again.appendleft((outcome.command, outcome.attempts + 1))
+        return
+    if outcome.succeeded:
+        tally.done += 1
+    else:
+        tally.failed += 1
+        tally.failures.append(outcome)
+    if state:
+        state.record(outcome)
 
 
 def _outcomes(future: Any, result: Any, batch: list[Attempt], queue: _Queue, pace: Pace) -> list[Outcome]:
@@ -185,11 +200,3 @@ def _outcomes(future: Any, result: Any, batch: list[Attempt], queue: _Queue, pac
     pace.measured([seconds for _, seconds, _ in result])
     ran = zip(batch[: len(result)], result, strict=True)
     return [Outcome(command, code, attempt, seconds, host) for (command, attempt), (code, seconds, host) in ran]
-
-
-def _count(tally: Tally, outcome: Outcome) -> None:
-    if outcome.succeeded:
-        tally.done += 1
-    else:
-        tally.failed += 1
-        tally.failures.append(outcome)
