@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -273,25 +274,51 @@ def read_commands(path: Path) -> list[list[str]]:
 
     TOML holds them as ``commands = [["iqtree", "-s", "aln 1"], ...]``.
     """
+    return list(each_command(path))
+
+
+def each_command(path: Path) -> Iterator[list[str]]:
+    """The commands of ``read_commands`` one at a time: a list of lines is read as it goes, never held whole.
+
+    ``sgecompile run`` reads 100,000 commands this way; a JSON or TOML list
+    is parsed whole first (its parsers know no other way).
+    """
+    if path.suffix in (".json", ".toml"):
+        yield from _argv_lists(path, _text(path))
+        return
+    found = False
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as file:
+            for number, line in enumerate(_lines(file), 1):
+                if words := _words(path, number, line):
+                    found = True
+                    yield words
     except (OSError, UnicodeDecodeError) as error:
         raise TaskListError(f"{path}: cannot read it: {error}") from None
-    if path.suffix in (".json", ".toml"):
-        return _argv_lists(path, text)
-    commands = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if "\x00" in line:
-            raise TaskListError(f"{path}:{number}: {_NUL}")
-        try:
-            words = shlex.split(line, comments=True)
-        except ValueError as error:
-            raise TaskListError(f"{path}:{number}: {error}") from None
-        if words:
-            commands.append(words)
-    if not commands:
+    if not found:
         raise TaskListError(f"{path}: no commands in it")
-    return commands
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TaskListError(f"{path}: cannot read it: {error}") from None
+
+
+def _lines(file: Iterable[str]) -> Iterator[str]:
+    """The file's lines as ``str.splitlines`` counts them (also at form feeds and the like), read a line at a time."""
+    for line in file:
+        yield from line.splitlines()
+
+
+def _words(path: Path, number: int, line: str) -> list[str]:
+    if "\x00" in line:
+        raise TaskListError(f"{path}:{number}: {_NUL}")
+    try:
+        return shlex.split(line, comments=True)
+    except ValueError as error:
+        raise TaskListError(f"{path}:{number}: {error}") from None
 
 
 def _argv_lists(path: Path, text: str) -> list[list[str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sgecompile.emit import TaskListError, read_commands
+from sgecompile.emit import TaskListError, each_command, read_commands
 from sgecompile.tasks import report, runs
 
 from .conftest import PROFILES
@@ -275,3 +275,13 @@ def test_the_emitted_readme_says_where_the_output_goes(cli, tmp_path: Path, prof
     """The -o folder of the header, or the folder the jobs run in (-cwd)."""
     emit(cli, str(PROFILES / profile), "--out", str(tmp_path / "c"))
     assert f"The jobs' output files are in {logs}." in (tmp_path / "c" / "README.md").read_text()
+
+
+def test_a_list_of_lines_is_read_as_it_goes(tmp_path: Path) -> None:
+    """The first command comes out before a broken line further on is read; lines count as str.splitlines counts."""
+    path = tmp_path / "t.txt"
+    path.write_text("echo a\x0cecho b\necho 'unclosed\n")
+    commands = each_command(path)
+    assert next(commands) == ["echo", "a"] and next(commands) == ["echo", "b"]
+    with pytest.raises(TaskListError, match="t.txt:3: No closing quotation"):
+        next(commands)

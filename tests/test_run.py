@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sgecompile.runner import progress
-from sgecompile.runner.execute import execute
+from sgecompile.runner import progress, schedule
+from sgecompile.runner.execute import execute, execute_some
 from sgecompile.runner.schedule import Tally, run_all
-from sgecompile.runner.state import RESULTS, Command, Outcome, State, summary, unique
+from sgecompile.runner.state import RESULTS, Command, Outcome, State, outcomes, summary
+from sgecompile.runner.todo import Todo
 
 from .conftest import Terminal
 
@@ -26,22 +27,40 @@ def test_id_is_argv_and_folder() -> None:
     assert len({Command(("a", "b"), "/x").id, Command(("a", "b"), "/y").id, Command(("a b",), "/x").id}) == 3
 
 
-def test_unique_keeps_the_first_of_each() -> None:
-    """A command written twice runs once, in the place it was first written."""
-    a, b = Command(("a",), "/"), Command(("b",), "/")
-    assert unique([a, b, a]) == [a, b]
+def test_todo_hands_each_command_out_once_and_skips_earlier_successes(tmp_path: Path) -> None:
+    """A command written twice runs once, where first written; one that succeeded earlier not at all; counts say so."""
+    path = tmp_path / "cmds.txt"
+    path.write_text("a\nb\na\nc\nb\n")
+    todo = Todo(path, "/w")
+    todo.skip({Command(("b",), "/w").digest, Command(("elsewhere",), "/w").digest})
+    assert (todo.total, todo.earlier, len(todo)) == (3, 1, 2)
+    assert [c.argv for c in todo] == [("a",), ("c",)]
+
+
+def test_todo_keeps_digests_not_commands(tmp_path: Path) -> None:
+    """What the first reading keeps is 12 bytes a command, whatever the commands' length."""
+    path = tmp_path / "cmds.txt"
+    path.write_text("".join(f"iqtree -s alignment-{i}.phy -nt 10 --prefix trees/{i}\n" for i in range(100)))
+    assert {len(digest) for digest in Todo(path, "/w").pending} == {12}
 
 
 def test_outcomes_read_back_last_wins_and_a_cut_line_is_skipped(tmp_path: Path) -> None:
-    """What a run recorded comes back on the next; a line a crash cut short is ignored, not an error."""
+    """What a run recorded comes back on the next, the last outcome of a command counting; a cut line is ignored."""
     state = State(tmp_path)
-    command = Command(("sh", "-c", "exit 3"), "/tmp")
+    command, undone = Command(("sh", "-c", "exit 3"), "/tmp"), Command(("flaky",), "/tmp")
     state.record(Outcome(command, 3))
     state.record(Outcome(command, 0, attempts=2, seconds=1.5, host="node1"))
+    state.record(Outcome(undone, 0))
+    state.record(Outcome(undone, 1))
     state.close()
     with open(tmp_path / RESULTS, "a") as file:
         file.write('{"id": "cut sho')
-    assert State(tmp_path).earlier == {command.id: Outcome(command, 0, 2, 1.5, "node1")}
+    assert list(outcomes(tmp_path / RESULTS))[1:] == [
+        Outcome(command, 0, 2, 1.5, "node1"),
+        Outcome(undone, 0),
+        Outcome(undone, 1),
+    ]
+    assert State(tmp_path).succeeded == {command.digest}
 
 
 def test_status_texts() -> None:
@@ -232,3 +251,86 @@ def test_the_terminal_gets_the_first_failures_and_summary_txt_all(tmp_path: Path
     shown = capsys.readouterr().out.splitlines()
     assert len(shown) == 22 and shown[-1] == f"  ... and 5 more in {tmp_path / 'summary.txt'}"
     assert len((tmp_path / "summary.txt").read_text().splitlines()) == 26
+
+
+def test_a_task_stops_starting_commands_when_its_budget_is_spent(tmp_path: Path) -> None:
+    """After a command that outlasts the budget, the task's other commands are not started: they go back."""
+    slow, quick = (["sleep", "0.3"], str(tmp_path), None), (["true"], str(tmp_path), None)
+    assert [code for code, _, _ in execute_some([slow, quick, quick], budget=0.1)] == [0]
+    assert len(execute_some([quick, quick, quick], budget=10)) == 3
+
+
+def test_pace_puts_short_commands_together_but_never_starves_the_last_threads() -> None:
+    """One command a task until one came back; then enough for TASK_SECONDS, capped by what is left per window slot."""
+    pace = schedule.Pace()
+    assert pace.size(unsent=10_000, window=32) == 1
+    pace.measured([0.005, 0.005])
+    assert pace.size(unsent=10_000, window=32) == 50
+    assert pace.size(unsent=320, window=32) == 10 and pace.size(unsent=5, window=32) == 1
+    pace.measured([0.0001])
+    assert pace.size(unsent=10_000, window=32) == schedule.MOST_PER_TASK
+    pace.measured([60.0])
+    assert pace.size(unsent=10_000, window=32) == 1
+
+
+class Ended:
+    """A finished future as ``_outcomes`` sees it: only its status."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+
+def test_commands_a_task_did_not_start_go_back_first_in_order() -> None:
+    """A task that ran 1 of its 3 commands: that one is its outcome, the other two are the next taken, in order."""
+    a, b, c = (Command((x,), "/") for x in "abc")
+    queue = schedule._Queue(iter([Command(("d",), "/")]))
+    found = schedule._outcomes(Ended("finished"), [(0, 0.5, "h")], [(a, 1), (b, 1), (c, 2)], queue, schedule.Pace())
+    assert found == [Outcome(a, 0, 1, 0.5, "h")]
+    assert queue.take(3) == [(b, 1), (c, 2), (Command(("d",), "/"), 1)]
+
+
+def test_a_task_dask_gave_up_on_fails_alone_or_sends_its_commands_again_alone() -> None:
+    """A lost task of one command is that command's failure; of several, each command is sent again in a task alone."""
+    a, b = Command(("a",), "/"), Command(("b",), "/")
+    queue = schedule._Queue(iter([]))
+    error = (RuntimeError, RuntimeError("gone"), None)
+    assert schedule._outcomes(Ended("error"), error, [(a, 1), (b, 1)], queue, schedule.Pace()) == []
+    assert queue.take(10) == [(a, 1)] and queue.take(10) == [(b, 1)]
+    (failed,) = schedule._outcomes(Ended("error"), error, [(a, 2)], queue, schedule.Pace())
+    assert (failed.attempts, failed.status) == (2, "not run: RuntimeError: gone")
+
+
+def test_short_commands_share_tasks_and_each_is_recorded_once(client, tmp_path: Path) -> None:
+    """300 short commands take far fewer than 300 tasks, and every one is recorded exactly once."""
+    submitted = 0
+
+    class Counted:
+        def submit(self, *args, **kwargs):
+            nonlocal submitted
+            submitted += 1
+            return client.submit(*args, **kwargs)
+
+    state = State(tmp_path / "out")
+    commands = [Command(("true", str(i)), str(tmp_path)) for i in range(300)]
+    assert run_all(Counted(), commands, state, window=4).done == 300
+    state.close()
+    ids = [json.loads(line)["id"] for line in (tmp_path / "out" / RESULTS).read_text().splitlines()]
+    assert sorted(ids) == sorted(c.id for c in commands) and submitted < 150
+
+
+def test_finished_commands_are_not_kept_in_the_client(tmp_path: Path) -> None:
+    """After 2000 commands, the process holds few of their argv: dask's message logs are kept short while it runs."""
+    import gc
+
+    distributed = pytest.importorskip("distributed")
+    commands = [Command(("true", f"kept-{i}"), str(tmp_path)) for i in range(2000)]
+    with (
+        schedule.forgetful(),
+        distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert run_all(client, commands, None, window=8).done == 2000
+        del commands
+        gc.collect()
+        kept = [o for o in gc.get_objects() if isinstance(o, list) and o[:1] == ["true"] and "kept-" in o[-1]]
+    assert len(kept) < 200  # 2000 with dask's default logs

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..emit import TaskListError, read_commands
+from ..emit import TaskListError
 from . import UsageError
 from ._profile import compiled_or_refuse
 from .up import adapt_range
@@ -16,7 +16,8 @@ from .up import adapt_range
 if TYPE_CHECKING:
     from ..plan import Plan
     from ..runner.schedule import Tally
-    from ..runner.state import Command, State
+    from ..runner.state import State
+    from ..runner.todo import Todo
 
 SHOWN_FAILURES = 20  # on the terminal; summary.txt lists them all
 WINDOW_PER_THREAD = 4  # tasks submitted ahead for each thread the cluster can have: enough to keep it busy
@@ -26,23 +27,32 @@ DASHBOARD = {"dashboard_address": ":0"}  # any free port: two runs at once must 
 def run(args: argparse.Namespace) -> int:
     from .. import live, sgecommands  # dask, only for the commands that start a cluster
     from ..runner import progress  # noqa: F401  # rich, before any job starts
+    from ..runner.schedule import forgetful
     from ..runner.state import State
 
     adapt = adapt_range(args.adapt) if args.adapt else None
     plan = compiled_or_refuse(args.profile, args.variant, "running")
     if plan is None:
         return 1
-    listed = _listed(args.commands)
+    todo = _todo(args.commands)
     state = State(args.out) if args.out else None
-    earlier = {c.id for c in listed if state and c.id in state.earlier and state.earlier[c.id].succeeded}
-    todo = [c for c in listed if c.id not in earlier]
+    if state:
+        todo.skip(state.succeeded)
     if not todo:
-        print(f"sgecompile run: all {len(listed)} commands succeeded in an earlier run (see {args.out})")
+        print(f"sgecompile run: all {todo.total} commands succeeded in an earlier run (see {args.out})")
         return 0
     try:
-        with live.launch(
-            args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=DASHBOARD
-        ) as client:
+        with (
+            forgetful(),
+            live.launch(
+                args.profile,
+                args.variant,
+                jobs=args.jobs,
+                adapt=adapt,
+                timeout=args.timeout,
+                scheduler_options=DASHBOARD,
+            ) as client,
+        ):
             tally = _run_on(client, plan, todo, state, args, adapt)
     except KeyboardInterrupt:
         print("sgecompile run: interrupted; every job was removed", file=sys.stderr)
@@ -52,26 +62,26 @@ def run(args: argparse.Namespace) -> int:
     except (live.ProfileError, live.LaunchTimeout, sgecommands.SGEError) as error:
         sys.stderr.write(f"sgecompile: {error}\n")
         return 1
+    except TaskListError as error:  # the list, read again as it runs, was broken since
+        raise UsageError(str(error)) from None
     finally:
         if state:
             state.close()
-    _report(len(listed), len(earlier), tally, state)
+    _report(todo.total, todo.earlier, tally, state)
     return 1 if tally.failures else 0
 
 
-def _listed(path: str) -> list[Command]:
+def _todo(path: str) -> Todo:
     """The commands of the list, each once, to run in the working directory (a usage error if unreadable)."""
-    from ..runner.state import Command, unique
+    from ..runner.todo import Todo
 
     try:
-        return unique(Command(tuple(argv), os.getcwd()) for argv in read_commands(Path(path)))
+        return Todo(Path(path), os.getcwd())
     except TaskListError as error:
         raise UsageError(str(error)) from None
 
 
-def _run_on(
-    client: Any, plan: Plan, todo: list[Command], state: State | None, args: argparse.Namespace, adapt: Any
-) -> Tally:
+def _run_on(client: Any, plan: Plan, todo: Todo, state: State | None, args: argparse.Namespace, adapt: Any) -> Tally:
     """Every command of ``todo`` on the cluster, a window of them at a time, with the progress shown."""
     from ..runner.progress import Display
     from ..runner.schedule import run_all

@@ -4,7 +4,8 @@
 single ``write`` (a Ctrl-C lands before or after it, never inside); a
 line cut short by a crash is ignored when read back. A command is known by
 a hash of its argv and working directory, so the same list run again from
-the same folder skips what already succeeded. Each command's stdout and
+the same folder skips what already succeeded; only those hashes (12 bytes
+each) are held, never the outcomes. Each command's stdout and
 stderr are in ``logs/``, written by the worker that ran it: the folder must
 be on a file system the compute hosts share.
 """
@@ -16,7 +17,7 @@ import json
 import os
 import shlex
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -33,16 +34,21 @@ class Command:
 
     argv: tuple[str, ...]
     cwd: str
-    id: str = attrs.field(init=False, default=attrs.Factory(lambda self: _identity(self), takes_self=True))
+    digest: bytes = attrs.field(init=False, default=attrs.Factory(lambda self: _identity(self), takes_self=True))
+
+    @property
+    def id(self) -> str:
+        """The digest as ``results.jsonl`` and the log files name it (24 hex digits)."""
+        return self.digest.hex()
 
     @property
     def text(self) -> str:
         return shlex.join(self.argv)
 
 
-def _identity(command: Command) -> str:
+def _identity(command: Command) -> bytes:
     """What identifies a command across runs: a hash of its argv and working directory."""
-    return hashlib.sha256(json.dumps([command.argv, command.cwd]).encode()).hexdigest()[:24]
+    return hashlib.sha256(json.dumps([command.argv, command.cwd]).encode()).digest()[:12]
 
 
 @attrs.frozen
@@ -74,12 +80,12 @@ class Outcome:
 
 
 class State:
-    """An ``--out`` folder: outcomes read back from earlier runs, and appended as commands finish."""
+    """An ``--out`` folder: which commands succeeded in earlier runs, and outcomes appended as commands finish."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder).resolve()
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.earlier = _read(self.folder / RESULTS)
+        self.succeeded = _succeeded(outcomes(self.folder / RESULTS))
         self._fd = os.open(self.folder / RESULTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def logs(self, command: Command) -> str:
@@ -106,27 +112,31 @@ class State:
         write_atomic(self.folder / SUMMARY, text)
 
 
-def _read(path: Path) -> dict[str, Outcome]:
-    """The last outcome of each command in ``results.jsonl``; lines a crash cut short are skipped."""
-    found: dict[str, Outcome] = {}
+def outcomes(path: Path) -> Iterator[Outcome]:
+    """The outcomes ``results.jsonl`` holds, in order, read a line at a time; lines a crash cut short are skipped."""
     try:
-        lines = path.read_bytes().splitlines()
+        file = path.open("rb")
     except FileNotFoundError:
-        return found
-    for raw in lines:
-        try:
-            line = json.loads(raw)
-            command = Command(tuple(line["argv"]), line["cwd"])
-            outcome = Outcome(command, line["exit"], line["attempts"], line["seconds"], line["host"], line["error"])
-        except (ValueError, KeyError, TypeError):
-            continue
-        found[command.id] = outcome
-    return found
+        return
+    with file:
+        for raw in file:
+            try:
+                line = json.loads(raw)
+                command = Command(tuple(line["argv"]), line["cwd"])
+                yield Outcome(command, line["exit"], line["attempts"], line["seconds"], line["host"], line["error"])
+            except (ValueError, KeyError, TypeError):
+                continue
 
 
-def unique(commands: Iterable[Command]) -> list[Command]:
-    """The commands once each, in order: a command written twice is the same command (same argv, same folder)."""
-    return list({c.id: c for c in commands}.values())
+def _succeeded(found: Iterable[Outcome]) -> set[bytes]:
+    """The digests of the commands whose last outcome is a success."""
+    digests: set[bytes] = set()
+    for outcome in found:
+        if outcome.succeeded:
+            digests.add(outcome.command.digest)
+        else:
+            digests.discard(outcome.command.digest)
+    return digests
 
 
 def summary(total: int, earlier: int, done: int, failures: list[Outcome], state: State | None) -> str:

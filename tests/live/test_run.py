@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sgecompile import sgecommands
-from sgecompile.runner.state import RESULTS, State
+from sgecompile.runner.state import RESULTS, State, outcomes
 
 from ..conftest import PROFILES
 from ..test_run import ECHO_ARGV, HOSTILE
@@ -62,9 +62,8 @@ def test_argv_failures_and_resuming(in_tmp: Path) -> None:
     assert first.returncode == 1, first.stderr
     assert "3 commands: 2 succeeded (0 in an earlier run), 1 failed" in first.stdout
     assert "exit 4: sh -c 'test -e seen || { touch seen; exit 4; }'" in first.stdout
-    state = State(in_tmp / "out")
-    echo = next(o.command for o in state.earlier.values() if o.command.argv[0] == sys.executable)
-    assert json.loads(Path(state.logs(echo) + ".out").read_text()) == HOSTILE
+    echo = next(o.command for o in outcomes(in_tmp / "out" / RESULTS) if o.command.argv[0] == sys.executable)
+    assert json.loads(Path(State(in_tmp / "out").logs(echo) + ".out").read_text()) == HOSTILE
     second = subprocess.run([*run, "--adapt", "0:2"], capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert "3 commands: 3 succeeded (2 in an earlier run), 0 failed" in second.stdout
@@ -85,21 +84,23 @@ def test_ctrl_c_leaves_a_resumable_state_and_no_job(in_tmp: Path, stop: signal.S
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130 and "run it again with --out out" in err
     assert not wait_until_gone(jobs, timeout=30)
-    assert sorted(o.command.argv for o in State(in_tmp / "out").earlier.values() if o.succeeded) == [
+    assert sorted(o.command.argv for o in outcomes(in_tmp / "out" / RESULTS) if o.succeeded) == [
         ("true", "1"),
         ("true", "2"),
     ]
 
 
-def test_a_worker_job_deleted_mid_run_loses_no_command(in_tmp: Path) -> None:
-    """One of two worker jobs deleted while commands run: each command still runs to success and is recorded once."""
+@pytest.mark.parametrize(("seconds", "count", "before"), [(2, 8, 1), (0.05, 300, 30)], ids=["alone", "shared"])
+def test_a_worker_job_deleted_mid_run_loses_no_command(in_tmp: Path, seconds: float, count: int, before: int) -> None:
+    """One of two worker jobs deleted while commands run (one a task, or several): each succeeds, recorded once."""
     profile = profile_in(in_tmp, "run-lost")
-    (in_tmp / "cmds.txt").write_text("".join(f"sh -c 'sleep 2' {i}\n" for i in range(8)))
-    run = started_until_recorded(profile, in_tmp, 1)
+    (in_tmp / "cmds.txt").write_text("".join(f"sh -c 'sleep {seconds}' {i}\n" for i in range(count)))
+    run = started_until_recorded(profile, in_tmp, before)
     (job,) = jobs_named("run-lost")
     sgecommands.delete([f"{job}.1"])
     out, err = run.communicate(timeout=120)
     assert run.returncode == 0, out + err
     lines = recorded(in_tmp / "out")
-    assert len(lines) == 8 and {line["exit"] for line in lines} == {0} and len({line["id"] for line in lines}) == 8
+    assert len(lines) == count and {line["exit"] for line in lines} == {0}
+    assert len({line["id"] for line in lines}) == count
     assert not wait_until_gone({job})
