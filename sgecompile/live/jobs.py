@@ -77,6 +77,11 @@ class CompiledCluster(SGECluster):
         self.keeper.stop()
         await untyped(super()._close)()
 
+    def _update_worker_status(self, op: str, msg: Any) -> None:
+        if op == "add":  # before dask takes the workers out of the message
+            self.keeper.saw(str(info.get("name")) for info in msg.get("workers", {}).values())
+        untyped(super()._update_worker_status)(op, msg)
+
     def new_worker_spec(self) -> dict[str, Any]:
         """The next job's spec, under a name never used in this cluster.
 

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
@@ -102,11 +102,13 @@ class Keeper:
                 await self.look()
             except sgecommands.SGEError as error:  # qmaster away for longer than its patience: look again later
                 log.warning("could not look at the cluster's jobs: %s", error)
+            except Exception:  # a look that fails must not end the looking, nor pass unsaid
+                log.exception("looking at the cluster's jobs failed; looking again in %s s", INTERVAL)
 
     async def look(self) -> None:
         """One look: note connected workers and submitted ids, then replace what ended."""
         cluster = self.cluster
-        if cluster.status != Status.running:
+        if cluster.status != Status.running or cluster.submitter.closing:
             return
         async with cluster._lock:  # dask edits the spec and its jobs under it (scale, _correct_state)
             self._note_connected()
@@ -116,7 +118,7 @@ class Keeper:
         listed = await self._in_thread(sgecommands.queued) if mine else []
         ended = self.ended(mine, listed) | refused | self._silent(mine)
         retiring = self._retiring({name: job_id for name, job_id in mine.items() if name not in ended}, listed)
-        if (ended or retiring) and cluster.status == Status.running:
+        if (ended or retiring) and cluster.status == Status.running and not cluster.submitter.closing:
             await self.replace(ended, retiring)
 
     def _retiring(self, mine: Mapping[str, str], listed: Collection[sgecommands.QueuedJob]) -> dict[str, str]:
@@ -164,8 +166,17 @@ class Keeper:
         return dict(self._ids), refused
 
     def _note_connected(self) -> None:
-        names = {str(info.get("name")) for info in self.cluster.scheduler_info.get("workers", {}).values()}
-        now = time.monotonic()
+        """Mark the jobs with a worker on the scheduler now as seen now."""
+        self.saw(str(info.get("name")) for info in self.cluster.scheduler_info.get("workers", {}).values())
+
+    def saw(self, workers: Iterable[str]) -> None:
+        """Workers by name connected (the cluster calls this as the scheduler tells it, and each look does).
+
+        Told at once, not only at the next look: a host lost within a look of
+        its workers connecting would otherwise leave jobs never seen, which
+        cannot fall silent.
+        """
+        names, now = set(workers), time.monotonic()
         for job in self.cluster.worker_spec:
             if any(belongs(worker, str(job)) for worker in names):
                 self._connected.add(str(job))

@@ -53,6 +53,11 @@ class Submitter:
         self._in_flight = 0
         self._closing = False
 
+    @property
+    def closing(self) -> bool:
+        """Whether :meth:`remove_all` has begun: nothing is submitted any more."""
+        return self._closing
+
     async def submit(self, job: Job) -> str:
         """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
         if not self.array:

@@ -23,6 +23,7 @@ import pytest
 from distributed import Client
 
 from sgecompile import live, sgecommands
+from sgecompile.live import keeper
 
 from ..conftest import PROFILES
 from .conftest import START, start_up, unavailable, wait_until_gone
@@ -56,6 +57,34 @@ def node_profile(folder: Path, name: str, memory: str) -> Path:
         f'[worker]\nmemory = "{memory}"\ninterface = "eth0"\n'
     )
     return path
+
+
+def kill_node(name: str) -> None:
+    """A node's execd and every process under it (its jobs' workers) killed at once: the host is lost.
+
+    The node's execd is the one whose UTS namespace has the node's hostname; the rest is found
+    down the process tree, so that nothing of the submit host can be caught.
+    """
+    execds = subprocess.run(["pgrep", "-x", "sge_execd"], capture_output=True, text=True).stdout.split()
+    hostname = {pid: _hostname_of(pid) for pid in execds}
+    (execd,) = [int(pid) for pid, host in hostname.items() if host == name]
+    children: dict[int, list[int]] = {}
+    for line in subprocess.run(
+        ["ps", "-eo", "pid=,ppid="], capture_output=True, text=True, check=True
+    ).stdout.splitlines():
+        pid, ppid = map(int, line.split())
+        children.setdefault(ppid, []).append(pid)
+    doomed, todo = [], [execd]
+    while todo:
+        pid = todo.pop()
+        doomed.append(pid)
+        todo += children.get(pid, [])
+    subprocess.run(["kill", "-9", *map(str, doomed)], check=False)
+
+
+def _hostname_of(pid: str) -> str:
+    done = subprocess.run(["nsenter", "-t", pid, "-u", "hostname"], capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def stop_qmaster() -> None:
@@ -145,6 +174,42 @@ def test_an_emitted_cluster_runs_on_the_nodes(cli, nodes: None, in_tmp: Path) ->
     finally:
         subprocess.run([str(out / "cancel.sh")], check=True, capture_output=True)
     assert not wait_until_gone(set((out / "job-ids").read_text().split()))
+
+
+def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """node1 dies with a worker on it: the computation finishes on node2, and its job is forced out and replaced.
+
+    3 GiB workers (h_vmem 3776M) fit once on node1 and three times on node2,
+    so 4 jobs use both hosts; the replacement then waits for room (node2 is
+    full, node1 given up), as it would on a full cluster.
+    """
+    profile = node_profile(in_tmp, "host-loss", "3GiB")
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger="sgecompile"),
+            live.launch(profile, jobs=4, timeout=180, **FAST) as client,
+        ):
+            assert sorted(hosts_of(client).values()) == ["node1", "node2", "node2", "node2"]
+            lost = {name for name, job in client.cluster.workers.items() if job.job_id} - {
+                info["name"] for info in client.scheduler_info()["workers"].values() if info["host"] != "10.250.0.11"
+            }
+            futures = client.map(slow, range(40))
+            time.sleep(1)
+            kill_node("node1")
+            assert client.gather(futures) == [x * 2 for x in range(40)]
+            deadline = time.monotonic() + keeper.SILENT_AFTER + 60
+            while client.cluster.keeper.replaced < 1 and time.monotonic() < deadline:
+                time.sleep(1)
+            assert client.cluster.keeper.replaced == 1
+            (gone,) = lost
+            assert f"({gone}) ended; replaced by host-loss-4" in caplog.text
+            replacement = client.cluster.workers["host-loss-4"].job_id
+            assert {job.state for job in sgecommands.queued() if job.id == replacement} == {"qw"}
+            jobs = set(client.cluster.submitter.jobs)
+        assert not wait_until_gone(jobs, timeout=30)
+    finally:
+        back = subprocess.run([str(START), "--hosts", "2"], capture_output=True, text=True)  # node1 comes back
+        assert back.returncode == 0, back.stderr
 
 
 def test_a_qmaster_restart_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.LogCaptureFixture) -> None:

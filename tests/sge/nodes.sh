@@ -117,8 +117,24 @@ wait_for_nodes() {  # every node's all.q instance reports load (state not "au")
     done
 }
 
+# How soon qmaster gives up a host it no longer hears from: SGE's defaults (reports every 40 s, a host
+# unknown after 5 minutes) in single-host mode; with nodes, 5 s and 20 s, so that a host-loss test need
+# not wait 5 minutes for qmaster to stop sending jobs to a node that died.
+heartbeat() {
+    local report=$1 unheard=$2 folder
+    [ "$(qconf -sconf global | awk '$1 == "load_report_time" || $1 == "max_unheard" { print $2 }' | tr '\n' ' ')" \
+        = "$report $unheard " ] && return 0
+    folder=$(mktemp -d)  # qconf -Mconf takes the configuration's name from the file's
+    qconf -sconf global >"$folder/global"
+    sed -i -E -e "s/^load_report_time[[:space:]].*/load_report_time $report/" \
+        -e "s/^max_unheard[[:space:]].*/max_unheard $unheard/" "$folder/global"
+    step qconf -Mconf "$folder/global"
+    rm -rf "$folder"
+}
+
 nodes_up() {  # node1..nodeN up (whatever of them is missing), the submit host no longer an exec host
     local count=$1 i nodes=()
+    heartbeat 00:00:05 00:00:20
     bridge_up
     hosts_files "$count"
     for i in $(seq "$count"); do
@@ -146,5 +162,6 @@ nodes_down() {  # every node gone; the submit host is the cell's one exec host a
         rm -rf "/var/spool/gridengine/execd/$node"
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    heartbeat 00:00:40 00:05:00
     rm -rf "$NODES_RUN"  # the names stay in /etc/hosts (see hosts_files); their addresses are gone
 }
