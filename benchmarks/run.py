@@ -21,7 +21,10 @@
    `sgecompile run` process (client and scheduler) for 10,000 and 100,000
    commands (what it grows by per command), against the large list held as
    one graph (client.map) by a scheduler in the process;
-6. beyond the walltime: one-second tasks for longer than the jobs' walltime
+6. across hosts: the cell with two exec hosts (`start-sge --hosts 2`), launch()
+   until 8 workers are connected on them against a plain SGECluster, and the
+   realized parallelism of 160 tasks of `sleep 0.5` there;
+7. beyond the walltime: one-second tasks for longer than the jobs' walltime
    (140 s on 4 workers, h_rt 100 s), the workers retiring before it and
    replaced ahead, against the same computation on jobs that outlast it.
 
@@ -44,6 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PERUN = ROOT / "profiles" / "perun.toml"
 TESTSGE = ROOT / "profiles" / "testsge.toml"
+START_SGE = ROOT / "tests" / "sge" / "start-sge"
+NODES = Path("bench-nodes.toml")  # written in the benchmarks' working folder: testsge.toml on node1 and node2
+BRIDGE = "sgebr0"  # the submit host's side of the multi-host cell's network
 SGECOMPILE = str(Path(sys.executable).parent / "sgecompile")  # the installed command, as users run it
 SGECLUSTER_PERUN = (
     "from dask_jobqueue import SGECluster\n"
@@ -181,16 +187,21 @@ def check_throughput(repeat: int, count: int) -> dict[str, float]:
 QUIET = {"scheduler_options": {"dashboard_address": ":0"}}
 
 
-def _launch_time(workers: int) -> float:
+def _launch_time(workers: int, profile: Path = TESTSGE) -> float:
     """Seconds from calling ``sgecompile.launch`` until it yields a client with ``workers`` connected."""
     import sgecompile
 
     begin = time.perf_counter()
-    with sgecompile.launch(TESTSGE, workers=workers, **QUIET):
+    with sgecompile.launch(profile, workers=workers, scheduler_options=_scheduler(profile)):
         return time.perf_counter() - begin
 
 
-def _sgecluster_time(workers: int) -> float:
+def _scheduler(profile: Path) -> dict[str, str]:
+    """The scheduler's options: no dashboard port to fight over; on the nodes, the bridge's side."""
+    return {"dashboard_address": ":0"} | ({"interface": BRIDGE} if profile == NODES else {})
+
+
+def _sgecluster_time(workers: int, profile: Path = TESTSGE) -> float:
     """The same for a plain SGECluster with the settings of profiles/testsge.toml, as users write it today."""
     from dask_jobqueue import SGECluster
     from distributed import Client
@@ -206,7 +217,8 @@ def _sgecluster_time(workers: int) -> float:
         job_extra_directives=["-V", "-pe threaded 1"],
         death_timeout=30,
         log_directory="sge-logs",
-        **QUIET,
+        interface="eth0" if profile == NODES else None,
+        scheduler_options=_scheduler(profile),
     )
     try:
         cluster.scale(n=workers)
@@ -233,6 +245,35 @@ def launch_to_ready(sizes: list[int], repeat: int) -> dict[str, float]:
     return found
 
 
+def across_hosts(repeat: int, tasks: int) -> dict[str, float]:
+    """launch() until 8 workers are connected on node1 and node2 against a plain SGECluster; realized parallelism.
+
+    The cell gets its two nodes for this (``start-sge --hosts 2``) and is
+    single-host again after.
+    """
+    subprocess.run([str(START_SGE), "--hosts", "2"], check=True, capture_output=True)
+    try:
+        NODES.write_text(
+            f'extends = "{TESTSGE}"\n[site]\nscheduler_interface = "{BRIDGE}"\n[job]\nname = "bench-nodes"\n'
+            '[worker]\ninterface = "eth0"\n'
+        )
+        ours, theirs = [], []
+        for round in range(repeat):
+            pair = [(ours, _launch_time), (theirs, _sgecluster_time)]
+            for times, measure in pair if round % 2 == 0 else pair[::-1]:
+                times.append(measure(8, NODES))
+        parallel = realized_parallelism(8, tasks, NODES)
+    finally:
+        subprocess.run([str(START_SGE)], check=True, capture_output=True)
+    return {
+        "launch_8_s": statistics.median(ours),
+        "sgecluster_8_s": statistics.median(theirs),
+        "ratio_8": statistics.median(theirs) / statistics.median(ours),
+        "tasks_per_s": parallel["tasks_per_s"],
+        "parallel_fraction": parallel["fraction"],
+    }
+
+
 def submission(jobs: int) -> dict[str, float]:
     """Held jobs (-h never run) submitted one by one, then as one array; all removed after."""
     from sgecompile import sgecommands as sge
@@ -254,7 +295,7 @@ def submission(jobs: int) -> dict[str, float]:
     }
 
 
-def realized_parallelism(workers: int, tasks: int) -> dict[str, float]:
+def realized_parallelism(workers: int, tasks: int, profile: Path = TESTSGE) -> dict[str, float]:
     import dask
 
     import sgecompile
@@ -262,7 +303,7 @@ def realized_parallelism(workers: int, tasks: int) -> dict[str, float]:
     def run_sleep() -> int:
         return subprocess.run(["sleep", "0.5"], check=True).returncode
 
-    with sgecompile.launch(TESTSGE, workers=workers, scheduler_options={"dashboard_address": ":0"}) as client:
+    with sgecompile.launch(profile, workers=workers, scheduler_options=_scheduler(profile)) as client:
         client.gather(client.map(lambda x: x, range(workers * 4)))  # warm up every worker
         begin = time.perf_counter()
         client.gather(client.compute([dask.delayed(run_sleep, pure=False)() for _ in range(tasks)]))
@@ -439,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
                     realized_parallelism(2, 8) if args.short else realized_parallelism(8, 160)
                 )
                 results["run_command"] = run_command(args.short)
+                results["across_hosts"] = across_hosts(1, 32) if args.short else across_hosts(5, 160)
                 results["beyond_walltime"] = (
                     beyond_walltime(2, 50, 40, 12) if args.short else beyond_walltime(4, 140, 100, 30)
                 )

@@ -85,3 +85,19 @@ def test_a_job_whose_workers_left_while_qstat_lists_it_is_silent(monkeypatch: py
     monkeypatch.setattr("time.monotonic", lambda: 100.0 + 1)
     assert look._silent({"w-0": "5.1", "w-1": "5.2", "w-2": "5.3"}) == {"w-0": "5.1"}
     look.stop()
+
+
+def test_a_name_started_anew_is_a_new_job_but_a_first_id_keeps_what_was_seen() -> None:
+    """dask may start a lost job's name again: what was seen of the old job goes; a job's first id forgets nothing."""
+    from types import SimpleNamespace
+
+    from distributed.core import Status
+
+    job = SimpleNamespace(job_id="5.1", status=Status.running)
+    cluster = SimpleNamespace(workers={"w-0": job}, worker_spec={"w-0": {}})
+    look = Keeper(cluster=cluster)  # type: ignore[arg-type]
+    look.saw(["w-0"])  # connected before the first look
+    assert look._mine() == ({"w-0": "5.1"}, {}) and "w-0" in look._seen
+    job.job_id = "6"  # started anew under the same name
+    assert look._mine() == ({"w-0": "6"}, {}) and "w-0" not in look._seen and "w-0" not in look._connected
+    look.stop()

@@ -111,8 +111,8 @@ class Keeper:
         if cluster.status != Status.running or cluster.submitter.closing:
             return
         async with cluster._lock:  # dask edits the spec and its jobs under it (scale, _correct_state)
+            mine, refused = self._mine()  # first: it forgets what was seen of a name started anew
             self._note_connected()
-            mine, refused = self._mine()
         if not (mine or refused):
             return
         listed = await self._in_thread(sgecommands.queued) if mine else []
@@ -153,7 +153,9 @@ class Keeper:
         """
         cluster = self.cluster
         for name, job in cluster.workers.items():
-            if job.job_id:
+            if job.job_id and self._ids.get(name) != job.job_id:
+                if name in self._ids:  # dask started the name anew (it does after lost-worker-timeout): a new job
+                    self._forget(name)
                 self._ids[name] = job.job_id
         self._ids = {name: job_id for name, job_id in self._ids.items() if name in cluster.worker_spec}
         self._seen = {name: when for name, when in self._seen.items() if name in cluster.worker_spec}
@@ -164,6 +166,12 @@ class Keeper:
             if name in cluster.worker_spec and job.status == Status.failed
         }
         return dict(self._ids), refused
+
+    def _forget(self, name: str) -> None:
+        """What was seen of the job that had this name before."""
+        self._connected.discard(name)
+        self._seen.pop(name, None)
+        self._running_since.pop(name, None)
 
     def _note_connected(self) -> None:
         """Mark the jobs with a worker on the scheduler now as seen now."""

@@ -132,6 +132,20 @@ heartbeat() {
     rm -rf "$folder"
 }
 
+# Which host SGE fills first. Nodes in namespaces share one kernel, so their load ties; with nodes,
+# all.q@node1 comes first, then node2, ... (queue_sort_method seqno), so that a test knows where jobs go.
+fill_order() {
+    local method=$1 seq=$2 folder
+    if [ "$(qconf -ssconf | awk '$1 == "queue_sort_method" { print $2 }')" != "$method" ]; then
+        folder=$(mktemp -d)
+        qconf -ssconf >"$folder/sched"
+        sed -i -E "s/^queue_sort_method[[:space:]].*/queue_sort_method $method/" "$folder/sched"
+        step qconf -Msconf "$folder/sched"
+        rm -rf "$folder"
+    fi
+    [ "$(qconf -sq all.q | awk '$1 == "seq_no" { print $2 }')" = "$seq" ] || step qconf -rattr queue seq_no "$seq" all.q
+}
+
 nodes_up() {  # node1..nodeN up (whatever of them is missing), the submit host no longer an exec host
     local count=$1 i nodes=()
     heartbeat 00:00:05 00:00:20
@@ -144,12 +158,14 @@ nodes_up() {  # node1..nodeN up (whatever of them is missing), the submit host n
         execd_up "node$i"
     done
     host_group "${nodes[@]}"
+    fill_order seqno "0$(for i in $(seq "$count"); do printf ',[node%s=%s]' "$i" "$i"; done)"
     wait_for_nodes "${nodes[@]}"
 }
 
 nodes_down() {  # every node gone; the submit host is the cell's one exec host again
     local node pid
     host_group "$(hostname)"
+    fill_order load 0  # before the nodes go: all.q's seq_no names them
     for node in $(node_names); do  # jobs qmaster still lists there, however the node ended
         qstat -u '*' -q "all.q@$node" 2>/dev/null | awk 'NR > 2 { print $1 }' | sort -u | xargs -r qdel -f >/dev/null 2>&1 || true
     done
