@@ -59,6 +59,8 @@ class Facts:
     max_running_tasks: int | None  # max_aj_instances: the most tasks of one array that run at once
     flavor: Flavor | None = None  # told by the first line of `qstat -help`; None when it names none we know
     version: str = ""  # that line, e.g. "SGE 8.1.9"
+    max_user_jobs: int | None = None  # max_u_jobs: the most unfinished jobs one user may have; None when unlimited
+    max_jobs: int | None = None  # max_jobs: the most unfinished jobs of all users together; None when unlimited
 
 
 def configuration(text: str) -> dict[str, str]:
@@ -161,7 +163,8 @@ def read(ask: Ask | None = None) -> Facts:
     conf = configuration(ask(["qconf", "-sconf"]))
     version = next(_lines(ask(["qstat", "-help"])), "")
     limits = _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances")
-    return Facts(queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version)
+    jobs = _limit(conf, "max_u_jobs"), _limit(conf, "max_jobs")
+    return Facts(queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version, *jobs)
 
 
 # The first word of `qstat -help`'s first line, per flavor (SGE 8.1.9 run here; UGE 8.6.6's captured

@@ -96,7 +96,7 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
     scheduler_command += ["--port", "0"]  # any free port: the file tells the workers, and 8786 may be taken
     if plan.profile.worker.interface:
         scheduler_command += ["--interface", plan.profile.worker.interface]
-    workers = plan.as_array(jobs)
+    workers = plan.as_array(jobs, plan.profile.worker.max_jobs_at_once)
     worker_command = plan.worker_command(("--scheduler-file", scheduler_file), f"{WORKER_NAME_DEFAULT}-$SGE_TASK_ID")
     setup = [
         _make_log_directory(plan),

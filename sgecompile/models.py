@@ -91,6 +91,7 @@ class Job:
 @attrs.frozen
 class Worker:
     jobs: int
+    max_jobs_at_once: int | None
     cores: int
     processes: int
     memory: Memory

@@ -118,6 +118,16 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             maximum=MAX_JOBS,
         ),
         Key(
+            "max_jobs_at_once",
+            "int",
+            "The most worker jobs pending or running at once: `emit`'s arrays get `-tc N` (SGE starts the other tasks as"
+            " earlier ones end) and `launch`/`up` submit a job only while fewer than N of the cluster's jobs are in"
+            " qstat, the rest as earlier ones end; `emit --tasks` runs at most N tasks at once unless `--concurrent`"
+            " says otherwise. Unset: no limit of the profile's own.",
+            minimum=1,
+            maximum=MAX_JOBS,
+        ),
+        Key(
             "cores",
             "int",
             "Threads across all processes of one job (dask-jobqueue's `cores`).",

@@ -143,6 +143,19 @@ class QueuedJob:
     id: str
     name: str
     state: str  # qstat's letters: qw pending, r running, Eqw error, dr being deleted, ...
+    tasks: str = ""  # an array's task ids on this line: "3" (running), "1-4:1" or "5,7" (pending); "" for a plain job
+
+    @property
+    def ids(self) -> list[str]:
+        """The job (``123``) or each array task of this line (``123.1`` ... ``123.4``), as qsub and qdel name them."""
+        if not self.tasks:
+            return [self.id]
+        found = []
+        for part in self.tasks.split(","):
+            span, _, step = part.partition(":")
+            first, _, last = span.partition("-")
+            found += [f"{self.id}.{task}" for task in range(int(first), int(last or first) + 1, int(step or 1))]
+        return found
 
     @property
     def pending(self) -> bool:
@@ -157,7 +170,9 @@ def queued() -> list[QueuedJob]:
     """Every job qstat lists (pending and running), of every user; an array job once per task line."""
     root = ET.fromstring(run(["qstat", "-xml", "-u", "*"], patient=True))
     return [
-        QueuedJob(e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""))
+        QueuedJob(
+            e.findtext("JB_job_number", ""), e.findtext("JB_name", ""), e.findtext("state", ""), e.findtext("tasks", "")
+        )
         for e in root.iter("job_list")
     ]
 

@@ -134,7 +134,7 @@ WORDS: tuple[Word, ...] = (
     Word("-soft", (0, 0), "none"),
     Word("-sync", in_script=False),
     Word("-t"),
-    Word("-tc"),
+    Word("-tc", key="worker.max_jobs_at_once"),  # emit's arrays; launch holds jobs back itself
     Word("-terse", (0, 0), "none", in_script=False),
     Word("-v", form="list", accumulates=True),
     Word("-verify", (0, 0), "none", in_script=False),

@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
             commands = read_commands(Path(args.tasks))
         except TaskListError as error:
             raise UsageError(str(error)) from None
-        files = task_files(plan, out, commands, args.concurrent, array_limit(len(commands)))
+        concurrent = args.concurrent or plan.profile.worker.max_jobs_at_once
+        files = task_files(plan, out, commands, concurrent, array_limit(len(commands)))
     else:
         files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
     if foreign := not_ours(out, files):

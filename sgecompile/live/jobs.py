@@ -57,7 +57,7 @@ class CompiledCluster(SGECluster):
     """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
 
     def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
-        self.compiled, self.submitter = plan, Submitter(plan, array)
+        self.compiled, self.submitter = plan, Submitter(plan, array, wanted=lambda job: job.name in self.worker_spec)
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))

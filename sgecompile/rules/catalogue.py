@@ -91,6 +91,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE810", ERROR, cluster.default_address_space_too_small),
     Rule("SGE811", WARNING, cluster.flavor_disagrees),
     Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
+    Rule("SGE813", WARNING, cluster.more_jobs_than_the_cluster_accepts),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]
