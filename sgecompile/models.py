@@ -60,6 +60,7 @@ class Site:
     memory_per: MemoryPer
     memory: tuple[tuple[str, MemoryPer], ...]  # the first one first
     scheduler_interface: str | None
+    shared_directory: str | None
     shell: str
 
 
@@ -100,6 +101,10 @@ class Worker:
     python: str
     death_timeout: int
     interface: str | None
+    security: bool
+    tls_ca_file: str | None
+    tls_cert: str | None
+    tls_key: str | None
     local_directory: str | None
     nanny: bool
     extra_args: tuple[str, ...]

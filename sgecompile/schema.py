@@ -79,6 +79,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             " does. An emitted cluster's scheduler is a job on a compute host and uses `worker.interface`.",
         ),
         Key(
+            "shared_directory",
+            "str",
+            "A folder that the host running `launch`/`up` and every compute host see alike (a shared file system,"
+            " e.g. `~/.dask-tls` on an NFS home): where `worker.security = true` writes its temporary certificates"
+            " (dask-jobqueue's `shared_temp_directory`). A site fact: which file systems the hosts share.",
+        ),
+        Key(
             "shell",
             "str",
             "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
@@ -165,6 +172,18 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("python", "str", "Python interpreter on the compute hosts; default: the one running sgecompile."),
         Key("death_timeout", "int", "Seconds a worker waits for an absent scheduler before it exits.", 60, minimum=1),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
+        Key(
+            "security",
+            "bool",
+            "TLS: the scheduler, the workers and the client speak `tls://` and refuse anyone without the"
+            " certificate. With `tls_ca_file`, `tls_cert` and `tls_key`, those files; without them, `launch` and `up`"
+            " make temporary certificates in `site.shared_directory`, removed when the cluster closes"
+            " (dask-jobqueue's `security=True`).",
+            False,
+        ),
+        Key("tls_ca_file", "str", "TLS: the certificate authority file every side trusts, `--tls-ca-file`."),
+        Key("tls_cert", "str", "TLS: the certificate file of the scheduler, the workers and the client, `--tls-cert`."),
+        Key("tls_key", "str", "TLS: the private key file of `tls_cert`, `--tls-key`."),
         Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
         Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),
         Key(

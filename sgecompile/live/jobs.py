@@ -16,6 +16,7 @@ from ..rendering import render
 from .compiled import ProfileError, compile_or_raise, make_log_folder
 from .signals import kept
 from .submitter import Refused, Submitter
+from .tls import certificates
 
 with kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
     from dask_jobqueue.sge import SGECluster, SGEJob
@@ -57,26 +58,35 @@ class CompiledCluster(SGECluster):
     """An SGECluster of compiled jobs that also removes any job of its own it finds left over."""
 
     def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
+        self.certificates = certificates(plan)  # under TLS, the plan naming the files its jobs read
+        plan = self.certificates.plan
         self.compiled, self.submitter = plan, Submitter(plan, array, wanted=lambda job: job.name in self.worker_spec)
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
-        super().__init__(
-            job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
-            plan=plan,
-            submitter=self.submitter,
-            cores=worker.cores,
-            processes=worker.processes,
-            memory=str(worker.memory.bytes),
-            interface=worker.interface,
-            **options,
-        )
+        if self.certificates.security is not None:
+            options.setdefault("security", self.certificates.security)  # the scheduler's, and a Client(cluster)'s
+        try:
+            super().__init__(
+                job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
+                plan=plan,
+                submitter=self.submitter,
+                cores=worker.cores,
+                processes=worker.processes,
+                memory=str(worker.memory.bytes),
+                interface=worker.interface,
+                **options,
+            )
+        except BaseException:
+            self.certificates.remove()
+            raise
 
     def close(self, timeout: float | None = None) -> None:
         try:
             super().close(timeout)
         finally:
             self.submitter.remove_all()
+            self.certificates.remove()
 
 
 def _scheduler_options(plan: Plan, given: dict[str, Any] | None) -> dict[str, Any]:
