@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import attrs
 import pytest
 
 from sgecompile import sgecommands
+from sgecompile.live import CompiledCluster
 from sgecompile.live import submitter as submitting
 from sgecompile.pipeline import Result
 from sgecompile.plan import Plan
@@ -169,3 +171,17 @@ def test_emit_gives_the_worker_array_and_the_task_array_tc(
         == 0
     )
     assert "#$ -tc 2\n" in (tmp_path / "u" / "tasks.sh").read_text()
+
+
+def test_a_held_job_is_wanted_while_its_name_is_asked_for_and_no_other_job_took_it() -> None:
+    """A scale-down drops its name; a scale-up again starts another job under it: the held one is then unwanted."""
+    held, other = FakeJob("w-0"), FakeJob("w-0")
+    cluster = SimpleNamespace(worker_spec={"w-0": {}}, workers={})
+    assert CompiledCluster._wants(cluster, held)
+    cluster.workers["w-0"] = held
+    assert CompiledCluster._wants(cluster, held)
+    cluster.workers["w-0"] = other
+    assert not CompiledCluster._wants(cluster, held)
+    cluster.workers.clear()
+    cluster.worker_spec.clear()
+    assert not CompiledCluster._wants(cluster, held)

@@ -60,7 +60,7 @@ class CompiledCluster(SGECluster):
     def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
         self.certificates = certificates(plan)  # under TLS, the plan naming the files its jobs read
         plan = self.certificates.plan
-        self.compiled, self.submitter = plan, Submitter(plan, array, wanted=lambda job: job.name in self.worker_spec)
+        self.compiled, self.submitter = plan, Submitter(plan, array, wanted=self._wants)
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
@@ -80,6 +80,11 @@ class CompiledCluster(SGECluster):
         except BaseException:
             self.certificates.remove()
             raise
+
+    def _wants(self, job: object) -> bool:
+        """Whether a held job is still this cluster's: its name asked for, and no other job started under it."""
+        name = getattr(job, "name", None)
+        return name in self.worker_spec and self.workers.get(name, job) is job
 
     def close(self, timeout: float | None = None) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from distributed.security import Security
 from sgecompile import live
 
 from ..conftest import PROFILES
-from .conftest import wait_until_gone
+from .conftest import start_up, wait_until_gone
 from .test_launch import FAST
 
 pytestmark = pytest.mark.sge
@@ -95,3 +96,27 @@ def test_emitted_cluster_with_given_files(cli, in_tmp: Path) -> None:
     finally:
         subprocess.run([str(out / "cancel.sh")], capture_output=True, check=True)
     assert not wait_until_gone(set((out / "job-ids").read_text().split()))
+
+
+def test_up_prints_the_security_another_client_connects_with(in_tmp: Path) -> None:
+    """`up` of a TLS profile says which Security connects; a client made from that line computes on the cluster."""
+    shared = in_tmp / "shared"
+    shared.mkdir()
+    up = start_up(_profile(in_tmp, f'shared_directory = "{shared}"', ""))
+    try:
+        lines = [up.stdout.readline() for _ in range(4)]  # scheduler, dashboard, TLS, workers
+        assert lines[-1].startswith("2 workers connected"), lines
+        address = lines[0].split()[-1]
+        (said,) = [line for line in lines if line.startswith("TLS: another client connects with ")]
+        call = ast.parse(
+            said.partition(" with ")[2], mode="eval"
+        ).body  # the printed Security(...), as a user pastes it
+        assert isinstance(call, ast.Call)
+        security = Security(**{str(k.arg): ast.literal_eval(k.value) for k in call.keywords})
+        with distributed.Client(address, security=security, timeout=30) as client:
+            assert client.submit(lambda x: x + 1, 1).result(timeout=60) == 2
+        up.terminate()
+        assert up.wait(timeout=60) == 0
+    finally:
+        up.kill()
+    assert list(shared.iterdir()) == []
