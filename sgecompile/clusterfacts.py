@@ -61,6 +61,8 @@ class Facts:
     version: str = ""  # that line, e.g. "SGE 8.1.9"
     projects: tuple[str, ...] = ()  # qconf -sprjl: the projects a job may name with -P
     enforce_project: bool = False  # the global configuration's enforce_project: qsub refuses a job without -P
+    max_user_jobs: int | None = None  # max_u_jobs: the most unfinished jobs one user may have; None when unlimited
+    max_jobs: int | None = None  # max_jobs: the most unfinished jobs of all users together; None when unlimited
 
 
 def configuration(text: str) -> dict[str, str]:
@@ -163,9 +165,19 @@ def read(ask: Ask | None = None) -> Facts:
     conf = configuration(ask(["qconf", "-sconf"]))
     version = next(_lines(ask(["qstat", "-help"])), "")
     limits = _limit(conf, "max_aj_tasks"), _limit(conf, "max_aj_instances")
+    jobs = _limit(conf, "max_u_jobs"), _limit(conf, "max_jobs")
     enforce_project = conf.get("enforce_project", "false").lower() == "true"
     return Facts(
-        queues, pes, _complexes(ask), hosts, *limits, flavor_of(version), version, _projects(ask), enforce_project
+        queues,
+        pes,
+        _complexes(ask),
+        hosts,
+        *limits,
+        flavor_of(version),
+        version,
+        _projects(ask),
+        enforce_project,
+        *jobs,
     )
 
 

@@ -22,7 +22,7 @@ import tomli
 
 from . import directives as dirs
 from .files import write_atomic
-from .plan import WORKER_NAME_DEFAULT, Plan, compile_profile
+from .plan import TLS_FLAGS, TLS_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan, compile_profile
 from .rendering import fill, job_script
 from .shellword import shell_word
 from .units import parse_dask_memory
@@ -97,7 +97,10 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
     scheduler_command += ["--port", "0"]  # any free port: the file tells the workers, and 8786 may be taken
     if plan.profile.worker.interface:
         scheduler_command += ["--interface", plan.profile.worker.interface]
-    workers = plan.as_array(jobs)
+    if plan.tls_files:  # the files given: emit refuses temporary ones (refuse_temporary_certificates)
+        scheduler_command += ["--protocol", "tls"]
+        scheduler_command += [word for pair in zip(TLS_FLAGS, plan.tls_files, strict=True) for word in pair]
+    workers = plan.as_array(jobs, plan.profile.worker.max_jobs_at_once)
     worker_command = plan.worker_command(("--scheduler-file", scheduler_file), f"{WORKER_NAME_DEFAULT}-$SGE_TASK_ID")
     setup = [
         _make_log_directory(plan),
@@ -133,6 +136,12 @@ def cluster_files(plan: Plan, folder: Path, jobs: int) -> list[File]:
             ),
         ),
     ]
+
+
+def temporary_certificates(plan: Plan) -> bool:
+    """Whether the profile asks for temporary TLS certificates, which only launch and up make (and remove)."""
+    files = plan.tls_files
+    return files is not None and TLS_PLACEHOLDER in files[0]
 
 
 def _wait_for(scheduler_file: str, ended: str) -> str:

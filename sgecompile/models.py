@@ -76,6 +76,7 @@ class Site:
     gpu_resource: str | None
     gpu_per: MemoryPer  # how SGE counts the GPU request: consumable YES, JOB or HOST, as for memory
     scheduler_interface: str | None
+    shared_directory: str | None
     shell: str
 
 
@@ -107,6 +108,7 @@ class Job:
 @attrs.frozen
 class Worker:
     jobs: int
+    max_jobs_at_once: int | None
     cores: int
     processes: int
     memory: Memory
@@ -118,6 +120,10 @@ class Worker:
     death_timeout: int
     lifetime_margin: Walltime
     interface: str | None
+    security: bool
+    tls_ca_file: str | None
+    tls_cert: str | None
+    tls_key: str | None
     local_directory: str | None
     nanny: bool
     extra_args: tuple[str, ...]

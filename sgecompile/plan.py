@@ -22,6 +22,9 @@ from .tomlpos import Path as KeyPath
 from .units import MIB, format_sge_memory, parse_sge_memory, parse_sge_time
 
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER-ADDRESS:8786"
+TLS_FOLDER_PREFIX = "sgecompile-tls-"  # the folder of a launch's temporary certificates in site.shared_directory
+TLS_FLAGS = ("--tls-ca-file", "--tls-cert", "--tls-key")  # dask worker's and dask scheduler's, for tls_files
+TLS_PLACEHOLDER = "XXXXXXXX"  # its last characters, which launch chooses (mkdtemp's 8 random ones)
 WORKER_NAME_DEFAULT = "$JOB_NAME-$JOB_ID"
 
 # Limits on the address space of each process (memoryresources.ADDRESS_SPACE: ulimit -v), not on the
@@ -277,7 +280,36 @@ class Plan:
         argv += list(w.extra_args) if extra else []
         if w.interface:
             argv += ["--interface", w.interface]
+        for flag, path in zip(TLS_FLAGS, self.tls_files or (), strict=False):
+            argv += [flag, path]
         return argv
+
+    @property
+    def tls_files(self) -> tuple[str, str, str] | None:
+        """The certificate authority, certificate and key files every side uses, when the profile asks for TLS.
+
+        The files given, or the temporary ones ``launch`` writes into
+        ``site.shared_directory``, in a folder of its own whose last
+        ``TLS_PLACEHOLDER`` characters it chooses (``mkdtemp``); None without
+        TLS, or with a setup SGE901 refuses.
+        """
+        worker, shared = self.profile.worker, self.profile.site.shared_directory
+        ca, cert, key = worker.tls_ca_file, worker.tls_cert, worker.tls_key
+        if not worker.security:
+            return None
+        if ca and cert and key:
+            return ca, cert, key
+        if ca or cert or key or not shared:
+            return None
+        folder = f"{shared.rstrip('/')}/{TLS_FOLDER_PREFIX}{TLS_PLACEHOLDER}"
+        return f"{folder}/ca.pem", f"{folder}/cert.pem", f"{folder}/key.pem"
+
+    @property
+    def scheduler_placeholder(self) -> str:
+        """What ``render`` writes for the scheduler's address: ``tls://`` under TLS, ``tcp://`` otherwise."""
+        return (
+            SCHEDULER_PLACEHOLDER.replace("tcp://", "tls://") if self.profile.worker.security else SCHEDULER_PLACEHOLDER
+        )
 
 
 def share(total: int, slots: int, per_slot: bool) -> int:

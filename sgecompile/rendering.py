@@ -20,7 +20,7 @@ import jinja2
 
 from . import __version__
 from . import directives as dirs
-from .plan import SCHEDULER_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan
+from .plan import WORKER_NAME_DEFAULT, Plan
 from .shellword import shell_word
 
 
@@ -166,12 +166,13 @@ def _what_is_wrong(error: Exception) -> str:
 
 def render(
     plan: Plan,
-    scheduler: Sequence[str] = (SCHEDULER_PLACEHOLDER,),
+    scheduler: Sequence[str] | None = None,
     worker_name: str = WORKER_NAME_DEFAULT,
     templates: str | None = None,
 ) -> str:
-    """The job script for ``plan``: shebang, ``#$`` header, prologue, worker command."""
-    return job_script(plan, plan.worker_command(scheduler, worker_name), templates=templates)
+    """The job script for ``plan``: shebang, ``#$`` header, prologue, worker command (scheduler unknown: a placeholder)."""
+    command = plan.worker_command(scheduler or (plan.scheduler_placeholder,), worker_name)
+    return job_script(plan, command, templates=templates)
 
 
 def job_script(

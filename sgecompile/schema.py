@@ -94,6 +94,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             " does. An emitted cluster's scheduler is a job on a compute host and uses `worker.interface`.",
         ),
         Key(
+            "shared_directory",
+            "str",
+            "A folder that the host running `launch`/`up` and every compute host see alike (a shared file system,"
+            " e.g. `~/.dask-tls` on an NFS home): where `worker.security = true` writes its temporary certificates"
+            " (dask-jobqueue's `shared_temp_directory`). A site fact: which file systems the hosts share.",
+        ),
+        Key(
             "shell",
             "str",
             "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
@@ -129,6 +136,16 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "int",
             "How many jobs `launch`, `up` and `emit` start, each one group of `processes` workers; `--jobs` overrides.",
             1,
+            minimum=1,
+            maximum=MAX_JOBS,
+        ),
+        Key(
+            "max_jobs_at_once",
+            "int",
+            "The most worker jobs pending or running at once: `emit`'s arrays get `-tc N` (SGE starts the other tasks as"
+            " earlier ones end) and `launch`/`up` submit a job only while fewer than N of the cluster's jobs are in"
+            " qstat, the rest as earlier ones end; `emit --tasks` runs at most N tasks at once unless `--concurrent`"
+            " says otherwise. Unset: no limit of the profile's own.",
             minimum=1,
             maximum=MAX_JOBS,
         ),
@@ -197,6 +214,18 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "5m",
         ),
         Key("interface", "str", "Network interface for the workers, e.g. `ib0`."),
+        Key(
+            "security",
+            "bool",
+            "TLS: the scheduler, the workers and the client speak `tls://` and refuse anyone without the"
+            " certificate. With `tls_ca_file`, `tls_cert` and `tls_key`, those files; without them, `launch` and `up`"
+            " make temporary certificates in `site.shared_directory`, removed when the cluster closes"
+            " (dask-jobqueue's `security=True`).",
+            False,
+        ),
+        Key("tls_ca_file", "str", "TLS: the certificate authority file every side trusts, `--tls-ca-file`."),
+        Key("tls_cert", "str", "TLS: the certificate file of the scheduler, the workers and the client, `--tls-cert`."),
+        Key("tls_key", "str", "TLS: the private key file of `tls_cert`, `--tls-key`."),
         Key("local_directory", "str", "Fast local storage for spilling, e.g. `$TMPDIR`."),
         Key("nanny", "bool", "Run each worker under a nanny that restarts it.", True),
         Key(

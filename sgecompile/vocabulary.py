@@ -46,7 +46,10 @@ class Word:
     text naming the line dask-jobqueue writes itself for it (what its
     ``job_directives_skip`` matches); ``flag`` the ``dask worker`` options
     the worker command gives for the key (for a yes/no key, the one that
-    says yes, then the one that says no).
+    says yes, then the one that says no); ``security`` the fields of
+    distributed's ``Security`` that hold the key's file in dask-jobqueue's
+    ``security=Security(...)`` (the worker's first, then the scheduler's and
+    the client's, which sgecompile gives the same file).
     """
 
     option: str | None = None
@@ -60,6 +63,7 @@ class Word:
     dask: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     flag: tuple[str, ...] = ()
+    security: tuple[str, ...] = ()
 
 
 WORDS: tuple[Word, ...] = (
@@ -100,6 +104,15 @@ WORDS: tuple[Word, ...] = (
     Word(key="site.gpu_per"),
     Word(key="worker.gpus"),
     Word(key="site.scheduler_interface"),  # dask-jobqueue: scheduler_options={"interface": ...}
+    Word(key="worker.security", dask=("security",)),  # True; Security(...) names the files below
+    Word(key="site.shared_directory", dask=("shared_temp_directory",)),
+    Word(key="worker.tls_ca_file", flag=("--tls-ca-file",), security=("tls_ca_file",)),
+    Word(
+        key="worker.tls_cert",
+        flag=("--tls-cert",),
+        security=("tls_worker_cert", "tls_scheduler_cert", "tls_client_cert"),
+    ),
+    Word(key="worker.tls_key", flag=("--tls-key",), security=("tls_worker_key", "tls_scheduler_key", "tls_client_key")),
     Word(key="worker.local_directory", dask=("local_directory",), flag=("--local-directory",)),
     Word(key="worker.nanny", dask=("nanny",), flag=("--nanny", "--no-nanny")),
     Word(key="worker.extra_args", dask=("worker_extra_args", "extra")),
@@ -139,7 +152,7 @@ WORDS: tuple[Word, ...] = (
     Word("-soft", (0, 0), "none"),
     Word("-sync", in_script=False),
     Word("-t"),
-    Word("-tc"),
+    Word("-tc", key="worker.max_jobs_at_once"),  # emit's arrays; launch holds jobs back itself
     Word("-terse", (0, 0), "none", in_script=False),
     Word("-v", form="list", accumulates=True),
     Word("-verify", (0, 0), "none", in_script=False),
@@ -182,6 +195,7 @@ OLD_KEYWORDS: frozenset[str] = frozenset(keyword for w in WORDS for keyword in w
 RENAMED_KEYWORDS: dict[str, str] = {old: w.dask[0] for w in WORDS for old in w.dask[1:]}  # old name -> new one
 HEADER_KEYS: dict[str, str] = {label: w.key for w in WORDS if w.key for label in w.header}
 WORKER_FLAGS: dict[str, str] = {flag: w.key for w in WORDS if w.key for flag in w.flag}
+SECURITY_FIELDS: dict[str, str] = {field: w.key for w in WORDS if w.key for field in w.security}  # Security's -> key
 SWITCHES: dict[str, bool] = {flag: i == 0 for w in WORDS if len(w.flag) == 2 for i, flag in enumerate(w.flag)}
 KEY_OPTIONS: dict[str, tuple[str, ...]] = {  # compiling asks it for every directive of every profile
     key: tuple(w.option for w in WORDS if w.key == key and w.option) for key in {w.key for w in WORDS if w.key}

@@ -7,7 +7,16 @@ import os
 import shlex
 from pathlib import Path
 
-from ..emit import TaskListError, cluster_files, not_ours, read_commands, task_files, write, written_by_emit
+from ..emit import (
+    TaskListError,
+    cluster_files,
+    not_ours,
+    read_commands,
+    task_files,
+    temporary_certificates,
+    write,
+    written_by_emit,
+)
 from ..tasks import forget
 from . import UsageError
 from ._arrays import array_limit
@@ -28,7 +37,13 @@ def run(args: argparse.Namespace) -> int:
             commands = read_commands(Path(args.tasks))
         except TaskListError as error:
             raise UsageError(str(error)) from None
-        files = task_files(plan, out, commands, args.concurrent, array_limit(len(commands)))
+        concurrent = args.concurrent or plan.profile.worker.max_jobs_at_once
+        files = task_files(plan, out, commands, concurrent, array_limit(len(commands)))
+    elif temporary_certificates(plan):
+        raise UsageError(
+            f"{args.profile}: emit cannot make temporary TLS certificates (they live only as long as launch or up);"
+            " give worker.tls_ca_file, tls_cert and tls_key"
+        )
     else:
         files = cluster_files(plan, out, args.jobs or plan.profile.worker.jobs)
     if foreign := not_ours(out, files):

@@ -16,7 +16,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         kwargs = to_keywords(plan)
+        text = yaml_text(kwargs) if args.format == "jobqueue-yaml" else python_text(kwargs)
     except ExportProblem as problem:
         raise UsageError(f"{args.profile}: {problem}; not exporting") from None
-    sys.stdout.write(yaml_text(kwargs) if args.format == "jobqueue-yaml" else python_text(kwargs))
+    sys.stdout.write(text)
     return 0

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from ..files import one_of, write_atomic
-from ..plan import SCHEDULER_PLACEHOLDER
 from ..rendering import TemplateError, render
 from . import UsageError
 from ._profile import compiled_or_refuse
@@ -20,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     if read:
         raise UsageError(f"-o {args.output} is {read}, which the profile is read from; write the script elsewhere")
     try:
-        script = render(plan, scheduler=(args.scheduler or SCHEDULER_PLACEHOLDER,), templates=args.templates)
+        script = render(plan, scheduler=(args.scheduler,) if args.scheduler else None, templates=args.templates)
     except TemplateError as error:  # the user's own templates: theirs to fix, not a bug to report
         raise UsageError(str(error)) from None
     if args.output:

@@ -33,8 +33,11 @@ def run(args: argparse.Namespace) -> int:
             args.profile, args.variant, jobs=args.jobs, adapt=adapt, timeout=args.timeout, scheduler_options=scheduler
         ) as client:
             workers = len(client.scheduler_info(n_workers=-1)["workers"])
-            print(f"scheduler: {client.scheduler_info()['address']}", flush=True)
+            address = client.scheduler_info()["address"]
+            print(f"scheduler: {address}", flush=True)
             print(f"dashboard: {client.dashboard_link}", flush=True)
+            if address.startswith("tls://"):
+                print(f"TLS: another client connects with {live.client_hint(client.security)}", flush=True)
             if args.scheduler_file:
                 print(f"scheduler file: {args.scheduler_file}  (Client(scheduler_file=...) connects)", flush=True)
             print(f"{workers} workers connected; Ctrl-C or SIGTERM stops them and removes their jobs", flush=True)

@@ -18,6 +18,7 @@ from ..plan import Plan
 from ..shellword import shell_word
 from ..units import format_hms
 from .header import dask_header
+from .reading import SecurityCall
 
 # Profile keys whose header lines dask-jobqueue writes from its own keywords (the requests derived from
 # worker.memory and worker.gpus go out in resource_spec); every other line is an extra directive.
@@ -76,6 +77,8 @@ def to_keywords(plan: Plan) -> dict[str, Any]:
         "scheduler_options": {"interface": profile.site.scheduler_interface}
         if profile.site.scheduler_interface
         else None,
+        "security": _security(plan),
+        "shared_temp_directory": profile.site.shared_directory,
     }
     kwargs["job_directives_skip"] = _skip_texts(dask_header(kwargs), _unwritten(plan, kwargs))
     return {k: v for k, v in kwargs.items() if v not in (None, [])}
@@ -201,9 +204,36 @@ def _plain_interface(interface: str | None) -> str | None:
     return interface
 
 
+def _security(plan: Plan) -> bool | SecurityCall | None:
+    """dask-jobqueue's ``security=``: True for temporary certificates, ``Security(...)`` naming the files given.
+
+    dask-jobqueue hands the files to the scheduler as they are and writes them
+    unquoted into the worker command, so only plain paths mean the same to both.
+    """
+    worker = plan.profile.worker
+    if not worker.security:
+        return None
+    files = {key: getattr(worker, key.partition(".")[2]) for key in vocabulary.SECURITY_FIELDS.values()}
+    if not any(files.values()):
+        return True
+    for key, path in files.items():
+        if shell_word(path) != path or path.startswith("~"):
+            raise ExportProblem(
+                f"{key} = {path!r}: dask-jobqueue gives the scheduler the file as it is and the worker command"
+                " the path unquoted, so only a plain path means the same to both"
+            )
+    fields = tuple((field, files[key]) for field, key in vocabulary.SECURITY_FIELDS.items())
+    return SecurityCall((*fields, ("require_encryption", True)))
+
+
 def yaml_text(kwargs: dict[str, Any]) -> str:
     """Keyword arguments as a ``jobqueue.yaml`` (dask's dashed names)."""
     import yaml
+
+    if "security" in kwargs:
+        raise ExportProblem(
+            "dask-jobqueue reads `security` from its keyword only, not from jobqueue.yaml: export --format kwargs"
+        )
 
     section = {k.replace("_", "-"): v for k, v in kwargs.items()}
     return str(yaml.safe_dump({"jobqueue": {"sge": section}}, sort_keys=False))
@@ -211,4 +241,5 @@ def yaml_text(kwargs: dict[str, Any]) -> str:
 
 def python_text(kwargs: dict[str, Any]) -> str:
     body = "".join(f"    {k}={v!r},\n" for k, v in kwargs.items())
-    return f"from dask_jobqueue import SGECluster\n\ncluster = SGECluster(\n{body})\n"
+    security = "from distributed.security import Security\n" if isinstance(kwargs.get("security"), SecurityCall) else ""
+    return f"from dask_jobqueue import SGECluster\n{security}\ncluster = SGECluster(\n{body})\n"

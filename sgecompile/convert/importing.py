@@ -19,7 +19,7 @@ from ..models import runs_dask_worker
 from ..tomltext import toml_value
 from ..units import UnitError, parse_walltime
 from .header import DASK_WALLTIME, dask_header
-from .reading import DaskDefault
+from .reading import DaskDefault, SecurityCall
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -82,6 +82,9 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
             if not _changes_nothing(name, value):
                 notes.append(f"{raw} = {value!r}: sgecompile has no place for it; left out")
             continue
+        if isinstance(value, SecurityCall):
+            _security(raw, value, tables["worker"], notes)
+            continue
         if not _has_toml_form(value):
             notes.append(f"{raw} = {value!r}: TOML has no null, bytes, set or complex number to hold it; left out")
             continue
@@ -134,6 +137,29 @@ def _scheduler_options(raw: str, value: Any, site: dict[str, Any], notes: list[s
         left = options if isinstance(value, dict) else value
         notes.append(
             f"{raw} = {left!r}: not part of the job; give them to sgecompile.launch(scheduler_options=...); left out"
+        )
+
+
+def _security(raw: str, call: SecurityCall, worker: dict[str, Any], notes: list[str]) -> None:
+    """``Security(...)``'s files as worker.security and worker.tls_*: one file for every side, the workers' first."""
+    worker["security"] = True
+    fields = dict(call.fields)
+    for word in vocabulary.WORDS:
+        given = [(field, fields[field]) for field in word.security if isinstance(fields.get(field), str)]
+        if word.key and given:
+            worker[_split(word.key)[1]] = given[0][1]
+            if len({path for _, path in given}) > 1:
+                notes.append(
+                    f"{raw}: {', '.join(f for f, _ in given)} name different files; sgecompile gives the scheduler,"
+                    f" the workers and the client one, {given[0][0]}'s"
+                )
+    other = [
+        f for f in fields if f not in vocabulary.SECURITY_FIELDS and (f, fields[f]) != ("require_encryption", True)
+    ]
+    if other:
+        notes.append(
+            f"{raw}: Security's {', '.join(other)}: sgecompile has no place for them (it always requires"
+            " encryption); left out"
         )
 
 

@@ -24,6 +24,16 @@ class DaskDefault:
     text: str
 
 
+@attrs.frozen
+class SecurityCall:
+    """``security=Security(...)`` with literal keywords, as dask-jobqueue takes certificate files: read, not run."""
+
+    fields: tuple[tuple[str, Any], ...]
+
+    def __repr__(self) -> str:
+        return f"Security({', '.join(f'{name}={value!r}' for name, value in self.fields)})"
+
+
 # Keyword -> the expression dask-jobqueue 0.9 falls back to for it (core.py: python = sys.executable).
 DEFAULT_EXPRESSIONS = {"python": "sys.executable"}
 
@@ -56,7 +66,7 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
             f"{path}:{first.lineno}:{first.col_offset + 1}: positional arguments cannot be imported"
             " (SGECluster takes n_workers first, not cores); write them as keywords: cores=..., memory=..."
         )
-    found = {}
+    found: dict[str, Any] = {}
     for keyword in calls[0].keywords:
         where = f"{path}:{keyword.value.lineno}:{keyword.value.col_offset + 1}"
         if keyword.arg is None:
@@ -71,6 +81,9 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
         if DEFAULT_EXPRESSIONS.get(keyword.arg) == ast.unparse(keyword.value):
             found[keyword.arg] = DaskDefault(ast.unparse(keyword.value))
             continue
+        if (call := _security_node(keyword.value)) is not None:
+            found[keyword.arg] = _security_call(call, where)
+            continue
         if isinstance(keyword.value, ast.Constant) and keyword.value.value is Ellipsis:
             raise ImportProblem(f"{where}: {keyword.arg}=... is a placeholder to fill in; write the value out")
         try:
@@ -80,6 +93,22 @@ def keywords_in_python(path: Path) -> dict[str, Any]:
         except TypeError as error:  # a literal Python cannot build: a list as a dict key or in a set
             raise ImportProblem(f"{where}: {keyword.arg}= cannot be read: {error}") from None
     return found
+
+
+def _security_node(node: ast.expr) -> ast.Call | None:
+    """``node`` if it is a call of ``Security`` (``Security(...)``, ``distributed.security.Security(...)``)."""
+    called = isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+    return node if isinstance(node, ast.Call) and called == "Security" else None
+
+
+def _security_call(call: ast.Call, where: str) -> SecurityCall:
+    """``Security(tls_ca_file="...", ...)`` as its literal keywords."""
+    if call.args or any(k.arg is None for k in call.keywords):
+        raise ImportProblem(f"{where}: Security(...) is read by its keywords only; write them out: tls_ca_file=...")
+    try:
+        return SecurityCall(tuple((str(k.arg), ast.literal_eval(k.value)) for k in call.keywords))
+    except ValueError:
+        raise ImportProblem(f"{where}: a keyword of Security(...) is not a literal value; write it out") from None
 
 
 def _placeholder(node: ast.expr) -> ast.FormattedValue | None:

@@ -7,7 +7,7 @@ normal exit, on an exception, on Ctrl-C and on SIGTERM.
 
 One module per job: ``compiled`` (the profile, checked), ``submitter`` (qsub
 and qdel bookkeeping, arrays; no dask), ``jobs`` (the dask classes),
-``signals`` (Ctrl-C and SIGTERM), ``waiting`` (for the workers, with its
+``signals`` (Ctrl-C and SIGTERM), ``tls`` (certificates), ``waiting`` (for the workers, with its
 messages) and ``launching``. Importing this package imports dask, so
 ``import sgecompile`` reaches it only when a live name is used.
 """
@@ -17,6 +17,7 @@ from .jobs import CompiledCluster, CompiledJob, cluster
 from .launching import launch
 from .signals import until_interrupted
 from .submitter import Refused, Submitter
+from .tls import client_hint
 from .waiting import LaunchTimeout, wait_for_workers
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ProfileError",
     "Refused",
     "Submitter",
+    "client_hint",
     "cluster",
     "compile_or_raise",
     "launch",

@@ -16,6 +16,7 @@ from .compiled import ProfileError, compile_or_raise, make_log_folder
 from .keeper import Keeper
 from .signals import kept
 from .submitter import Refused, Submitter
+from .tls import certificates
 from .untyped import untyped
 
 with kept():  # importing dask_jobqueue makes Ctrl-C call sys.exit() for the rest of the process
@@ -53,21 +54,34 @@ class CompiledCluster(SGECluster):
     """An SGECluster of compiled jobs that keeps its size and removes any job of its own left over at the end."""
 
     def __init__(self, plan: Plan, array: bool = True, **options: Any) -> None:
-        self.compiled, self.submitter = plan, Submitter(plan, array)
+        self.certificates = certificates(plan)  # under TLS, the plan naming the files its jobs read
+        plan = self.certificates.plan
+        self.compiled, self.submitter = plan, Submitter(plan, array, wanted=self._wants)
         self.keeper, self._names_used = Keeper(self), set[str]()
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
-        super().__init__(
-            job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
-            plan=plan,
-            submitter=self.submitter,
-            cores=worker.cores,
-            processes=worker.processes,
-            memory=str(worker.memory.bytes),
-            interface=worker.interface,
-            **options,
-        )
+        if self.certificates.security is not None:
+            options.setdefault("security", self.certificates.security)  # the scheduler's, and a Client(cluster)'s
+        try:
+            super().__init__(
+                job_cls=CompiledJob,  # type: ignore[arg-type]  # dask-jobqueue annotates a class as an instance
+                plan=plan,
+                submitter=self.submitter,
+                cores=worker.cores,
+                processes=worker.processes,
+                memory=str(worker.memory.bytes),
+                interface=worker.interface,
+                **options,
+            )
+        except BaseException:
+            self.certificates.remove()
+            raise
+
+    def _wants(self, job: object) -> bool:
+        """Whether a held job is still this cluster's: its name asked for, and no other job started under it."""
+        name = getattr(job, "name", None)
+        return name in self.worker_spec and self.workers.get(name, job) is job
 
     async def _start(self) -> None:
         await untyped(super()._start)()
@@ -101,6 +115,7 @@ class CompiledCluster(SGECluster):
             super().close(timeout)
         finally:
             self.submitter.remove_all()
+            self.certificates.remove()
 
 
 def _scheduler_options(plan: Plan, given: dict[str, Any] | None) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def launch(
         client: Client | None = None
         try:
             live.submitter.watched = wait  # set before the first qsub, which may fail at once
-            expected = _scale(live, jobs, workers, adapt)
+            expected = _at_once(live, _scale(live, jobs, workers, adapt))
             client = untyped(Client)(live)
             if wait and expected:
                 wait_for_workers(client, live, expected, timeout)
@@ -107,3 +107,9 @@ def _scale(live: CompiledCluster, jobs: int | None, workers: int | None, adapt: 
     count = live.compiled.profile.worker.jobs if jobs is None else jobs
     untyped(live.scale)(jobs=count)
     return count * processes
+
+
+def _at_once(live: CompiledCluster, workers: int) -> int:
+    """The workers to wait for: no more than ``worker.max_jobs_at_once`` jobs hold; the rest wait for them to end."""
+    limit = live.submitter.limit
+    return workers if limit is None else min(workers, limit * live.compiled.profile.worker.processes)

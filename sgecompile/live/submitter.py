@@ -5,6 +5,11 @@ task i running the compiled script with the i-th worker name: one
 ``qsub -t 1-N`` instead of N calls (16 jobs: 0.06 s against 0.5 s, see the
 README). A single job, or ``array=False``, is submitted as the plain rendered
 script.
+
+Under ``worker.max_jobs_at_once`` a job waits here while that many of the
+cluster's jobs are in qstat, pending or running, and is submitted as
+earlier ones end; a job the cluster stops wanting meanwhile (a scale-down,
+closing) is never submitted.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import logging
 import shlex
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 from .. import sgecommands
@@ -22,6 +29,7 @@ from ..rendering import job_script
 
 log = logging.getLogger(__name__)
 QSUB_TIMEOUT = 60  # seconds a qsub under way may take before the cluster's jobs are removed without it
+HOLD_POLL = 3.0  # seconds between looks at qstat while jobs wait under worker.max_jobs_at_once
 
 
 class Refused(sgecommands.SGEError):
@@ -29,7 +37,9 @@ class Refused(sgecommands.SGEError):
 
 
 class Job(Protocol):
-    """What the submitter needs of a dask job: its worker name, its scheduler and its script."""
+    """What the submitter needs of a dask job: its worker name, its scheduler and its script; it sets a held job's id."""
+
+    job_id: str | None
 
     @property
     def name(self) -> object: ...
@@ -43,8 +53,14 @@ class Job(Protocol):
 class Submitter:
     """Submits a cluster's jobs and remembers every one, for removal at the end."""
 
-    def __init__(self, plan: Plan, array: bool) -> None:
-        self.plan, self.array = plan, array
+    def __init__(self, plan: Plan, array: bool, wanted: Callable[[Job], bool] = lambda job: True) -> None:
+        self.plan, self.array, self.wanted = plan, array, wanted  # wanted: whether the cluster still wants a held job
+        self.limit = plan.profile.worker.max_jobs_at_once
+        self.tasks: set[str] = set()  # under a limit: each job or array task submitted that qstat listed last time
+        self.held: list[Job] = []  # under a limit: jobs started but not submitted yet, first come first
+        self._granted = 0  # jobs let through the limit whose qsub has not returned yet
+        self._looked = -HOLD_POLL  # when qstat was last asked, on the monotonic clock
+        self._releasing: asyncio.Task[None] | None = None
         self.jobs: set[str] = set()  # job ids (an array counts once)
         self.failures: list[Refused] = []  # launch() raises them while it waits; logged when nobody waits
         self.watched = False  # whether launch() is waiting for workers, and so will raise a refusal
@@ -59,7 +75,64 @@ class Submitter:
         return self._closing
 
     async def submit(self, job: Job) -> str:
-        """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task."""
+        """The SGE id of ``job`` once submitted: ``123``, or ``123.4`` for an array task.
+
+        Under a limit, a job beyond it gets ``""`` at once and waits here, so
+        that dask's scaling goes on (it waits for every start); its
+        ``job_id`` is set when it is submitted.
+        """
+        if self.limit is None:
+            return await self._now(job)
+        if self.held or self._granted + await self._in_qstat() >= self.limit:
+            self.held.append(job)
+            log.info("job %s waits: worker.max_jobs_at_once = %d jobs are pending or running", job.name, self.limit)
+            if self._releasing is None or self._releasing.done():
+                self._releasing = asyncio.ensure_future(self._release(self.limit))
+            return ""
+        return await self._counted(job)
+
+    async def _counted(self, job: Job) -> str:
+        """Submit a job let through the limit, counted from its qsub on."""
+        self._granted += 1
+        try:
+            job_id = await self._now(job)
+            self.tasks.add(job_id)
+            return job_id
+        finally:
+            self._granted -= 1
+
+    async def _release(self, limit: int) -> None:
+        """Submit the held jobs, in order, as the cluster's jobs leave qstat; drop those the cluster no longer wants."""
+        while self.held and not self._closing:
+            for job in [job for job in self.held if not self.wanted(job)]:
+                log.info("job %s was held back and is no longer wanted: not submitted", job.name)
+                self.held.remove(job)
+            room = limit - self._granted - await self._in_qstat()
+            if room <= 0 or not self.held:
+                await asyncio.sleep(HOLD_POLL)
+                continue
+            batch, self.held = self.held[:room], self.held[room:]
+            ids = await asyncio.gather(*map(self._counted, batch), return_exceptions=True)  # refusals: logged by _qsub
+            for job, job_id in zip(batch, ids, strict=True):
+                if isinstance(job_id, str):
+                    job.job_id = job_id
+                    log.info("job %s submitted (%s) as earlier jobs of the cluster ended", job.name, job_id)
+
+    async def _in_qstat(self) -> int:
+        """How many jobs (array tasks each) this cluster has in qstat; asks qstat at most once per ``HOLD_POLL``.
+
+        Only ids known before qstat was asked are forgotten when it does not
+        list them: a qsub returning meanwhile made a job the answer predates.
+        """
+        if self.tasks and time.monotonic() - self._looked >= HOLD_POLL:
+            known = set(self.tasks)
+            self._looked = time.monotonic()
+            listed = {task for line in await asyncio.to_thread(sgecommands.queued) for task in line.task_ids}
+            self.tasks -= known - listed
+        return len(self.tasks)
+
+    async def _now(self, job: Job) -> str:
+        """Submit ``job``: alone, or in the array of the jobs submitted in the same turn of the event loop."""
         if not self.array:
             return (await self._qsub(job.job_script()))[0]
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()

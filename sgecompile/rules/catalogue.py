@@ -16,7 +16,7 @@ import attrs
 from ..diagnostics import Severity
 from ..loader import Document
 from ..plan import Plan
-from . import Context, Live, Rule, cluster, gpus, memory, names, options, slots, structure, walltime
+from . import Context, Live, Rule, cluster, gpus, memory, names, options, security, slots, structure, walltime
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -81,6 +81,9 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE701", WARNING, names.prologue_without_shell),
     Rule("SGE702", ERROR, names.shell_not_a_path),
     Rule("SGE703", ERROR, names.output_path_sge_cannot_use),
+    Rule("SGE901", ERROR, security.tls_incomplete),
+    Rule("SGE902", WARNING, security.tls_file_missing),
+    Rule("SGE903", WARNING, security.tls_files_unused),
 )
 
 CLUSTER: tuple[Rule[Live], ...] = (
@@ -98,6 +101,7 @@ CLUSTER: tuple[Rule[Live], ...] = (
     Rule("SGE812", WARNING, cluster.pe_spreads_over_hosts),
     Rule("SGE813", ERROR, cluster.project_refused),
     Rule("SGE814", WARNING, cluster.gpu_per_disagrees),
+    Rule("SGE815", WARNING, cluster.more_jobs_than_the_cluster_accepts),
 )
 
 Kind = Literal["loader", "document", "values", "plan", "cluster"]

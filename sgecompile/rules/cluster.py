@@ -374,6 +374,36 @@ def more_jobs_than_run_at_once(live: Live) -> Iterator[Finding]:
         )
 
 
+def more_jobs_than_the_cluster_accepts(live: Live) -> Iterator[Finding]:
+    """More worker jobs at once than the cluster accepts unfinished jobs (`max_u_jobs` per user, `max_jobs` in all).
+
+    Why: qsub refuses a job beyond either limit (`qconf -sconf`, 0 for none;
+    the user's other jobs count too), and launch submits jobs one by one when
+    it scales up or a job ends. `worker.max_jobs_at_once` bounds how many are
+    pending or running at once. Left to SGE808 and SGE809 when the array itself does not fit.
+    Use instead: `worker.max_jobs_at_once` at most the limit (launch holds the other jobs back), or fewer, larger jobs.
+    """
+    plan, facts = live.plan, live.facts
+    worker = plan.profile.worker
+    at_once = min(worker.jobs, worker.max_jobs_at_once or worker.jobs)
+    limits = [(n, name) for n, name in ((facts.max_user_jobs, "max_u_jobs"), (facts.max_jobs, "max_jobs")) if n]
+    over = [(n, name) for n, name in limits if at_once > n]
+    if not over or _array_does_not_fit(worker.jobs, facts):
+        return
+    limit, name = min(over)
+    yield Finding(
+        ("worker", "max_jobs_at_once") if worker.max_jobs_at_once else ("worker", "jobs"),
+        f"{at_once} jobs at once, and this cluster accepts at most {limit} unfinished jobs"
+        f" ({name}, qconf -sconf): qsub refuses the jobs beyond it",
+        f"Set worker.max_jobs_at_once = {limit} (or fewer, larger jobs).",
+    )
+
+
+def _array_does_not_fit(jobs: int, facts: Facts) -> bool:
+    """Whether SGE808 or SGE809 speaks for the array: more tasks than it may have, or than run at once."""
+    return any(limit is not None and jobs > limit for limit in (facts.max_array_tasks, facts.max_running_tasks))
+
+
 def default_address_space_too_small(live: Live) -> Iterator[Finding]:
     """The job asks no `h_vmem` (or another address-space limit), and the cluster's default for it is less than the job maps.
 

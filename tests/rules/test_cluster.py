@@ -69,8 +69,8 @@ def test_array_limits_fire_one_at_a_time(jobs: int, codes: set[str], compiled: C
 
 
 def test_no_array_limit_means_none(compiled: Callable[..., Result]) -> None:
-    """max_aj_tasks 0 and max_aj_instances 0 are no limits (sge_conf(5))."""
-    unlimited = attrs.evolve(FACTS, max_array_tasks=None, max_running_tasks=None)
+    """max_aj_tasks, max_aj_instances, max_u_jobs and max_jobs 0 are no limits (sge_conf(5))."""
+    unlimited = attrs.evolve(FACTS, max_array_tasks=None, max_running_tasks=None, max_user_jobs=None, max_jobs=None)
     assert live_findings(compiled(GOOD + "jobs = 100000\n"), facts=unlimited) == {}
 
 
@@ -185,3 +185,35 @@ def test_more_gpus_than_any_host_is_sge805(
     messages = [d.message for d in live_diagnostics(result) if d.code == "SGE805"]
     said = f"the job asks {asked} as this cluster counts it, more than any host offers (the most: 2 on node1)"
     assert messages == ([said] if asked else [])
+
+
+@pytest.mark.parametrize(
+    ("worker", "user", "total", "message"),
+    [
+        (
+            "jobs = 1500\n",
+            1000,
+            5000,
+            "1500 jobs at once, and this cluster accepts at most 1000 unfinished jobs (max_u_jobs",
+        ),
+        ("jobs = 1500\n", 3000, 1200, "at most 1200 unfinished jobs (max_jobs"),
+        ("jobs = 1500\nmax_jobs_at_once = 1100\n", 1000, None, "1100 jobs at once"),
+        ("jobs = 1500\nmax_jobs_at_once = 1000\n", 1000, 5000, None),
+        ("jobs = 1500\n", None, None, None),
+        ("jobs = 2500\n", 1000, None, None),  # SGE809 speaks for it: the array runs at most 2000 at once
+    ],
+)
+def test_sge813_the_tightest_job_limit_against_the_jobs_at_once(
+    worker: str, user: int | None, total: int | None, message: str | None, compiled: Callable[..., Result]
+) -> None:
+    """max_u_jobs or max_jobs, whichever the jobs at once exceed and is smaller; max_jobs_at_once within it passes."""
+    facts = attrs.evolve(FACTS, max_user_jobs=user, max_jobs=total)
+    found = [d for d in live_diagnostics(compiled(GOOD + worker), facts=facts) if d.code == "SGE815"]
+    assert len(found) == (message is not None) and all(message and message in d.message for d in found)
+
+
+def test_the_job_limits_are_read_from_qconf_sconf() -> None:
+    """max_u_jobs and max_jobs of the recorded `qconf -sconf`, and 0 as no limit (sge_conf(5))."""
+    assert (FACTS.max_user_jobs, FACTS.max_jobs) == (1000, 5000)
+    unlimited = read(lambda argv: "max_u_jobs 0\nmax_jobs 0\n" if argv[1:] == ["-sconf"] else "")
+    assert (unlimited.max_user_jobs, unlimited.max_jobs) == (None, None)
