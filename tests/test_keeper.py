@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -87,17 +88,29 @@ def test_a_job_whose_workers_left_while_qstat_lists_it_is_silent(monkeypatch: py
     look.stop()
 
 
-def test_a_name_started_anew_is_a_new_job_but_a_first_id_keeps_what_was_seen() -> None:
-    """dask may start a lost job's name again: what was seen of the old job goes; a job's first id forgets nothing."""
+def test_a_name_started_anew_is_a_new_job_but_a_first_id_keeps_what_was_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dask may start a lost job's name again: what was seen of the old job goes, and the old job is removed for good."""
     from types import SimpleNamespace
 
     from distributed.core import Status
 
+    from sgecompile.live import keeper
+
+    removed: list[list[str]] = []
+    monkeypatch.setattr(keeper, "_remove", removed.append)
     job = SimpleNamespace(job_id="5.1", status=Status.running)
     cluster = SimpleNamespace(workers={"w-0": job}, worker_spec={"w-0": {}})
     look = Keeper(cluster=cluster)  # type: ignore[arg-type]
-    look.saw(["w-0"])  # connected before the first look
-    assert look._mine() == ({"w-0": "5.1"}, {}) and "w-0" in look._seen
-    job.job_id = "6"  # started anew under the same name
-    assert look._mine() == ({"w-0": "6"}, {}) and "w-0" not in look._seen and "w-0" not in look._connected
+
+    async def looks() -> None:
+        look.saw(["w-0"])  # connected before the first look
+        assert look._mine() == ({"w-0": "5.1"}, {}) and "w-0" in look._seen
+        job.job_id = "6"  # started anew under the same name
+        assert look._mine() == ({"w-0": "6"}, {}) and "w-0" not in look._seen and "w-0" not in look._connected
+        await asyncio.sleep(0.1)
+        del cluster.workers["w-0"]  # dask dropped the job of a lost worker, its name kept in the spec
+        assert look._mine() == ({}, {"w-0": "6"})
+
+    asyncio.run(looks())
+    assert removed == [["5.1"]]
     look.stop()

@@ -26,9 +26,13 @@ class FakeJob:
     name: str
     scheduler: str = "tcp://127.0.0.1:1"
     job_id: str | None = None
+    was_refused: bool = False
 
     def job_script(self) -> str:
         return f"#!/bin/bash\necho {self.name}\n"
+
+    def refused(self) -> None:
+        self.was_refused = True
 
 
 class FakeSGE:
@@ -91,6 +95,52 @@ def test_a_held_job_the_cluster_stops_wanting_is_never_submitted(
 
     asyncio.run(scenario())
     assert sge.submitted == ["1"] and sub.held == []
+
+
+def test_a_held_job_qsub_refuses_is_marked_refused(
+    compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When its turn comes and qsub says no, the held job is marked refused (the keeper replaces it), not left as if running."""
+    sge = FakeSGE(monkeypatch)
+    sub = submitting.Submitter(_plan(compiled), array=False)
+    second = FakeJob("w-1")
+
+    def refuse(script: str, options: object = (), cwd: object = None) -> str:
+        raise sgecommands.SGEError("qsub: Unable to run job")
+
+    async def scenario() -> None:
+        await asyncio.gather(sub.submit(FakeJob("w-0")), sub.submit(second))
+        monkeypatch.setattr(sgecommands, "submit", refuse)
+        sge.ended.add("1")
+        await asyncio.sleep(0.2)
+
+    asyncio.run(scenario())
+    assert second.was_refused and second.job_id is None and sub.held == []
+
+
+def test_a_failed_look_at_qstat_does_not_stop_the_held_jobs(
+    compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qstat failing once while jobs wait: logged, tried again, and the held job is still submitted when room comes."""
+    sge = FakeSGE(monkeypatch)
+    sub = submitting.Submitter(_plan(compiled), array=False)
+    second = FakeJob("w-1")
+    answers = iter([sgecommands.SGEError("qstat: qmaster away")])
+
+    def flaky() -> list[sgecommands.QueuedJob]:
+        error = next(answers, None)
+        if error is not None:
+            raise error
+        return sge.queued()
+
+    async def scenario() -> None:
+        await asyncio.gather(sub.submit(FakeJob("w-0")), sub.submit(second))
+        monkeypatch.setattr(sgecommands, "queued", flaky)
+        sge.ended.add("1")
+        await asyncio.sleep(0.3)
+
+    asyncio.run(scenario())
+    assert second.job_id == "2"
 
 
 def test_closing_submits_no_held_job(compiled: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,6 +41,9 @@ class CompiledJob(SGEJob):
     def job_script(self) -> str:
         return render(self.plan, scheduler=(self.scheduler,), worker_name=str(self.name))
 
+    def refused(self) -> None:
+        self.status = Status.failed
+
     async def start(self) -> None:
         try:
             self.job_id = await self.submitter.submit(self)

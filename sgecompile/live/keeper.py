@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
@@ -80,6 +80,7 @@ class Keeper:
         self._seen: dict[str, float] = {}  # job name -> when one of its workers was last seen connected
         self._running_since: dict[str, float] = {}  # job name -> when a look first saw it running
         self._task: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Future[object]] = set()  # reports and removals under way
         # Its own threads for qstat, qacct and qdel: the event loop's default pool also resolves the
         # addresses dask connects to, and a qacct or forced qdel can take seconds
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sgecompile-keeper")
@@ -90,7 +91,15 @@ class Keeper:
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        for pending in list(self._pending):
+            pending.cancel()
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def _later(self, work: Awaitable[object]) -> None:
+        """Run ``work`` beside the looks (a report, a removal), kept until done and cancelled by :meth:`stop`."""
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     async def _in_thread(self, function: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._threads, function, *args)
@@ -111,12 +120,12 @@ class Keeper:
         if cluster.status != Status.running or cluster.submitter.closing:
             return
         async with cluster._lock:  # dask edits the spec and its jobs under it (scale, _correct_state)
-            mine, refused = self._mine()  # first: it forgets what was seen of a name started anew
+            mine, gone = self._mine()  # first: it forgets what was seen of a name started anew
             self._note_connected()
-        if not (mine or refused):
+        if not (mine or gone):
             return
         listed = await self._in_thread(sgecommands.queued) if mine else []
-        ended = self.ended(mine, listed) | refused | self._silent(mine)
+        ended = self.ended(mine, listed) | gone | self._silent(mine)
         retiring = self._retiring({name: job_id for name, job_id in mine.items() if name not in ended}, listed)
         if (ended or retiring) and cluster.status == Status.running and not cluster.submitter.closing:
             await self.replace(ended, retiring)
@@ -145,17 +154,20 @@ class Keeper:
         }
 
     def _mine(self) -> tuple[dict[str, str], dict[str, str]]:
-        """The spec's submitted jobs (name -> SGE id), and those qsub refused (name -> "").
+        """The spec's submitted jobs (name -> SGE id), and those already gone by dask's own account (name -> id).
 
-        The ids are remembered: after ``lost-worker-timeout`` dask drops a
-        lost job's object but keeps its name in the spec, where nothing would
-        start it again.
+        Gone: qsub refused them (id ""), or dask dropped the job of a lost
+        worker after ``lost-worker-timeout`` (with a plain qdel, which a lost
+        host's job outlives) and kept its name in the spec, where nothing
+        would start it again. The ids are remembered for that. A name dask
+        started anew has a new job: the old id is removed for good.
         """
         cluster = self.cluster
         for name, job in cluster.workers.items():
             if job.job_id and self._ids.get(name) != job.job_id:
-                if name in self._ids:  # dask started the name anew (it does after lost-worker-timeout): a new job
+                if name in self._ids:  # dask started the name anew: a new job, the old one to remove
                     self._forget(name)
+                    self._later(self._in_thread(_remove, [self._ids[name]]))
                 self._ids[name] = job.job_id
         self._ids = {name: job_id for name, job_id in self._ids.items() if name in cluster.worker_spec}
         self._seen = {name: when for name, when in self._seen.items() if name in cluster.worker_spec}
@@ -165,7 +177,8 @@ class Keeper:
             for name, job in cluster.workers.items()
             if name in cluster.worker_spec and job.status == Status.failed
         }
-        return dict(self._ids), refused
+        dropped = {name: job_id for name, job_id in self._ids.items() if name not in cluster.workers}
+        return {name: job_id for name, job_id in self._ids.items() if name not in dropped}, refused | dropped
 
     def _forget(self, name: str) -> None:
         """What was seen of the job that had this name before."""
@@ -212,39 +225,57 @@ class Keeper:
         """
         cluster = self.cluster
         async with cluster._lock:
-            for name, job_id in retiring.items():
+            for name, job_id in retiring.items() if self.stopped is None else ():
                 if cluster.worker_spec.pop(name, None) is None:
                     continue
-                cluster.workers.pop(name, None)
+                if (old := cluster.workers.pop(name, None)) is not None:
+                    old.status = Status.closed  # its workers leave by themselves; remove_all takes what is left
                 new = cluster.new_worker_spec()
                 cluster.worker_spec.update(new)
                 self.retired += 1
                 log.warning(
                     "job %s (%s) retires before its walltime; replaced ahead by %s", job_id, name, next(iter(new))
                 )
+            refusals = 0
             for name, job_id in ended.items():
-                if cluster.worker_spec.pop(name, None) is None:
-                    continue  # scaled down meanwhile
+                now = cluster.workers.get(name)
+                if name not in cluster.worker_spec or (now is not None and now.job_id not in (job_id, None, "")):
+                    continue  # scaled down, or started anew by dask, while qstat was asked
+                del cluster.worker_spec[name]
                 if (job := cluster.workers.pop(name, None)) is not None:
                     job.status = Status.closed  # gone from qstat, or in Eqw and removed below
-                self._count_start(name)
+                if job_id:
+                    self._count_start(name)
+                else:
+                    refusals += 1  # a refused array fails every job of it: one failed start
                 successor = None
                 if self.stopped is None:
                     new = cluster.new_worker_spec()
                     cluster.worker_spec.update(new)
                     successor = str(next(iter(new)))
                     self.replaced += 1
-                asyncio.ensure_future(self._report(name, job_id, successor))
-        gone = sorted(filter(None, ended.values()))  # an Eqw or silent job stays listed until removed
-        asyncio.ensure_future(self._in_thread(_remove, gone))
+                self._later(self._report(name, job_id, successor))
+            if refusals:
+                self._failed_start()
+        gone = sorted(filter(None, ended.values()))  # an Eqw, silent or dropped job may stay listed until removed
+        if gone:
+            self._later(self._in_thread(_remove, gone))
         with contextlib.suppress(sgecommands.SGEError):  # a refused qsub: logged, and the next look counts it
             await untyped(cluster._correct_state)()
 
     def _count_start(self, name: str) -> None:
+        """An ended job: a failed start unless one of its workers connected."""
         if name in self._connected:
             self._failed_starts = 0
-            return
+        else:
+            self._failed_starts += 1
+            self._stop_if_looping()
+
+    def _failed_start(self) -> None:
         self._failed_starts += 1
+        self._stop_if_looping()
+
+    def _stop_if_looping(self) -> None:
         if self._failed_starts >= CRASH_LIMIT and self.stopped is None:
             logs = self.cluster.compiled.profile.job.log_directory or "the working directory"
             self.stopped = (

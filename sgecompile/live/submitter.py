@@ -49,6 +49,9 @@ class Job(Protocol):
 
     def job_script(self) -> str: ...
 
+    def refused(self) -> None:
+        """qsub refused the held job when its turn came: mark it so (the cluster's keeper replaces it)."""
+
 
 class Submitter:
     """Submits a cluster's jobs and remembers every one, for removal at the end."""
@@ -102,21 +105,37 @@ class Submitter:
             self._granted -= 1
 
     async def _release(self, limit: int) -> None:
-        """Submit the held jobs, in order, as the cluster's jobs leave qstat; drop those the cluster no longer wants."""
+        """Submit the held jobs, in order, as the cluster's jobs leave qstat; drop those the cluster no longer wants.
+
+        A failed look at qstat (qmaster away past its patience) is logged and
+        tried again: held jobs must not wait for ever on one bad answer.
+        """
         while self.held and not self._closing:
-            for job in [job for job in self.held if not self.wanted(job)]:
-                log.info("job %s was held back and is no longer wanted: not submitted", job.name)
-                self.held.remove(job)
-            room = limit - self._granted - await self._in_qstat()
-            if room <= 0 or not self.held:
+            try:
+                await self._release_some(limit)
+            except sgecommands.SGEError as error:
+                log.warning("held jobs wait: %s", error)
                 await asyncio.sleep(HOLD_POLL)
-                continue
-            batch, self.held = self.held[:room], self.held[room:]
-            ids = await asyncio.gather(*map(self._counted, batch), return_exceptions=True)  # refusals: logged by _qsub
-            for job, job_id in zip(batch, ids, strict=True):
-                if isinstance(job_id, str):
-                    job.job_id = job_id
-                    log.info("job %s submitted (%s) as earlier jobs of the cluster ended", job.name, job_id)
+
+    async def _release_some(self, limit: int) -> None:
+        room = limit - self._granted - await self._in_qstat()
+        for job in [job for job in self.held if not self.wanted(job)]:  # after the wait: scaled down meanwhile
+            log.info("job %s was held back and is no longer wanted: not submitted", job.name)
+            self.held.remove(job)
+        if room <= 0 or not self.held:
+            await asyncio.sleep(HOLD_POLL)
+            return
+        batch, self.held = self.held[:room], self.held[room:]
+        ids = await asyncio.gather(*map(self._counted, batch), return_exceptions=True)  # refusals: logged by _qsub
+        for job, job_id in zip(batch, ids, strict=True):
+            if not isinstance(job_id, str):
+                job.refused()
+            elif not self.wanted(job):  # dropped while its qsub ran: nobody would remove it
+                await asyncio.to_thread(sgecommands.delete, [job_id])
+                log.info("job %s (%s) was no longer wanted once submitted: removed", job.name, job_id)
+            else:
+                job.job_id = job_id
+                log.info("job %s submitted (%s) as earlier jobs of the cluster ended", job.name, job_id)
 
     async def _in_qstat(self) -> int:
         """How many jobs (array tasks each) this cluster has in qstat; asks qstat at most once per ``HOLD_POLL``.
