@@ -44,6 +44,12 @@ class CompiledJob(SGEJob):
     def refused(self) -> None:
         self.status = Status.failed
 
+    async def close(self) -> None:
+        if self.job_id:
+            await untyped(super().close)()
+        else:  # held back under worker.max_jobs_at_once, never submitted: there is nothing to qdel
+            await untyped(ProcessInterface.close)(self)
+
     async def start(self) -> None:
         try:
             self.job_id = await self.submitter.submit(self)

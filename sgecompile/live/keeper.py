@@ -13,7 +13,9 @@ logged with it.
 
 Jobs that end before any of their workers connected are failed starts; after
 :data:`CRASH_LIMIT` of them in a row the keeper stops replacing and keeps the
-reason in :attr:`Keeper.stopped`, which ``launch`` and ``up`` report.
+reason in :attr:`Keeper.stopped`, which ``up`` reports. While ``launch``
+waits for its first workers the keeper replaces nothing: the wait says why
+workers do not come (qstat's reasons for an Eqw job, say) and stops.
 """
 
 from __future__ import annotations
@@ -117,8 +119,8 @@ class Keeper:
     async def look(self) -> None:
         """One look: note connected workers and submitted ids, then replace what ended."""
         cluster = self.cluster
-        if cluster.status != Status.running or cluster.submitter.closing:
-            return
+        if cluster.status != Status.running or cluster.submitter.closing or cluster.submitter.watched:
+            return  # while launch waits for the workers, it says why they do not come, and stops
         async with cluster._lock:  # dask edits the spec and its jobs under it (scale, _correct_state)
             mine, gone = self._mine()  # first: it forgets what was seen of a name started anew
             self._note_connected()
@@ -126,6 +128,10 @@ class Keeper:
             return
         listed = await self._in_thread(sgecommands.queued) if mine else []
         ended = self.ended(mine, listed) | gone | self._silent(mine)
+        for job in listed:
+            for job_id in set(job.task_ids) & set(ended.values()) if job.failed else ():
+                said = "; ".join(await self._in_thread(sgecommands.reasons, job.id)) or "no reason given"
+                log.warning("job %s is in an error state (%s), where SGE never starts it: %s", job_id, job.state, said)
         retiring = self._retiring({name: job_id for name, job_id in mine.items() if name not in ended}, listed)
         if (ended or retiring) and cluster.status == Status.running and not cluster.submitter.closing:
             await self.replace(ended, retiring)
@@ -261,7 +267,8 @@ class Keeper:
         if gone:
             self._later(self._in_thread(_remove, gone))
         with contextlib.suppress(sgecommands.SGEError):  # a refused qsub: logged, and the next look counts it
-            await untyped(cluster._correct_state)()
+            # shielded: cancelling the keeper at close must not stop dask halfway through starting jobs
+            await asyncio.shield(untyped(cluster._correct_state)())
 
     def _count_start(self, name: str) -> None:
         """An ended job: a failed start unless one of its workers connected."""
