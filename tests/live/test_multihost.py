@@ -183,8 +183,8 @@ def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.L
     3 GiB workers (h_vmem 3776M) fit once on node1 and three times on node2,
     and the cell fills node1 first: two jobs use both hosts, and node2 has
     room for the replacement once qmaster has given node1 up. With a fixed
-    size the keeper replaces the silent job; under adapt, dask starts the
-    lost job's name anew first, and the keeper must not replace it twice.
+    size the keeper replaces the silent job; under adapt, dask may start the
+    lost job's name anew first, and the loss must not be replaced twice.
     """
     profile = node_profile(in_tmp, "host-loss", "3GiB")
     chosen = {"jobs": 2} if size == "jobs" else {"adapt": (2, 2)}
@@ -207,9 +207,8 @@ def test_a_host_lost_mid_computation(nodes: None, in_tmp: Path, caplog: pytest.L
             if size == "jobs":
                 assert client.cluster.keeper.replaced == 1
                 assert f"({lost}) ended; replaced by host-loss-2" in caplog.text
-            else:
-                assert client.cluster.keeper.replaced == 0
             jobs = set(client.cluster.submitter.jobs)
+            assert len(jobs) == 2  # the first two as one array, and one replacement, whoever started it
         assert not wait_until_gone(jobs, timeout=30)
     finally:
         back = subprocess.run([str(START), "--hosts", "2"], capture_output=True, text=True)  # node1 comes back
