@@ -131,7 +131,7 @@ def delete_for_good(ids: Iterable[str], patience: float = 20) -> list[str]:
     wanted = set(ids)
     delete(sorted(wanted))
     deadline = time.monotonic() + patience
-    while (left := wanted & _listed_ids()) and time.monotonic() < deadline:
+    while (left := wanted & listed_ids()) and time.monotonic() < deadline:
         time.sleep(0.5)
     if left:
         delete(sorted(left), force=True)
@@ -195,7 +195,7 @@ def accounting(job: str) -> dict[str, str]:
     return {pair[0]: pair[1].strip() for pair in fields if len(pair) == 2}
 
 
-def _listed_ids() -> set[str]:
+def listed_ids() -> set[str]:
     """Every job and array task qstat lists, as ``12`` and ``12.3`` (a task also under its job's number)."""
     return {name for job in queued() for name in (job.id, *job.task_ids)}
 

@@ -275,14 +275,11 @@ class Keeper:
         if name in self._connected:
             self._failed_starts = 0
         else:
-            self._failed_starts += 1
-            self._stop_if_looping()
+            self._failed_start()
 
     def _failed_start(self) -> None:
+        """One more failed start in a row: at CRASH_LIMIT, replacing stops, with the reason."""
         self._failed_starts += 1
-        self._stop_if_looping()
-
-    def _stop_if_looping(self) -> None:
         if self._failed_starts >= CRASH_LIMIT and self.stopped is None:
             logs = self.cluster.compiled.profile.job.log_directory or "the working directory"
             self.stopped = (

@@ -146,7 +146,7 @@ class Submitter:
         if self.tasks and time.monotonic() - self._looked >= HOLD_POLL:
             known = set(self.tasks)
             self._looked = time.monotonic()
-            listed = {task for line in await asyncio.to_thread(sgecommands.queued) for task in line.task_ids}
+            listed = await asyncio.to_thread(sgecommands.listed_ids)
             self.tasks -= known - listed
         return len(self.tasks)
 
