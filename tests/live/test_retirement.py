@@ -35,13 +35,13 @@ def _named(client: object, name: str) -> bool:
 
 
 def test_a_worker_retires_before_h_rt(in_tmp: Path) -> None:
-    """walltime 60 s, margin 18 s: the script says --lifetime 42s --lifetime-stagger 9s, the worker leaves
-    between 33 and 51 s after it started, the job ends by itself, and qacct shows no `failed 37` (h_rt)."""
-    profile = profile_in(in_tmp, "retire", job="walltime = 60", worker="lifetime_margin = 18")
+    """walltime 60 s, margin 24 s: the script says --lifetime 36s --lifetime-stagger 12s, the worker leaves
+    between 24 and 48 s after it started, the job ends by itself, and qacct shows no `failed 37` (h_rt)."""
+    profile = profile_in(in_tmp, "retire", job="walltime = 60", worker="lifetime_margin = 24")
     with live.launch(profile, jobs=1, timeout=120, **FAST) as client:
         (job,) = client.cluster.submitter.jobs
         (script,) = set(client.run(lambda: Path(os.environ["JOB_SCRIPT"]).read_text()).values())
-        assert "--lifetime 42s --lifetime-stagger 9s" in script
+        assert "--lifetime 36s --lifetime-stagger 12s" in script
         started = time.monotonic()
         assert client.submit(lambda: 42).result() == 42
         deadline = started + 58
