@@ -198,7 +198,7 @@ class Profile:
     def build(cls, loaded: Loaded) -> tuple[Profile | None, tuple[Failure, ...]]:
         """Type the merged tables; on any failure, no model (the failures say why)."""
         typer = _Typer(loaded.values)
-        site = _site({k.name: typer.plain("site", k) for k in schema.SECTIONS["site"]})
+        site = _site(typer.section("site"))
         job = typer.job(site)
         worker = typer.worker()
         if typer.failures or typer.untyped:
@@ -257,6 +257,14 @@ def derived_worker_values(worker: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     return derived
 
 
+# What a section is before the profile sets anything (lists as the tuples the models hold), and its required keys.
+_DEFAULTS = {
+    section: {k.name: tuple(k.default) if isinstance(k.default, list) else k.default for k in keys}
+    for section, keys in schema.SECTIONS.items()
+}
+_REQUIRED = {section: [k.name for k in keys if k.required] for section, keys in schema.SECTIONS.items()}
+
+
 class _Typer:
     """Reads merged values with defaults, recording failures instead of raising."""
 
@@ -265,18 +273,28 @@ class _Typer:
         self.failures: list[Failure] = []
         self.untyped = False  # a value of the wrong TOML type or missing: structure rules report it
 
-    def plain(self, section: str, key: schema.Key) -> Any:
-        value = self.values[section].get(key.name)
-        if value is None:  # unset: the default, which is not checked again (the schema's tests hold it to its key)
-            self.untyped |= key.required
-            return tuple(key.default) if isinstance(key.default, list) else key.default
-        if not schema.accepts(key, value):
-            self.untyped = True
-            return key.default
-        return tuple(value) if isinstance(value, list) else value
+    def section(self, section: str) -> dict[str, Any]:
+        """Every key of one section: what the profile sets where its key accepts it, else the default.
 
-    def typed(self, section: str, name: str, parse: Callable[[Any], Any]) -> Any:
-        raw = self.plain(section, schema.key(section, name))
+        The defaults are not checked again (the schema's tests hold each to its key).
+        Only the keys set are looked at: a profile sets a handful of some fifty.
+        """
+        table = self.values[section]
+        got = dict(_DEFAULTS[section])
+        keys = schema.BY_NAME[section]
+        for name, value in table.items():
+            k = keys.get(name)
+            if k is None:  # an unknown key: SGE001 reports it
+                continue
+            if schema.accepts(k, value):
+                got[name] = tuple(value) if isinstance(value, list) else value
+            else:
+                self.untyped = True
+        self.untyped |= any(name not in table for name in _REQUIRED[section])
+        return got
+
+    def typed(self, got: dict[str, Any], section: str, name: str, parse: Callable[[Any], Any]) -> Any:
+        raw = got[name]
         if raw is None:
             return None
         try:
@@ -286,8 +304,8 @@ class _Typer:
             return None
 
     def job(self, site: Site) -> Job:
-        get = {k.name: self.plain("job", k) for k in schema.SECTIONS["job"]}
-        get["walltime"] = self.typed("job", "walltime", parse_walltime)
+        get = self.section("job")
+        get["walltime"] = self.typed(get, "job", "walltime", parse_walltime)
         get["resources"] = self.resources(get["resources"] or {}, site)
         get["directives"] = self.directives(get["directives"] or (), site)
         return Job(**get)
@@ -329,9 +347,9 @@ class _Typer:
         return None
 
     def worker(self) -> Worker:
-        get = {k.name: self.plain("worker", k) for k in schema.SECTIONS["worker"]}
-        get["memory"] = self.typed("worker", "memory", parse_dask_memory)
-        get["task_memory"] = self.typed("worker", "task_memory", parse_dask_memory)
-        get["lifetime_margin"] = self.typed("worker", "lifetime_margin", parse_walltime)
+        get = self.section("worker")
+        get["memory"] = self.typed(get, "worker", "memory", parse_dask_memory)
+        get["task_memory"] = self.typed(get, "worker", "task_memory", parse_dask_memory)
+        get["lifetime_margin"] = self.typed(get, "worker", "lifetime_margin", parse_walltime)
         get.update({name: value for name, (value, _) in derived_worker_values(get).items()})
         return Worker(**get)

@@ -252,10 +252,10 @@ def unset_required(values: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, K
 
 
 def key(section: str, name: str) -> Key:
-    return _BY_NAME[section, name]
+    return BY_NAME[section][name]
 
 
-_BY_NAME = {(section, k.name): k for section, keys in SECTIONS.items() for k in keys}
+BY_NAME: dict[str, dict[str, Key]] = {section: {k.name: k for k in keys} for section, keys in SECTIONS.items()}
 
 
 def suggest(name: str, candidates: list[str]) -> str | None:

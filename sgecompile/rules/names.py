@@ -150,9 +150,26 @@ def prologue_not_bash(plan: Plan) -> Iterator[Finding]:
         )
 
 
+# A line of plain words: no quoting, no operators, brackets, braces or comments, `$` only before a name.
+_PLAIN_LINE = re.compile(r"(?:[ \t]|[A-Za-z0-9_./:=+,@%~-]|\$[A-Za-z_])*")
+
+
+def plainly_parses(script: str) -> bool:
+    """Whether bash certainly parses ``script`` without asking it: every line is a simple command of plain words.
+
+    Most prologues are ``module load x`` and ``export A=b``; asking ``bash -n``
+    costs a process (some milliseconds) for each different prologue. A line
+    with a word bash may read as a keyword (``fi``, ``do``, ``!``) goes to bash,
+    like anything less plain.
+    """
+    return all(_PLAIN_LINE.fullmatch(line) and _SHELL_KEYWORDS.isdisjoint(line.split()) for line in script.split("\n"))
+
+
 @functools.lru_cache(maxsize=256)  # profiles of one repository mostly share their prologue
 def _bash_syntax_error(script: str) -> str | None:
     """What ``bash -n`` says of ``script``; None when it parses, or when there is no bash to ask."""
+    if plainly_parses(script):
+        return None
     import shutil  # only profiles with a prologue pay for these
     import subprocess
 

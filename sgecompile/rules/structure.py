@@ -91,9 +91,10 @@ def wrong_type(doc: Document) -> Iterator[Finding]:
         if not isinstance(table, dict):
             yield Finding(("variants", name), f"variant {name!r} must be a table", f"[variants.{name}]")
     for path, section, table in _sections(doc.data):
-        for k in schema.SECTIONS[section]:
-            if k.name in table:
-                yield from _type_finding(path + (k.name,), section, k, table)
+        keys = schema.BY_NAME[section]
+        for name in table:
+            if name in keys:  # an unknown key is SGE001's
+                yield from _type_finding(path + (name,), section, keys[name], table)
 
 
 def _type_finding(at: KeyPath, section: str, k: schema.Key, table: dict[str, Any]) -> Iterator[Finding]:
