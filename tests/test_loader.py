@@ -206,3 +206,16 @@ def test_one_pass_resolves_every_name_as_path_resolve_does(tmp_path: Path, monke
         assert [_outcome(p) for p in paths] == expected
         assert [_outcome(p) for p in reversed(paths)] == expected[::-1]  # the second time, from folders seen
     assert os.path.realpath(tmp_path / "link/c.toml") == str(real / "a.toml")  # the cases are what they say
+
+
+def test_one_pass_reads_each_file_once(tmp_path: Path) -> None:
+    """Inside a pass the base every profile extends is read once; after it, a changed file is read again."""
+    base = tmp_path / "site.toml"
+    base.write_text('[site]\npe = "smp"\n')
+    for i in range(3):
+        (tmp_path / f"p{i}.toml").write_text('extends = "site.toml"\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    with one_pass():
+        first = load(tmp_path / "p0.toml").documents[0]
+        base.write_text('[site]\npe = "mpi"\n')  # a pass assumes no file changes during it
+        assert [load(tmp_path / f"p{i}.toml").documents[0] for i in (1, 2)] == [first, first]
+    assert load(tmp_path / "p0.toml").values["site"]["pe"] == "mpi"
