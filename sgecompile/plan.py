@@ -53,11 +53,12 @@ class Reservation:
         return self.per_request * self.multiplier
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Plan:
     """The compiled job: every directive asked for (in order), and how to start the workers.
 
-    What is derived from it is worked out once per plan: the rules read it many times.
+    What is derived from it is worked out once per plan: the rules read it many times (with no slots, a value
+    worked out is read straight from the plan's dict, not through the ``__getattr__`` slotted classes need).
     """
 
     profile: Profile
@@ -240,11 +241,20 @@ class Plan:
 
     def wanted(self, option: str) -> list[dirs.Directive]:
         """The hard requests of one option in the header: what SGE must satisfy to run the job."""
-        return [d for d in self.directives if d.option == option and d.scope == "hard"]
+        return list(self._hard.get(option, ()))
 
     def resource(self, name: str) -> dirs.Directive | None:
         """The hard ``-l NAME=...`` request in the header, if any."""
-        return next((d for d in self.wanted("-l") if d.resource == name), None)
+        return next((d for d in self._hard.get("-l", ()) if d.resource == name), None)
+
+    @cached_property
+    def _hard(self) -> dict[str, list[dirs.Directive]]:
+        """The header's hard requests by option, in order: the rules look up a few options, and h_rt, many times."""
+        found: dict[str, list[dirs.Directive]] = {}
+        for d in self.directives:
+            if d.scope == "hard":
+                found.setdefault(d.option, []).append(d)
+        return found
 
     @cached_property
     def retirement(self) -> Retirement | None:

@@ -67,19 +67,24 @@ def _fixed(name: str) -> str:
     return fixed if fixed[0].isalpha() else "job-" + fixed
 
 
-def _strings(value: Any, key: KeyPath, out: list[tuple[KeyPath, str]]) -> list[tuple[KeyPath, str]]:
-    """Every string at or below ``key``, values and table keys, in order: a list, since every profile has dozens."""
+def _escaping(value: Any, key: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every string at or below ``key``, values and table keys, that holds one of the ``_ESCAPES``.
+
+    Each value is searched before its key path is made: a profile has dozens of strings, and clean ones are the rule.
+    """
     if isinstance(value, str):
-        out.append((key, value))
+        if _ANY_ESCAPE.search(value):
+            yield key, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            here = key + (k,)
-            out.append((here, str(k)))
-            _strings(v, here, out)
+            if _ANY_ESCAPE.search(k):
+                yield key + (k,), k
+            if isinstance(v, str) and not _ANY_ESCAPE.search(v):
+                continue
+            yield from _escaping(v, key + (k,))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _strings(v, key + (i,), out)
-    return out
+            yield from _escaping(v, key + (i,))
 
 
 def value_escapes_script(ctx: Context) -> Iterator[Finding]:
@@ -92,17 +97,15 @@ def value_escapes_script(ctx: Context) -> Iterator[Finding]:
     Use instead: a plain value; put shell code in `job.prologue`.
     """
     for section, table in ctx.loaded.values.items():
-        for key, text in _strings(table, (section,), []):
-            if key[:2] == ("job", "prologue") or not _ANY_ESCAPE.search(text):
+        for key, text in _escaping(table, (section,)):
+            if key[:2] == ("job", "prologue"):
                 continue
-            for needle, what in _ESCAPES:
-                if needle in text:
-                    yield Finding(
-                        key,
-                        f"{'.'.join(map(str, key))} contains {what}, which could run or inject shell code",
-                        "Remove it; shell code belongs in job.prologue.",
-                    )
-                    break
+            what = next(what for needle, what in _ESCAPES if needle in text)
+            yield Finding(
+                key,
+                f"{'.'.join(map(str, key))} contains {what}, which could run or inject shell code",
+                "Remove it; shell code belongs in job.prologue.",
+            )
 
 
 def prologue_line_is_a_directive(plan: Plan) -> Iterator[Finding]:

@@ -50,10 +50,10 @@ def unknown_key(doc: Document) -> Iterator[Finding]:
         if name not in schema.TOP_LEVEL and name not in schema.RENAMED:
             yield _unknown(name, list(schema.TOP_LEVEL), (name,), None)
     for path, section, table in _sections(doc.data):
-        known = [k.name for k in schema.SECTIONS[section]]
+        known = schema.BY_NAME[section]
         for name in table:
             if name not in known and name not in schema.RENAMED:
-                yield _unknown(name, known, path + (name,), section)
+                yield _unknown(name, list(known), path + (name,), section)
     variants = doc.data.get("variants")
     for name, table in variants.items() if isinstance(variants, dict) else ():
         for key in table if isinstance(table, dict) else ():
@@ -176,7 +176,7 @@ def dask_jobqueue_name(doc: Document) -> Iterator[Finding]:
     """
     candidates: list[tuple[KeyPath, str]] = [((name,), name) for name in doc.data if name not in schema.TOP_LEVEL]
     for path, section, table in _sections(doc.data):
-        known = {k.name for k in schema.SECTIONS[section]}
+        known = schema.BY_NAME[section]
         candidates += [(path + (name,), name) for name in table if name not in known]
     for at, name in candidates:
         if name in schema.RENAMED:
