@@ -46,9 +46,9 @@ def runs_dask_worker(words: list[str]) -> bool:
     )
 
 
-def memory_complexes(site: Site) -> frozenset[str]:
-    """The resources whose values are SGE memory amounts: the ones sites are known to use, and the site's own."""
-    return MEMORY_VALUED | {name for name, _ in site.memory}
+def is_memory_complex(site: Site, name: str) -> bool:
+    """Whether ``name``'s values are SGE memory amounts: a resource sites are known to use, or one of the site's own."""
+    return name in MEMORY_VALUED or any(name == own for own, _ in site.memory)
 
 
 DASK_WORKER_MODULE = "distributed.cli.dask_worker"  # what `python -m` runs to start distributed's worker
@@ -338,7 +338,7 @@ class _Typer:
         try:
             if name == "h_rt":
                 parse_sge_time(value)
-            elif name in memory_complexes(site):
+            elif is_memory_complex(site, name):
                 if has_octal_trap(value):
                     raise UnitError("octal", value, f"SGE reads {value!r} as octal")
                 return parse_sge_memory(value)

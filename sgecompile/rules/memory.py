@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..memoryresources import effect, limits
-from ..models import memory_complexes, memory_entries
+from ..models import is_memory_complex, memory_entries
 from ..plan import MEASURED_FAILURE_SHARE, Plan, Reservation, compile_profile
 from ..units import (
     GIB,
@@ -89,6 +89,9 @@ def not_sge_memory(ctx: Context) -> Iterator[Finding]:
         )
 
 
+_FEW_DIGITS = re.compile(r"[0-9]{1,7}")  # bytes below a mebibyte, as a number with no unit
+
+
 def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     """A memory request to SGE with no unit, under a mebibyte: `h_vmem=4`.
 
@@ -97,16 +100,15 @@ def memory_without_unit(plan: Plan) -> Iterator[Finding]:
     asks for nothing at all).
     Use instead: the unit meant: `h_vmem = "4G"`.
     """
-    memory = memory_complexes(plan.profile.site)
     for d in plan.requested:
         if d.option != "-l":
             continue
         name, value = d.resource, d.amount
-        if name.strip() in memory and re.fullmatch(r"[0-9]{1,7}", value.strip()) and 0 < int(value) < MIB:
+        if _FEW_DIGITS.fullmatch(value.strip()) and is_memory_complex(plan.profile.site, name) and 0 < int(value) < MIB:
             yield Finding(
                 d.origin,
                 f"`-l {d.args[0]}` has no unit, so SGE reads it as {describe_bytes(int(value))}",
-                f"Write the unit meant: {name.strip()}={value.strip()}M or {name.strip()}={value.strip()}G.",
+                f"Write the unit meant: {name}={value.strip()}M or {name}={value.strip()}G.",
             )
 
 
