@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["run_command"] = run_command(args.short)
                 results["across_hosts"] = across_hosts(1, 32) if args.short else across_hosts(5, 160)
                 results["beyond_walltime"] = (
-                    beyond_walltime(2, 50, 40, 12) if args.short else beyond_walltime(4, 140, 100, 30)
+                    beyond_walltime(2, 20, 16, 5) if args.short else beyond_walltime(4, 140, 100, 30)
                 )
             finally:
                 os.chdir(here)

@@ -23,11 +23,14 @@ def second(x: int) -> int:
 
 
 def test_a_computation_longer_than_the_walltime_completes(in_tmp: Path) -> None:
-    """140 s of 1 s tasks on 4 workers whose jobs have h_rt 100 s: every result, replacements, no qacct failed 37."""
-    profile = profile_in(in_tmp, "retire", job='walltime = "0:01:40"', worker='lifetime_margin = "30s"')
+    """80 s of 1 s tasks on 4 workers whose jobs have h_rt 60 s: every result, replacements, no qacct failed 37.
+
+    The margin of 18 s has the workers leave between 33 and 51 s; the replacements are asked for at 33 s.
+    """
+    profile = profile_in(in_tmp, "retire", job='walltime = "0:01:00"', worker='lifetime_margin = "18s"')
     with live.launch(profile, jobs=4, timeout=120, **FAST) as client:
         (first,) = client.cluster.submitter.jobs
-        assert client.gather(client.map(second, range(4 * 140))) == list(range(4 * 140))
+        assert client.gather(client.map(second, range(4 * 80))) == list(range(4 * 80))
         assert client.cluster.keeper.retired >= 4  # each of the first four, replaced ahead
         jobs = set(client.cluster.submitter.jobs)
     assert not wait_until_gone(jobs)
