@@ -262,7 +262,7 @@ _DEFAULTS = {
     section: {k.name: tuple(k.default) if isinstance(k.default, list) else k.default for k in keys}
     for section, keys in schema.SECTIONS.items()
 }
-_REQUIRED = {section: [k.name for k in keys if k.required] for section, keys in schema.SECTIONS.items()}
+_REQUIRED = {section: frozenset(k.name for k in keys if k.required) for section, keys in schema.SECTIONS.items()}
 
 
 class _Typer:
@@ -290,7 +290,7 @@ class _Typer:
                 got[name] = tuple(value) if isinstance(value, list) else value
             else:
                 self.untyped = True
-        self.untyped |= any(name not in table for name in _REQUIRED[section])
+        self.untyped |= not _REQUIRED[section] <= table.keys()
         return got
 
     def typed(self, got: dict[str, Any], section: str, name: str, parse: Callable[[Any], Any]) -> Any:

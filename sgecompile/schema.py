@@ -277,12 +277,12 @@ def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
 
 def accepts(k: Key, value: Any) -> bool:
     """Whether ``value`` can be the key's value: of its kind, one of its choices, within its range."""
-    chosen = list(value.values()) if k.kind == "str-table" and isinstance(value, Mapping) else [value]
-    return (
-        kind_matches(k.kind, value)
-        and (not k.choices or all(v in k.choices for v in chosen))
-        and not (k.kind == "int" and out_of_range(k, value))
-    )
+    if not _KIND_MATCHES[k.kind](value):
+        return False
+    chosen = value.values() if k.kind == "str-table" else (value,)  # of its kind: a table for a str-table
+    if k.choices and not all(v in k.choices for v in chosen):
+        return False
+    return not (k.kind == "int" and out_of_range(k, value))
 
 
 def kind_matches(kind: str, value: Any) -> bool:
