@@ -187,8 +187,8 @@ def _parse(path: Path, stamp: tuple[int, int]) -> Document:
 
 def _contents(path: Path) -> bytes:
     """The file's bytes, read straight from the OS: ``Path.read_bytes`` costs three times as much, on every file of
-    a check of thousands (the buffered file object it builds asks the OS about the file twice more)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    a check of thousands (the buffered file object it builds asks the OS about the file several times first)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # not inherited by children (PEP 446)
     try:
         chunks = []
         while chunk := os.read(fd, 1 << 16):
