@@ -264,7 +264,7 @@ def resolve(path: Path, referrer: Document | None = None) -> Path:
 
 
 class _Pass:
-    """What one pass over many files works out once: each folder resolved, each name resolved, each file read."""
+    """What one pass over many files works out once: each folder resolved, each name resolved, each base read."""
 
     def __init__(self) -> None:
         self.folders: dict[str, str] = {}
@@ -278,7 +278,7 @@ _PASSES: list[_Pass] = []  # inside one_pass()
 @contextlib.contextmanager
 def one_pass() -> Iterator[None]:
     """Inside this block (one ``check`` of many files, during which no file or folder changes), resolve each folder
-    and each name, and read each file, once.
+    and each name, and read each base, once.
 
     ``Path.resolve`` looks at every folder on the way to a file again for each
     file: for a thousand profiles in one folder, a tenth of the whole check;
@@ -321,12 +321,16 @@ def _resolved(path: Path) -> Path:
 
 
 def read_document(path: Path, referrer: Document | None = None) -> Document:
-    """Parse one file (once per process; inside :func:`one_pass`, not even looked at again), or raise
-    ``FileProblem`` with a diagnostic."""
+    """Parse one file (once per process), or raise ``FileProblem`` with a diagnostic.
+
+    Inside :func:`one_pass`, a base that another file names (``referrer``) is
+    not even looked at again: a group's profiles share a few. Profiles are
+    not kept there, so a check of many thousands holds no more than before.
+    """
     if _PASSES and path in _PASSES[-1].documents:
         return _PASSES[-1].documents[path]
     document = _read(path, referrer)
-    if _PASSES:
+    if _PASSES and referrer is not None:
         _PASSES[-1].documents[path] = document
     return document
 

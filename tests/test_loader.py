@@ -11,6 +11,7 @@ import tomli
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sgecompile import loader
 from sgecompile.loader import FileProblem, _deeper_than, _may_nest, load, one_pass, resolve
 from sgecompile.pipeline import compile_file
 from sgecompile.tomltext import toml_key, toml_value
@@ -208,8 +209,9 @@ def test_one_pass_resolves_every_name_as_path_resolve_does(tmp_path: Path, monke
     assert os.path.realpath(tmp_path / "link/c.toml") == str(real / "a.toml")  # the cases are what they say
 
 
-def test_one_pass_reads_each_file_once(tmp_path: Path) -> None:
-    """Inside a pass the base every profile extends is read once; after it, a changed file is read again."""
+def test_one_pass_reads_each_base_once(tmp_path: Path) -> None:
+    """Inside a pass the base every profile extends is read once, and only bases are kept; after it, a changed
+    file is read again."""
     base = tmp_path / "site.toml"
     base.write_text('[site]\npe = "smp"\n')
     for i in range(3):
@@ -218,4 +220,5 @@ def test_one_pass_reads_each_file_once(tmp_path: Path) -> None:
         first = load(tmp_path / "p0.toml").documents[0]
         base.write_text('[site]\npe = "mpi"\n')  # a pass assumes no file changes during it
         assert [load(tmp_path / f"p{i}.toml").documents[0] for i in (1, 2)] == [first, first]
+        assert list(loader._PASSES[-1].documents) == [base]  # a check of many thousands holds no profile here
     assert load(tmp_path / "p0.toml").values["site"]["pe"] == "mpi"

@@ -23,11 +23,12 @@ def second(x: int) -> int:
 
 
 def test_a_computation_longer_than_the_walltime_completes(in_tmp: Path) -> None:
-    """80 s of 1 s tasks on 4 workers whose jobs have h_rt 60 s: every result, replacements, no qacct failed 37.
+    """80 s of 1 s tasks on 4 workers whose jobs have h_rt 75 s: every result, replacements, no qacct failed 37.
 
-    The margin of 18 s has the workers leave between 33 and 51 s; the replacements are asked for at 33 s.
+    The margin of 24 s has the workers leave between 39 and 63 s of their own start (a few seconds after the
+    job's), 12 s before h_rt at the latest; the replacements are asked for at 39 s.
     """
-    profile = profile_in(in_tmp, "retire", job='walltime = "0:01:00"', worker='lifetime_margin = "18s"')
+    profile = profile_in(in_tmp, "retire", job='walltime = "0:01:15"', worker='lifetime_margin = "24s"')
     with live.launch(profile, jobs=4, timeout=120, **FAST) as client:
         (first,) = client.cluster.submitter.jobs
         assert client.gather(client.map(second, range(4 * 80))) == list(range(4 * 80))
