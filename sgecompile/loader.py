@@ -93,12 +93,11 @@ class Loaded:
         """Where each effective value was set: worked out only when asked (a message, `explain`, `config`).
 
         A check of a profile without findings never asks, so no value gets an
-        object of its own there; the layers are merged again, the last one winning.
+        object of its own there; the layers are gone over again, the last one winning.
         """
         origins: dict[KeyPath, Origin] = {}
-        scratch: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
         for layer in self.layers:
-            _lay(scratch[layer.section], layer.table, (layer.section,), origins, layer)
+            _record(origins, layer.table, (layer.section,), layer)
         return origins
 
     @property
@@ -426,32 +425,29 @@ def _preset(doc: Document, name: str) -> Path:
     raise FileProblem(Diagnostic("SGE003", Severity.ERROR, message, _extends_of(doc), hint))
 
 
-def _lay(
-    values: dict[str, Any],
-    table: dict[str, Any],
-    prefix: KeyPath,
-    origins: dict[KeyPath, Origin] | None = None,
-    layer: Layer | None = None,
-) -> None:
-    """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced).
-
-    Given ``origins`` and the ``layer`` that ``table`` is, also record where each key below it came from.
-    """
+def _lay(values: dict[str, Any], table: dict[str, Any]) -> None:
+    """Merge ``table`` into ``values`` key by key (tables deeply, everything else replaced)."""
     for key, value in table.items():
-        here = prefix + (key,)
-        if origins is not None and layer is not None:
-            at = layer.source + here[1:]
-            origins[here] = Origin(layer.document, at, layer.name)
-            if isinstance(value, list):
-                origins.update({here + (i,): Origin(layer.document, at + (i,), layer.name) for i in range(len(value))})
         if isinstance(value, dict):
             if not isinstance(values.get(key), dict):
                 values[key] = {}
-            _lay(values[key], value, here, origins, layer)
+            _lay(values[key], value)
         elif isinstance(value, list):
             values[key] = _copy(value)
         else:
             values[key] = value  # a string, number, boolean or date: nothing to copy
+
+
+def _record(origins: dict[KeyPath, Origin], table: dict[str, Any], prefix: KeyPath, layer: Layer) -> None:
+    """Where each key below ``table``, the layer ``layer`` merged at ``prefix``, came from (list items too)."""
+    for key, value in table.items():
+        here = prefix + (key,)
+        at = layer.source + here[1:]
+        origins[here] = Origin(layer.document, at, layer.name)
+        if isinstance(value, list):
+            origins.update({here + (i,): Origin(layer.document, at + (i,), layer.name) for i in range(len(value))})
+        elif isinstance(value, dict):
+            _record(origins, value, here, layer)
 
 
 def _copy(value: Any) -> Any:
@@ -472,7 +468,7 @@ def load(path: str | os.PathLike[str], variant: str | None = None) -> Loaded:
         for section in SECTIONS:
             if isinstance(doc.data.get(section), dict):
                 layers.append(Layer(section, doc.data[section], doc, (section,), name))
-                _lay(values[section], doc.data[section], (section,))
+                _lay(values[section], doc.data[section])
     loaded = Loaded(tuple(chain), values, tuple(layers), tuple(problems))
     if variant is None or problems:
         return loaded
@@ -491,7 +487,7 @@ def _apply_variant(loaded: Loaded, variant: str) -> Loaded:
             if isinstance(table.get(section), dict):
                 source = ("variants", variant, section)
                 layers.append(Layer(section, table[section], doc, source, f"variant {variant}"))
-                _lay(values[section], table[section], (section,))
+                _lay(values[section], table[section])
     if found:
         return attrs.evolve(loaded, values=values, layers=tuple(layers))
     names = loaded.variant_names()
