@@ -67,6 +67,7 @@ class CompiledCluster(SGECluster):
         plan = self.certificates.plan
         self.compiled, self.submitter = plan, Submitter(plan, array, wanted=self._wants)
         self.keeper, self._names_used = Keeper(self), set[str]()
+        self._names: dict[str, Any] = {}  # each worker's name by its address, from the stream of workers added
         worker = plan.profile.worker
         options.setdefault("name", plan.profile.job.name)  # workers are named NAME-0, NAME-1, ...
         options["scheduler_options"] = _scheduler_options(plan, options.get("scheduler_options"))
@@ -101,8 +102,26 @@ class CompiledCluster(SGECluster):
         await untyped(super()._close)()
 
     def _update_worker_status(self, op: str, msg: Any) -> None:
+        """dask's bookkeeping of the scheduler's stream of workers added and removed, robust to a race of dask's own.
+
+        ``wait_for_workers`` (a Client's too) replaces ``scheduler_info`` with
+        a fresh copy from the scheduler; a worker removed just before is then
+        gone from it when the stream's "remove" comes, and dask's lookup of its
+        name raised KeyError, which ended the watching of the stream for good
+        (and came back at ``close()``). Its name, kept from when it was added,
+        is put back for dask to look up, so that its job is still let go.
+        """
+        workers = self.scheduler_info["workers"]
         if op == "add":  # before dask takes the workers out of the message
-            self.keeper.saw(str(info.get("name")) for info in msg.get("workers", {}).values())
+            added = msg.get("workers", {})
+            self._names.update((address, info.get("name")) for address, info in added.items())
+            self.keeper.saw(str(info.get("name")) for info in added.values())
+        elif op == "remove":
+            name = self._names.pop(msg, None)
+            if msg not in workers:
+                if name is None:  # never seen: nothing of dask's refers to it
+                    return
+                workers[msg] = {"name": name}
         untyped(super()._update_worker_status)(op, msg)
 
     def new_worker_spec(self) -> dict[str, Any]:
