@@ -86,3 +86,11 @@ def test_a_worker_removed_as_usual_is_removed_as_dask_does() -> None:
     with dask.config.set({"distributed.deploy.lost-worker-timeout": "0.1s"}):
         cluster = asyncio.run(scenario())
     assert "keep-0" not in cluster.workers and not cluster._names
+
+
+def test_a_worker_a_fresh_copy_missed_is_still_connected_for_the_keeper() -> None:
+    """A fresh copy of scheduler_info taken while a worker registered lacks it; the stream still counts it."""
+    cluster = _cluster()
+    cluster._update_worker_status("add", _added("tcp://h:4", "keep-0"))
+    cluster.scheduler_info = {"workers": {"tcp://h:5": {"name": "keep-1"}}}  # the copy: keep-0 missing
+    assert cluster.worker_names == {"keep-0", "keep-1"}

@@ -124,6 +124,13 @@ class CompiledCluster(SGECluster):
                 workers[msg] = {"name": name}
         untyped(super()._update_worker_status)(op, msg)
 
+    @property
+    def worker_names(self) -> set[str]:
+        """The names of the workers connected now: dask's copy of the scheduler's list, and those the scheduler's
+        stream added and has not removed (a fresh copy taken while one registered may miss it until it leaves)."""
+        listed = (info.get("name") for info in self.scheduler_info["workers"].values())
+        return {str(name) for name in (*listed, *self._names.values())}
+
     def new_worker_spec(self) -> dict[str, Any]:
         """The next job's spec, under a name never used in this cluster.
 

@@ -194,7 +194,7 @@ class Keeper:
 
     def _note_connected(self) -> None:
         """Mark the jobs with a worker on the scheduler now as seen now."""
-        self.saw(str(info.get("name")) for info in self.cluster.scheduler_info.get("workers", {}).values())
+        self.saw(self.cluster.worker_names)
 
     def saw(self, workers: Iterable[str]) -> None:
         """Workers by name connected (the cluster calls this as the scheduler tells it, and each look does).
