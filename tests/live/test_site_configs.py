@@ -3,7 +3,8 @@
 One class per configuration (``start-sge --config NAME``, listed in
 tests/sge/configs.sh): its tests run together in it, and the cell is back in its
 default configuration after the module, after a failure too. While it is
-switched, /tmp/sge-config-busy tells other sessions on the cell to wait.
+switched, /tmp/sge-config-busy tells other sessions on the cell to wait (and, with
+this process's id first, a plain start-sge to leave it switched while the process lives).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ SPREAD = TESTSGE + '[site]\npe = "spread"\n' + PROJECT + WORKER  # the strict si
 def switch(name: str) -> None:
     """The cell in configuration ``name``, the busy file saying so while it is not the default."""
     if name != "default":
-        BUSY.write_text(f"tests/live/test_site_configs.py: {name} since {time.strftime('%H:%M:%S')} UTC\n")
+        BUSY.write_text(
+            f"{os.getpid()} tests/live/test_site_configs.py: {name} since {time.strftime('%H:%M:%S')} UTC\n"
+        )
     done = subprocess.run([str(START), "--config", name], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 

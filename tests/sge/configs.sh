@@ -116,3 +116,19 @@ config_apply() {
     rm -rf "$dir"
     echo "start-sge: configuration $1 (changed:${CHANGED:- nothing})"
 }
+
+# /tmp/sge-config-busy: "PID what" while a test session has the cell in another configuration.
+BUSY=/tmp/sge-config-busy
+
+# The default configuration back, unless a live process has the cell in another one now: what an
+# interrupted test run left switched (its busy file names a process that is gone) is undone.
+default_unless_busy() {
+    local owner
+    owner=$(cut -d' ' -f1 "$BUSY" 2>/dev/null || true)
+    if [[ $owner =~ ^[0-9]+$ ]] && kill -0 "$owner" 2>/dev/null; then
+        echo "start-sge: configuration left as it is: $(cat "$BUSY")"
+        return
+    fi
+    rm -f "$BUSY"
+    config_apply default
+}
