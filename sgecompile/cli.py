@@ -11,6 +11,7 @@ import argparse
 import gc
 import importlib
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -223,7 +224,6 @@ LIVE_MODULES = frozenset({"dask", "distributed", "dask_jobqueue", "rich"})
 
 def _internal_error() -> int:
     """A bug: one line to read at once, and the whole traceback kept where a report can attach it."""
-    import os
     import platform
     import tempfile
     import traceback
@@ -258,7 +258,25 @@ def run() -> NoReturn:
     gc.disable()
     code = main(imported=_collect_from_here)
     gc.freeze()
+    if sys.argv[1:2] and sys.argv[1] in ENDS_AT_ONCE:
+        _end_now(code)
     sys.exit(code)
+
+
+# Commands that read profiles and print (`render -o` writes its file and closes it first): they start no
+# thread and register nothing to run at exit, so nothing needs the interpreter torn down after them; tearing
+# down what a check of 1000 profiles holds took 4-5 ms of its 0.2 s.
+ENDS_AT_ONCE = frozenset({"check", "render", "explain", "config", "schema", "sites", "export"})
+
+
+def _end_now(code: int) -> NoReturn:
+    """Exit at once, as mypy does: the output flushed, as exit would, and nothing else undone."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader has gone (`check | head`): as main's handler, nothing more to say
+        pass
+    os._exit(code)
 
 
 def _collect_from_here() -> None:

@@ -9,12 +9,12 @@ memory per process, pe slots, and the memory request derived from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 
 import attrs
 
 from . import directives as dirs
 from . import vocabulary
+from .cached import cached_property
 from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
 from .models import MemoryPer, Profile
 from .retirement import Retirement, retirement
@@ -245,7 +245,12 @@ class Plan:
 
     def resource(self, name: str) -> dirs.Directive | None:
         """The hard ``-l NAME=...`` request in the header, if any."""
-        return next((d for d in self._hard.get("-l", ()) if d.resource == name), None)
+        return self._resources.get(name)
+
+    @cached_property
+    def _resources(self) -> dict[str, dirs.Directive]:
+        """The header's hard ``-l`` requests by resource (the header has each once)."""
+        return {d.resource: d for d in reversed(self._hard.get("-l", ()))}
 
     @cached_property
     def _hard(self) -> dict[str, list[dirs.Directive]]:

@@ -173,6 +173,20 @@ def test_python_dash_m_works() -> None:
     assert refused.returncode == 2  # the exit code survives the way out of the process
 
 
+def test_a_command_that_ends_at_once_still_writes_all_it_printed(tmp_path: Path) -> None:
+    """`check` ends without tearing the interpreter down (os._exit): its buffered output, well beyond a pipe's
+    64 KiB, is flushed first and its exit code kept; the same for `render`."""
+    for i in range(300):
+        (tmp_path / f"p{i}.toml").write_text(GOOD.replace('"1:00:00"', '"1:00"'))  # SGE201, an error
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # block-buffered, as usual
+    command = [sys.executable, "-m", "sgecompile"]
+    checked = subprocess.run([*command, "check", str(tmp_path), "--format", "json"], capture_output=True, env=env)
+    assert checked.returncode == 1 and len(checked.stdout) > 65536
+    assert [d["code"] for d in json.loads(checked.stdout)] == ["SGE201"] * 300
+    rendered = subprocess.run([*command, "render", str(PROFILES / "perun.toml")], capture_output=True, env=env)
+    assert rendered.returncode == 0 and b"dask_worker" in rendered.stdout.splitlines()[-1]  # the last line came
+
+
 def test_render_and_check_do_not_import_dask() -> None:
     """import sgecompile, render, check and explain stay fast: none imports dask, distributed or dask_jobqueue."""
     probe = (
