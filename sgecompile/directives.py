@@ -49,20 +49,23 @@ class Directive:
     args: tuple[str, ...]
     origin: KeyPath
     scope: Scope = "hard"  # -l and -q after -soft are soft requests
+    # Worked out once from the fields above: the header's dedupe and the rules read each some three times.
+    # For ``-l NAME=AMOUNT``: the resource's name, as SGE reads it; "" for other options.
+    resource: str = attrs.field(init=False, eq=False, repr=False)
+    # What makes two directives the same request: ``-l h_vmem`` twice is, ``-l a`` and ``-l b`` are not.
+    identity: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def identity(self) -> tuple[str, ...]:
-        """What makes two directives the same request: ``-l h_vmem`` twice is, ``-l a`` and ``-l b`` are not."""
+    @resource.default
+    def _resource_of_args(self) -> str:
+        return resource_name(self.args[0]) if self.option == "-l" else ""
+
+    @identity.default
+    def _identity_of_args(self) -> tuple[str, ...]:
         if self.option == "-l":
             return (self.scope, "-l", self.resource)
         if OPTIONS[self.option].accumulates:
             return (self.scope, self.option, *self.args)
         return (self.scope, self.option)
-
-    @property
-    def resource(self) -> str:
-        """For ``-l NAME=AMOUNT``: the resource's name, as SGE reads it; "" for other options."""
-        return resource_name(self.args[0]) if self.option == "-l" else ""
 
     @property
     def amount(self) -> str:
