@@ -58,7 +58,7 @@ class Checked:
     that could be one (``itself`` set) carries its findings both ways.
     """
 
-    base: Path | None  # the file its `extends` names, as written: resolved once for all files
+    base: Path | None  # the file its `extends` names (as written where it was not read): resolved once for all
     itself: Path | None  # the file resolved, when on its own it lacks a required value
     as_base: tuple[Diagnostic, ...]  # its document findings, for when others extend it
     findings: tuple[Diagnostic, ...]  # as a profile (the variant asked for, if any)
@@ -81,12 +81,16 @@ def check_one(path: Path, variant: str | None, all_variants: bool, facts: Facts 
 
 
 def named_base(path: Path, alone: Result) -> Path | None:
-    """The file that ``path`` extends, as its `extends` names it; None if it names none or cannot be read.
+    """The file that ``path`` extends; None if it names none or cannot be read.
 
-    ``alone`` is ``path`` compiled: where it was read under this very name (an
-    absolute path without links), its document is the one reading it again would give.
+    ``alone`` is ``path`` compiled: where its chain was read, the base is the
+    document before it (its path already resolved); where it was read under
+    this very name (an absolute path without links), its document is the one
+    reading it again would give.
     """
     documents = alone.loaded.documents
+    if len(documents) > 1:
+        return documents[-2].path
     try:
         return base_of(documents[-1] if documents and documents[-1].path == path else read_document(path))
     except FileProblem:  # the profile's own check reports it

@@ -48,7 +48,7 @@ def runs_dask_worker(words: list[str]) -> bool:
 
 def is_memory_complex(site: Site, name: str) -> bool:
     """Whether ``name``'s values are SGE memory amounts: a resource sites are known to use, or one of the site's own."""
-    return name in MEMORY_VALUED or any(name == own for own, _ in site.memory)
+    return name in MEMORY_VALUED or name in dict(site.memory)
 
 
 DASK_WORKER_MODULE = "distributed.cli.dask_worker"  # what `python -m` runs to start distributed's worker
