@@ -14,14 +14,44 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
 from .commands import UsageError
 from .reporters import FORMATS
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, told the terminal's width without shutil.
+
+    argparse makes a formatter for every argument it adds (to check its
+    metavar), not only for ``--help``; one that is told no width imports shutil
+    (and with it bz2 and lzma) to ask: 2-3 ms of every command. The width is
+    what ``shutil.get_terminal_size`` gives: $COLUMNS, else the terminal's, else
+    80; less 2, as argparse takes it.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0 and sys.__stdout__ is not None:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (ValueError, OSError):  # stdout closed, or not a terminal
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, prog: str | None = None, **options: Any) -> None:
+        super().__init__(prog, formatter_class=_Formatter, **options)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 

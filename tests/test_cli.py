@@ -187,6 +187,31 @@ def test_a_command_that_ends_at_once_still_writes_all_it_printed(tmp_path: Path)
     assert rendered.returncode == 0 and b"dask_worker" in rendered.stdout.splitlines()[-1]  # the last line came
 
 
+@pytest.mark.parametrize("columns", [None, "50", " 50", "7", "0", "-5", "", "wide"])
+def test_help_is_as_wide_as_shutil_would_say_without_importing_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sgecompile import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli._columns() == shutil.get_terminal_size().columns
+
+
+def test_a_command_imports_no_shutil() -> None:
+    """argparse makes a formatter for every argument it adds; one told no width imports shutil (2-3 ms)."""
+    probe = (
+        f"import sys\nfrom sgecompile.cli import main\nmain(['check', {str(PROFILES / 'perun.toml')!r}])\n"
+        "assert 'shutil' not in sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_render_and_check_do_not_import_dask() -> None:
     """import sgecompile, render, check and explain stay fast: none imports dask, distributed or dask_jobqueue."""
     probe = (
