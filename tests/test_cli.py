@@ -187,6 +187,20 @@ def test_a_command_that_ends_at_once_still_writes_all_it_printed(tmp_path: Path)
     assert rendered.returncode == 0 and b"dask_worker" in rendered.stdout.splitlines()[-1]  # the last line came
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device that is always full")
+def test_a_command_that_ends_at_once_says_when_its_output_cannot_be_written(tmp_path: Path) -> None:
+    """A last flush that fails is one line and exit 2, as any failed write; a closed stdout has nothing to flush."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-m", "sgecompile"]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([*command, "sites"], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert (proc.returncode, proc.stderr) == (2, "sgecompile: No space left on device\n")
+    out = tmp_path / "job.sh"
+    closing = ["sh", "-c", 'exec "$@" >&-', "sh"]  # the command runs with its stdout closed
+    closed = subprocess.run([*closing, *command, "render", str(PROFILES / "perun.toml"), "-o", str(out)], env=env)
+    assert closed.returncode == 0 and out.read_text().startswith("#!")
+
+
 @pytest.mark.parametrize("columns", [None, "50", " 50", "7", "0", "-5", "", "wide"])
 def test_help_is_as_wide_as_shutil_would_say_without_importing_it(
     columns: str | None, monkeypatch: pytest.MonkeyPatch
