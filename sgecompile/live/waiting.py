@@ -36,11 +36,11 @@ def wait_for_workers(client: Client, live: CompiledCluster, expected: int, timeo
                     f"{connected_workers(client)} of {expected} workers connected; {live.keeper.stopped}"
                 )
             have = connected_workers(client)
-            jobs = _mine(live)
+            submitted, jobs = _mine(live)
             if sys.stderr.isatty():
                 sys.stderr.write(f"\rsgecompile: {have}/{expected} workers connected; {_states(jobs)}\x1b[K")
                 shown = True
-            if hopeless := _hopeless(live, jobs):
+            if hopeless := _hopeless(live, submitted, jobs):
                 raise LaunchTimeout(_stuck_message(jobs, have, expected, hopeless))
             if time.monotonic() > deadline:
                 raise LaunchTimeout(_stuck_message(jobs, have, expected, f"after {timeout:.0f} s"))
@@ -64,9 +64,14 @@ def _connected(client: Client, expected: int) -> bool:
     return True
 
 
-def _mine(live: CompiledCluster) -> list[sgecommands.QueuedJob]:
-    """The cluster's jobs as qstat lists them now (one qstat call)."""
-    return [job for job in sgecommands.queued() if job.id in live.submitter.jobs]
+def _mine(live: CompiledCluster) -> tuple[set[str], list[sgecommands.QueuedJob]]:
+    """The cluster's submitted jobs, and those of them qstat lists now (one qstat call).
+
+    What was submitted is read first: a job whose qsub returns while qstat
+    runs is missing from qstat's answer, and read after, it would look ended.
+    """
+    submitted = set(live.submitter.jobs)
+    return submitted, [job for job in sgecommands.queued() if job.id in submitted]
 
 
 def _states(jobs: list[sgecommands.QueuedJob]) -> str:
@@ -76,9 +81,9 @@ def _states(jobs: list[sgecommands.QueuedJob]) -> str:
     )
 
 
-def _hopeless(live: CompiledCluster, jobs: list[sgecommands.QueuedJob]) -> str | None:
-    """Why the missing workers can no longer come, if so: every job submitted is in error, or gone."""
-    if not live.submitter.jobs:
+def _hopeless(live: CompiledCluster, submitted: set[str], jobs: list[sgecommands.QueuedJob]) -> str | None:
+    """Why the missing workers can no longer come, if so: every job ``submitted`` is in error, or gone."""
+    if not submitted:
         return None  # nothing submitted yet: dask submits in the background
     if not jobs:
         logs = live.compiled.profile.job.log_directory or "the working directory"
