@@ -237,8 +237,7 @@ def main(argv: Sequence[str] | None = None, imported: Callable[[], object] = lam
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the machine, not the profile: a full disk, a folder without write permission
-        where = f" ({exc.filename})" if exc.filename else ""
-        sys.stderr.write(f"sgecompile: {exc.strerror or exc}{where}\n")
+        sys.stderr.write(_failed_write(exc))
         return 2
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.partition(".")[0] in LIVE_MODULES:
@@ -318,9 +317,15 @@ def _end_now(code: int) -> NoReturn:
         except OSError as exc:
             code = 2
             with contextlib.suppress(OSError, AttributeError):
-                sys.stderr.write(f"sgecompile: {exc.strerror or exc}\n")
+                sys.stderr.write(_failed_write(exc))
                 sys.stderr.flush()
     os._exit(code)
+
+
+def _failed_write(exc: OSError) -> str:
+    """What the machine refused, in one line: ``sgecompile: No space left on device (FILE)``."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"sgecompile: {exc.strerror or exc}{where}\n"
 
 
 def _collect_from_here() -> None:

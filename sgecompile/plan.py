@@ -250,7 +250,7 @@ class Plan:
     @cached_property
     def _resources(self) -> dict[str, dirs.Directive]:
         """The header's hard ``-l`` requests by resource (the header has each once)."""
-        return {d.resource: d for d in reversed(self._hard.get("-l", ()))}
+        return {d.resource: d for d in self._hard.get("-l", ())}
 
     @cached_property
     def _hard(self) -> dict[str, list[dirs.Directive]]:
