@@ -277,7 +277,7 @@ def out_of_range(k: Key, value: int) -> tuple[str, int] | None:
 
 def accepts(k: Key, value: Any) -> bool:
     """Whether ``value`` can be the key's value: of its kind, one of its choices, within its range."""
-    if not _KIND_MATCHES[k.kind](value):
+    if not kind_matches(k.kind, value):
         return False
     chosen = value.values() if k.kind == "str-table" else (value,)  # of its kind: a table for a str-table
     if k.choices and not all(v in k.choices for v in chosen):
