@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import importlib
+import io
 import math
 import os
 import sys
@@ -285,6 +287,7 @@ def run() -> NoReturn:
     command itself, ``up`` serving for hours included. Not in :func:`main`,
     which tests and other programs call in long-lived processes.
     """
+    _stand_in_for_closed_streams()
     gc.disable()
     code = main(imported=_collect_from_here)
     gc.freeze()
@@ -320,6 +323,34 @@ def _end_now(code: int) -> NoReturn:
                 sys.stderr.write(_failed_write(exc))
                 sys.stderr.flush()
     os._exit(code)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output that the shell closed (``>&-``), where Python leaves ``sys.stdout`` None.
+
+    Writing to it fails as writing to any closed descriptor does, so a
+    command with something to print ends as for any output it cannot write:
+    one line and exit 2 (``render -o FILE`` prints nothing, and works).
+    """
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), "standard output")
+
+
+def _stand_in_for_closed_streams() -> None:
+    """Closed standard streams, made ones a command can write to: each write to ``None`` was an internal error.
+
+    A closed stdout fails when written (see :class:`_ClosedOutput`); a closed
+    stderr is the user's wish not to see messages, so it becomes /dev/null,
+    which also takes descriptor 2 for the programs sgecompile starts.
+    """
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (stderr, open until the process ends)
 
 
 def _failed_write(exc: OSError) -> str:

@@ -201,6 +201,30 @@ def test_a_command_that_ends_at_once_says_when_its_output_cannot_be_written(tmp_
     assert closed.returncode == 0 and out.read_text().startswith("#!")
 
 
+@pytest.mark.parametrize("name", ["check", "render", "explain", "config", "export"])
+def test_a_closed_stdout_is_output_that_cannot_be_written(name: str) -> None:
+    """``>&-`` leaves Python no stdout at all: one line and exit 2, as for any output that cannot be written."""
+    closing = ["sh", "-c", 'exec "$@" >&-', "sh"]
+    proc = subprocess.run(
+        [*closing, sys.executable, "-m", "sgecompile", name, str(PROFILES / "perun.toml")],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == "sgecompile: Bad file descriptor (standard output)"
+    assert "internal error" not in proc.stderr
+
+
+def test_a_closed_stderr_only_hides_the_messages(tmp_path: Path) -> None:
+    """``2>&-`` is the wish not to see messages: the script still comes, and a bad profile still fails with 2."""
+    closing = ["sh", "-c", 'exec "$@" 2>&-', "sh"]
+    command = [*closing, sys.executable, "-m", "sgecompile", "render"]
+    rendered = subprocess.run([*command, str(PROFILES / "perun.toml")], capture_output=True, text=True)
+    assert rendered.returncode == 0 and rendered.stdout.startswith("#!/bin/bash")
+    missing = subprocess.run([*command, str(tmp_path / "none.toml")], capture_output=True, text=True)
+    assert (missing.returncode, missing.stdout) == (2, "")
+
+
 @pytest.mark.parametrize("columns", [None, "50", " 50", "7", "0", "-5", "", "wide"])
 def test_help_is_as_wide_as_shutil_would_say_without_importing_it(
     columns: str | None, monkeypatch: pytest.MonkeyPatch
