@@ -24,7 +24,7 @@ from . import directives as dirs
 from .files import write_atomic
 from .plan import TLS_FLAGS, TLS_PLACEHOLDER, WORKER_NAME_DEFAULT, Plan, compile_profile
 from .rendering import fill, job_script
-from .shellword import shell_word
+from .shellword import LINE_BREAK, SET_LINE_BREAK, exact_word, shell_word
 from .units import parse_dask_memory
 
 SCHEDULER_MEMORY = "2GiB"  # the scheduler job's own request: one slot, this much memory
@@ -217,7 +217,9 @@ def task_files(
     """tasks.sh (an array job, submitted in ranges of ``array_limit``), tasks.json, submit.sh, cancel.sh, a README."""
     folder = folder.resolve()
     tasks = task_plan(plan).as_array(len(commands), concurrent)
-    script = job_script(tasks, (), template="tasks.sh.j2", commands=commands, status_dir=str(folder / "status"))
+    ansi_c = _bash_runs(tasks)
+    lines = [_task_line(argv, ansi_c) for argv in commands]
+    script = job_script(tasks, (), template="tasks.sh.j2", task_lines=lines, status_dir=str(folder / "status"))
     setup = ["mkdir -p status", _make_log_directory(plan)]
     submissions = task_submissions(len(commands), array_limit, concurrent)
     return [
@@ -237,6 +239,28 @@ def task_files(
             ),
         ),
     ]
+
+
+def _bash_runs(plan: Plan) -> bool:
+    """Whether bash runs the job's script wherever it starts: its shebang and its ``-S`` both name bash.
+
+    Without ``-S``, a queue in posix_compliant mode runs it with the queue's
+    own shell, which may be a sh without bash's ``$'...'`` quoting.
+    """
+    shells = [plan.profile.site.shell, *(d.args[0] for d in plan.wanted("-S"))]
+    return len(shells) > 1 and all(Path(shell).name == "bash" for shell in shells)
+
+
+def _task_line(argv: list[str], ansi_c: bool) -> str:
+    """What a task's line of tasks.sh runs to set its words: ``set -- WORDS``, every word exact and on this line.
+
+    A POSIX sh writes a line break as a variable, set on the same line and
+    unset after it, so that no task's command sees it (not even under ``set -a``).
+    """
+    words = " ".join(exact_word(word, ansi_c) for word in argv)
+    if ansi_c or not any("\n" in word for word in argv):
+        return f"set -- {words}"
+    return f"{SET_LINE_BREAK}; set -- {words}; unset {LINE_BREAK}"
 
 
 def not_ours(folder: Path, files: list[File]) -> list[str]:
@@ -342,7 +366,19 @@ def _argv_lists(path: Path, text: str) -> list[list[str]]:
             raise TaskListError(f"{path}: command {i} is not a non-empty list of strings: {argv!r}")
         if any("\x00" in word for word in argv):
             raise TaskListError(f"{path}: command {i}: {_NUL}")
+        if not all(_encodable(word) for word in argv):
+            raise TaskListError(f"{path}: command {i}: {_SURROGATE}")
     return data
 
 
+def _encodable(word: str) -> bool:
+    """Whether the script can hold ``word``: JSON's ``\\udc80`` escapes give half a character, no UTF-8 at all."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 _NUL = "a NUL byte, which no command's arguments can hold (bash would drop it)"
+_SURROGATE = "a \\u escape of half a character (a lone surrogate), which no file can hold as text"

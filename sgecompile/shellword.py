@@ -1,7 +1,8 @@
 """Shell words both ways: one value as one word of the job's bash, and a text split as bash splits it.
 
 Every word of the worker command is written by :func:`shell_word`, which
-keeps only the expansions a path or setting needs on the compute host;
+keeps only the expansions a path or setting needs on the compute host; a
+task's words by :func:`exact_word`, which keeps none and writes no line break;
 ``import`` reads dask-jobqueue's unquoted words back with :func:`split` and
 asks :func:`expands_beyond_kept` whether bash would have done more to them.
 """
@@ -9,12 +10,17 @@ asks :func:`expands_beyond_kept` whether bash would have done more to them.
 from __future__ import annotations
 
 import re
+import shlex
 
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _EXPANSION = re.compile(rf"(\${_NAME}|\$\{{{_NAME}(?::?-[A-Za-z0-9_@%+=:,./-]*)?\}})")
 _HOME = re.compile(r"(?:^|(?<=[ \t\n]))~(?=/|[ \t\n]|$)")  # ~ or ~/ starting a word: the only tilde shell_word keeps
 _MORE = re.compile(r"[`;&|<>()*?[~#{$\n]")  # what bash reads as more than text, once the kept expansions are gone
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # ASCII control characters: \n ends a line, the others hide text
+_ANSI_C = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", "'": "\\'"}  # what $'...' must escape
+LINE_BREAK = "sgecompile_nl"  # the variable that holds a line break in exact_word's POSIX words
+SET_LINE_BREAK = f"{LINE_BREAK}=$(printf '\\n.'); {LINE_BREAK}=${{{LINE_BREAK}%.}}"  # $(...) drops a trailing \n
 # One piece of a shell word, or the blanks between words; a quote or backslash that nothing closes is left.
 _PIECE = re.compile(
     r"""'(?P<single>[^']*)'|"(?P<double>(?:[^"\\]|\\.)*)"|\\(?P<escaped>.)"""
@@ -39,6 +45,42 @@ def shell_word(text: str) -> str:
     pieces = _EXPANSION.split(text)
     quoted = "".join(p if i % 2 else re.sub(r'([\\"`$])', r"\\\1", p) for i, p in enumerate(pieces))
     return f'"{quoted}"'
+
+
+def exact_word(text: str, ansi_c: bool) -> str:
+    """One shell word that is exactly ``text``, with no expansion, written without a control character.
+
+    A line break between quotes would start a line of the script, and qsub
+    reads every line that begins with ``#$`` (or its ``-C`` prefix, any two
+    characters) as options; the other control characters hide text from
+    whoever reads the script. So they are written as escapes: bash's
+    ``$'...'`` when ``ansi_c``, else what any POSIX sh reads, which may lack
+    it (dash does): ``"$(printf '\\033')"``, and a line break as
+    ``"$sgecompile_nl"``, which :data:`SET_LINE_BREAK` must set first (a
+    command substitution drops the line breaks it ends with). Other text is
+    single-quoted as ``shlex.quote`` quotes it.
+    """
+    if not _CONTROL.search(text):
+        return shlex.quote(text)
+    if ansi_c:
+        return "$'" + "".join(map(_ansi_c, text)) + "'"
+    return "".join(_posix(piece) for piece in re.split(f"({_CONTROL.pattern})", text) if piece)
+
+
+def _ansi_c(char: str) -> str:
+    """One character as ``$'...'`` holds it: a control character by its octal code, so the script shows it."""
+    if char in _ANSI_C:
+        return _ANSI_C[char]
+    return f"\\{ord(char):03o}" if _CONTROL.match(char) else char
+
+
+def _posix(piece: str) -> str:
+    """A control character as a POSIX sh expansion that makes it, or text without one single-quoted."""
+    if piece == "\n":
+        return f'"${LINE_BREAK}"'
+    if _CONTROL.match(piece):
+        return f"\"$(printf '\\{ord(piece):03o}')\""
+    return shlex.quote(piece)
 
 
 def expands_beyond_kept(text: str) -> bool:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sgecompile.emit import TaskListError, each_command, read_commands
+from sgecompile.emit import TaskListError, each_command, read_commands, task_files
+from sgecompile.pipeline import compile_file
+from sgecompile.plan import Plan, compile_profile
 from sgecompile.tasks import report, runs
 
 from .conftest import PROFILES
@@ -83,6 +90,81 @@ def test_task_array_runs_each_argv_exactly(cli, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "argv-1.json").read_text()) == HOSTILE
     assert not list(tmp_path.glob("pwned*"))
     assert (out / "status" / "1.exit").read_text() == "0\n"
+
+
+def _options_outside_the_header(script: str) -> list[str]:
+    """The lines that start with ``#$`` but are not of the header: the block of them after the shebang and a blank."""
+    lines = script.split("\n")
+    header = 2
+    while lines[header].startswith("#$"):
+        header += 1
+    return [line for line in lines[header:] if line.startswith("#$")]
+
+
+@pytest.mark.parametrize(
+    ("profile_text", "shell", "written"),
+    [
+        ("", "bash", "$'x\\ny\\n#$ -q evil'"),
+        ('[site]\nshell = "/bin/sh"\n', "sh", 'x"$sgecompile_nl"y"$sgecompile_nl"\'#$ -q evil\''),
+        ('[job]\nskip = ["-S"]\n', "sh", 'x"$sgecompile_nl"y"$sgecompile_nl"\'#$ -q evil\''),  # the queue's shell
+    ],
+)
+def test_a_line_break_in_a_task_word_starts_no_line(
+    cli, write, tmp_path: Path, profile_text: str, shell: str, written: str
+) -> None:
+    """qsub reads every line that starts with `#$` as options: a word holding one stays on its task's line, exact."""
+    profile = write(f'{profile_text}\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([[sys.executable, "-c", DUMP_ARGV, "x\ny\n#$ -q evil"]]))
+    out = tmp_path / "t"
+    emit(cli, str(profile), "--out", str(out), "--tasks", str(tasks))
+    script = (out / "tasks.sh").read_text()
+    assert _options_outside_the_header(script) == [] and "#$ -N dask-worker\n" in script
+    assert f" {written} ;;" in script or f" {written}; unset sgecompile_nl ;;" in script
+    (out / "status").mkdir()
+    subprocess.run([shell, str(out / "tasks.sh")], cwd=tmp_path, env={**os.environ, "SGE_TASK_ID": "1"}, check=True)
+    assert json.loads((tmp_path / "argv-1.json").read_text()) == ["x\ny\n#$ -q evil"]
+
+
+@functools.cache
+def _plan(shell: str) -> Plan:
+    """testsge.toml with its site.shell (the shebang and ``-S``) set to ``shell``."""
+    plan = compile_file(PROFILES / "testsge.toml").plan
+    assert plan is not None
+    return compile_profile(attrs.evolve(plan.profile, site=attrs.evolve(plan.profile.site, shell=shell)))
+
+
+def _tasks_sh(shell: str, folder: Path, commands: list[list[str]]) -> str:
+    """The tasks.sh that emit writes for ``commands`` under ``shell``, as text."""
+    return next(f.text for f in task_files(_plan(shell), folder, commands) if f.name == "tasks.sh")
+
+
+# Any text without NUL, with the pieces that would start a line of options come often: random text seldom has them.
+WORDS = st.lists(st.text().filter(lambda text: "\x00" not in text) | st.sampled_from(["\n", "#$ -q x", "\r", "'"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["/bin/bash", "/bin/sh"]),
+    st.lists(st.lists(WORDS.map("".join), min_size=1, max_size=4), min_size=1, max_size=3),
+)
+def test_no_task_word_writes_a_line_of_the_script(shell: str, words_of_tasks: list[list[str]]) -> None:
+    """Whatever the words, the `#` lines of tasks.sh are those sgecompile writes, and each task receives its words."""
+    commands = [["printf", "%s\\0", *words] for words in words_of_tasks]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        script = _tasks_sh(shell, folder, commands)
+        plain = _tasks_sh(shell, folder, [["true"]] * len(commands))
+        assert [line for line in script.split("\n") if line.startswith("#")] == [
+            line for line in plain.split("\n") if line.startswith("#")
+        ]
+        assert script.count("\n") == plain.count("\n")
+        (folder / "tasks.sh").write_text(script, encoding="utf-8")
+        (folder / "status").mkdir()
+        for task, words in enumerate(words_of_tasks, 1):
+            env = {**os.environ, "SGE_TASK_ID": str(task)}
+            done = subprocess.run([shell, str(folder / "tasks.sh")], env=env, capture_output=True, check=True)
+            assert done.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1] == words
 
 
 def emitted_tasks(cli, tmp_path: Path, text: str) -> Path:
@@ -229,6 +311,7 @@ def test_read_commands(tmp_path: Path, name: str, text: str, commands: list[list
         ("t.toml", "commands = []", "non-empty list"),
         ("t.txt", "echo a\necho a\x00b\n", "t.txt:2: a NUL byte, which no command's arguments can hold"),
         ("t.json", '[["echo", "a\\u0000b"]]', "command 1: a NUL byte"),
+        ("t.json", '[["echo", "a\\udc80"]]', "a lone surrogate"),
     ],
 )
 def test_bad_task_files_are_usage_errors(cli, tmp_path: Path, name: str, text: str, message: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sgecompile.shellword import expands_beyond_kept, shell_word, split
+from sgecompile.shellword import SET_LINE_BREAK, exact_word, expands_beyond_kept, shell_word, split
 
 HOME = pwd.getpwuid(os.getuid()).pw_dir  # what bash makes of ~ with HOME unset
 
@@ -74,3 +74,24 @@ def test_split_reads_back_the_words_shell_word_writes(words: list[str]) -> None:
     """Without expansions, split(shell_word(w) ...) gives the words back: import reads what render writes."""
     plain = [w for w in words if "$" not in w and not w.startswith("~")]
     assert split(" ".join(shell_word(w) for w in plain)) == plain
+
+
+@example("x\ny\n#$ -q evil\n", False)  # a line break at the end, which $(...) alone would drop
+@example("\t\r\x1b[2J\x7f'\\", True)
+@given(st.text(max_size=30).filter(lambda text: "\x00" not in text), st.booleans())
+def test_exact_word_is_the_text_and_holds_no_control_character(text: str, ansi_c: bool) -> None:
+    """bash ($'...') or a POSIX sh reads the word back as exactly the text; the word itself is one line, shown plainly."""
+    word = exact_word(text, ansi_c)
+    assert not re.search(r"[\x00-\x1f\x7f]", word)
+    shell = "bash" if ansi_c else "sh"  # sh: a POSIX shell, dash on Debian, which has no $'...'
+    out = subprocess.run(
+        [shell, "-c", f"{SET_LINE_BREAK}; printf '%s' {word}"], capture_output=True, env={}, check=True
+    )
+    assert out.stdout.decode("utf-8", "surrogateescape") == text
+
+
+def test_exact_word_quotes_plain_text_as_before() -> None:
+    """Words without a control character are written as shlex.quote writes them: emitted scripts stay as they were."""
+    assert [exact_word(w, True) for w in ["a", "a b", "it's", "$HOME"]] == ["a", "'a b'", "'it'\"'\"'s'", "'$HOME'"]
+    assert exact_word("x\n#$ -q evil", True) == "$'x\\n#$ -q evil'"
+    assert exact_word("x\n#$ -q evil", False) == "x\"$sgecompile_nl\"'#$ -q evil'"
