@@ -64,12 +64,13 @@ class Word:
     header: tuple[str, ...] = ()
     flag: tuple[str, ...] = ()
     security: tuple[str, ...] = ()
+    in_config: bool = True  # dask-jobqueue also reads the keyword from jobqueue.yaml (some are keywords only)
 
 
 WORDS: tuple[Word, ...] = (
     # The options the structured keys write, in the order the header has them.
     Word("-N", key="job.name", dask=("job_name",), header=("-N",)),
-    Word("-q", key="job.queue", dask=("queue",), header=("-q",)),
+    Word("-q", accumulates=True, key="job.queue", dask=("queue",), header=("-q",)),  # a second adds a queue
     Word("-P", key="job.project", dask=("project",), header=("-P",)),
     Word("-l", form="resources", accumulates=True, key="job.resources", dask=("resource_spec",), header=("-l",)),
     Word(
@@ -104,7 +105,7 @@ WORDS: tuple[Word, ...] = (
     Word(key="site.gpu_per"),
     Word(key="worker.gpus"),
     Word(key="site.scheduler_interface"),  # dask-jobqueue: scheduler_options={"interface": ...}
-    Word(key="worker.security", dask=("security",)),  # True; Security(...) names the files below
+    Word(key="worker.security", dask=("security",), in_config=False),  # True; Security(...) names the files below
     Word(key="site.shared_directory", dask=("shared_temp_directory",)),
     Word(key="worker.tls_ca_file", flag=("--tls-ca-file",), security=("tls_ca_file",)),
     Word(
@@ -114,7 +115,7 @@ WORDS: tuple[Word, ...] = (
     ),
     Word(key="worker.tls_key", flag=("--tls-key",), security=("tls_worker_key", "tls_scheduler_key", "tls_client_key")),
     Word(key="worker.local_directory", dask=("local_directory",), flag=("--local-directory",)),
-    Word(key="worker.nanny", dask=("nanny",), flag=("--nanny", "--no-nanny")),
+    Word(key="worker.nanny", dask=("nanny",), flag=("--nanny", "--no-nanny"), in_config=False),
     Word(key="worker.extra_args", dask=("worker_extra_args", "extra")),
     # Every other qsub option, by flavor.
     Word("-@", in_script=False),
@@ -191,6 +192,9 @@ WORDS: tuple[Word, ...] = (
 OPTIONS: dict[str, Word] = {w.option: w for w in WORDS if w.option and w.resource is None}
 OPTION_KEYS: dict[str, str] = {w.option: w.key for w in WORDS if w.option and w.key and w.resource is None}
 KEYWORDS: dict[str, str] = {keyword: w.key for w in WORDS if w.key for keyword in w.dask}
+# dask-jobqueue 0.9 reads these from a keyword argument only (core.py), never from jobqueue.yaml; n_workers is
+# JobQueueCluster's own.
+KEYWORD_ONLY: frozenset[str] = frozenset({"n_workers"} | {k for w in WORDS if not w.in_config for k in w.dask})
 OLD_KEYWORDS: frozenset[str] = frozenset(keyword for w in WORDS for keyword in w.dask[1:])
 RENAMED_KEYWORDS: dict[str, str] = {old: w.dask[0] for w in WORDS for old in w.dask[1:]}  # old name -> new one
 HEADER_KEYS: dict[str, str] = {label: w.key for w in WORDS if w.key for label in w.header}

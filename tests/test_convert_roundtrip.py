@@ -272,6 +272,34 @@ def test_exported_keywords_ask_for_what_render_asks_for(
     assert requests(theirs(to_keywords(result.plan))) == requests(ours(result))
 
 
+def from_config(text: str) -> str:
+    """dask-jobqueue's script when its jobqueue.yaml is ``text`` and SGECluster is given no keyword argument."""
+    import dask
+    import yaml
+
+    section = yaml.safe_load(text)["jobqueue"]["sge"]
+    with dask.config.set({"jobqueue.sge": {**dask.config.get("jobqueue.sge"), **section}}):
+        return theirs({})
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(tables=profiles(), nanny=st.booleans())
+def test_an_exported_jobqueue_yaml_makes_dask_jobqueue_write_the_same_job(
+    tables: dict[str, dict[str, Any]], nanny: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from configuration alone, as dask-jobqueue reads it (the job's `name`; no `nanny` key): the same job."""
+    monkeypatch.chdir(tmp_path)
+    tables["worker"]["nanny"] = nanny
+    result = written(tables, tmp_path)
+    assume(result.ok)
+    assert result.plan is not None
+    same_job(ours(result), from_config(exporting.yaml_text(to_keywords(result.plan))))
+
+
 # --- import: what dask-jobqueue's header holds, no more and no less ---------------------------------------------
 
 

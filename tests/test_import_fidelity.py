@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
+from sgecompile import directives as dirs
 from sgecompile.convert.importing import NO_CHANGE, from_keywords
 from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
 
-from .test_convert_roundtrip import imported
+from .test_convert_roundtrip import _in_seconds, imported
 
 BASE: dict[str, Any] = {"cores": 1, "memory": "1GB"}
 
@@ -136,7 +137,7 @@ def test_python_sys_executable_is_read_as_the_default(tmp_path: Path) -> None:
 def test_n_workers_is_jobs_of_processes_workers(n_workers: int, processes: int, jobs: int | None, noted: bool) -> None:
     """n_workers counts workers: dask-jobqueue starts ceil(n / processes) jobs, noted when that is more workers."""
     result = from_keywords({**BASE, "n_workers": n_workers, "processes": processes})
-    assert result.tables.get("job", {}).get("jobs") == jobs
+    assert result.tables["worker"].get("jobs") == jobs
     assert any("n_workers" in n for n in result.notes) == noted
 
 
@@ -173,3 +174,61 @@ def test_no_walltime_does_not_claim_what_dask_jobqueue_would_ask(tmp_path: Path)
     """SGE204 says the queue's limit applies, not that dask-jobqueue would have asked for 00:30:00 (a skip may remove it)."""
     found = [d for d in imported({**BASE, "header_skip": ["-l h_rt"]}, tmp_path).diagnostics if d.code == "SGE204"]
     assert found and "00:30:00" not in found[0].message
+
+
+def test_n_workers_imports_as_worker_jobs_that_render(tmp_path: Path) -> None:
+    """n_workers=6 with processes=2 is worker.jobs = 3, a profile check accepts (it was job.jobs, refused)."""
+    kwargs = {**BASE, "cores": 4, "processes": 2, "n_workers": 6}
+    assert from_keywords(kwargs).tables["worker"]["jobs"] == 3
+    assert errors(kwargs, tmp_path) == set()
+
+
+def test_what_dask_jobqueue_reads_from_keywords_only_is_left_out_of_a_yaml_import() -> None:
+    """nanny, security and n-workers in jobqueue.yaml never reached the job: left out, each with a note."""
+    result = from_keywords({**BASE, "nanny": False, "security": True, "n-workers": 4}, yaml=True)
+    assert not {"nanny", "security", "jobs"} & set(result.tables.get("worker", {}))
+    for name in ("nanny", "security", "n_workers"):
+        assert any(f"takes {name} as a keyword argument only" in n for n in result.notes), name
+
+
+def sge_kept(script: str) -> dict[tuple[str, ...], Any]:
+    """What SGE makes of a script's `#$` lines, read in order (qstat -j on the test cell): the last -N, -P, -j,
+    -o, -e and amount of each -l resource; every -q (a second adds a queue). No -j is -j n; -S and an -e while
+    -j y joins output are left out, as the README's differences allow; h_rt in seconds."""
+    found: dict[tuple[str, ...], Any] = {}
+    for line in script.splitlines():
+        for d in dirs.parse(line.removeprefix("#$ "), ()) if line.startswith("#$ ") else []:
+            if d.option == "-l":
+                found["-l", d.resource, d.scope] = _in_seconds(d.args)
+            elif dirs.OPTIONS[d.option].accumulates:
+                found.setdefault((d.option, d.scope), set()).add(d.args)
+            elif d.option not in ("-S", *dirs.SCOPE_SWITCHES):
+                found[(d.option,)] = d.args
+    found["-j",] = dirs.yes_or_no(found.get(("-j",), ("n",))[0])  # no -j is -j n
+    if found["-j",]:
+        found.pop(("-e",), None)
+    return found
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"job_extra_directives": ["-j n"]},
+        {"job_extra_directives": ["-j n", "-j y"], "log_directory": "logs"},
+        {"job_extra_directives": ["-N myjob"]},
+        {"job_name": "first", "job_extra_directives": ["-N second"], "job_directives_skip": ["-N"]},
+        {"project": "a", "job_extra_directives": ["-P b"]},
+        {"queue": "all.q", "resource_spec": "h_vmem=2G", "job_extra_directives": ["-q long.q", "-l h_vmem=4G"]},
+        {"job_extra_directives": ["-l h_rt=24:00:00 -l h_vmem=3G"]},
+        {"walltime": "01:00:00", "job_extra_directives": ["-m ea -l h_rt=600,mem_free=1G"]},
+    ],
+)
+def test_an_extra_directive_that_asks_again_imports_as_what_sge_kept(extra: dict[str, Any], tmp_path: Path) -> None:
+    """dask-jobqueue's extra directives come after its own lines and SGE keeps the last -N, -P, -j and amount
+    of each resource: the imported profile asks SGE for what the job ran with, and check refuses nothing."""
+    from .test_convert_roundtrip import ours, theirs
+
+    kwargs = {**BASE, **extra}
+    result = imported(kwargs, tmp_path)
+    assert {d.code for d in result.diagnostics if d.severity is Severity.ERROR} == set()
+    assert sge_kept(ours(result)) == sge_kept(theirs(kwargs))

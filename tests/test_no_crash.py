@@ -10,11 +10,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sgecompile import schema
 from sgecompile.cli import main
+from sgecompile.convert import importing
 from sgecompile.diagnostics import Severity
 from sgecompile.pipeline import compile_file
 from sgecompile.rendering import render
@@ -233,3 +235,44 @@ def test_extends_chains_never_crash(files: dict[str, str], tmp_path: Path) -> No
     _invariants(folder / "f0.toml", None)
     code, err = _cli("check", str(folder))
     assert code in (0, 1) and "internal error" not in err
+
+
+# Every keyword import reads, as a call and as jobqueue.yaml spell them, and keys YAML may give that are no names.
+IMPORTED = sorted({*importing.KEYWORDS, *importing.HANDLED, "n_workers", "nanny", "security", "name", "job_name"})
+import_keys = st.sampled_from(IMPORTED + [k.replace("_", "-") for k in IMPORTED]) | st.integers(0, 3)
+import_scalars = scalars | st.none() | st.dates() | directive | st.sampled_from(["#!/bin/bash -l", "-j n", "2m"])
+import_values = st.recursive(
+    import_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts | st.integers(), inner, max_size=3),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kwargs=st.dictionaries(import_keys, import_values, max_size=6), yaml=st.booleans())
+def test_any_configuration_imports_to_a_profile_that_never_crashes(
+    kwargs: dict[Any, Any], yaml: bool, tmp_path: Path
+) -> None:
+    """Whatever a call or a jobqueue.yaml section holds (wrong types, nulls, numbers as keys): import writes
+    TOML, and every command on that profile gives diagnostics or a bash-valid script."""
+    path = tmp_path / "imported.toml"
+    path.write_text(importing.toml_text(importing.from_keywords(kwargs, yaml), "fuzz"), encoding="utf-8")
+    _invariants(path, None)
+
+
+WRONG_TYPES = {"array": '["h_vmem"]', "table": '{ h_vmem = "4G" }', "integer": "1", "boolean": "true"}
+
+
+@pytest.mark.parametrize("wrong", sorted(WRONG_TYPES))
+@pytest.mark.parametrize(
+    ("section", "name"), [(section, k.name) for section, keys in schema.SECTIONS.items() for k in keys]
+)
+def test_every_key_of_a_wrong_type_is_reported_never_a_crash(
+    section: str, name: str, wrong: str, tmp_path: Path
+) -> None:
+    """Each key given each TOML type, beside a worker.memory that SGE105 reads: a finding, never an internal error."""
+    tables = {"site": {"pe": '"smp"'}, "job": {}, "worker": {"cores": "2", "memory": '"64G"'}}
+    tables[section][name] = WRONG_TYPES[wrong]
+    path = tmp_path / "p.toml"
+    path.write_text("".join(f"[{s}]\n" + "".join(f"{k} = {v}\n" for k, v in t.items()) for s, t in tables.items()))
+    _every_command(path, None)

@@ -227,15 +227,23 @@ def _security(plan: Plan) -> bool | SecurityCall | None:
 
 
 def yaml_text(kwargs: dict[str, Any]) -> str:
-    """Keyword arguments as a ``jobqueue.yaml`` (dask's dashed names)."""
+    """Keyword arguments as a ``jobqueue.yaml``, as dask-jobqueue reads its configuration.
+
+    Its names are dashed, and the job's is ``name``. ``nanny`` it takes as a
+    keyword only: ``--no-nanny`` among the extra arguments, which come after
+    its own ``--nanny``, is what stops the nanny (``dask worker`` takes the
+    last). ``security`` has no such way round.
+    """
     import yaml
 
     if "security" in kwargs:
         raise ExportProblem(
             "dask-jobqueue reads `security` from its keyword only, not from jobqueue.yaml: export --format kwargs"
         )
-
-    section = {k.replace("_", "-"): v for k, v in kwargs.items()}
+    config = {k: v for k, v in kwargs.items() if k != "nanny"}
+    if kwargs.get("nanny") is False:
+        config["worker_extra_args"] = ["--no-nanny", *kwargs.get("worker_extra_args", [])]
+    section = {("name" if k == "job_name" else k.replace("_", "-")): v for k, v in config.items()}
     return str(yaml.safe_dump({"jobqueue": {"sge": section}}, sort_keys=False))
 
 

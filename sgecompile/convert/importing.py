@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
+from .. import directives as dirs
 from .. import retirement, schema, shellword, vocabulary
 from ..memoryresources import HOST_LOAD, worker_memory_request
 from ..models import runs_dask_worker
 from ..tomltext import toml_value
 from ..units import UnitError, parse_walltime
-from .header import DASK_WALLTIME, dask_header
+from .header import DASK_JOB_NAME, DASK_WALLTIME, dask_header
 from .reading import DaskDefault, SecurityCall
 
 
@@ -76,6 +78,12 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
                 " (worker.python: the Python that runs sgecompile)"
             )
             continue
+        if yaml and name in vocabulary.KEYWORD_ONLY:
+            notes.append(
+                f"{raw} = {value!r}: dask-jobqueue takes {name} as a keyword argument only and never reads it from"
+                " jobqueue.yaml, so the job did not have it; left out"
+            )
+            continue
         if name == "n_workers":
             continue  # read once processes is known
         if name not in KEYWORDS and name not in HANDLED:
@@ -100,6 +108,10 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
             _scheduler_options(raw, value, tables["site"], notes)
         elif name in ("python", "worker_command") and isinstance(value, str):
             start[name] = (raw, value)
+        elif name == "worker_command":  # worker.command holds words, where dask-jobqueue formats this as text
+            notes.append(
+                f"{raw} = {value!r} is not text: dask-jobqueue writes `-m {value}`, which Python cannot run; left out"
+            )
         elif name in ONE_WORD | WORD_LISTS:
             words = _command_words(raw, value, notes)
             if words is not None:
@@ -111,11 +123,12 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
     _flags_with_keys(tables["worker"], notes)
     _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
-    _jobs(given, tables, notes)
+    _jobs(given, yaml, tables, notes)
     removed: set[str] = set()
     if skip is not None:
         values = {name: value for name, (_, value) in given.items()}
         removed = _import_skips(skip, values, no_walltime, tables, notes)
+    _last_values(tables["job"], removed, notes)
     unset = "walltime" not in given and not no_walltime and "-l h_rt" not in removed
     if not _last_walltime(tables["job"], DASK_WALLTIME if unset else None, notes) and unset:
         _dask_walltime(tables, notes)
@@ -183,6 +196,102 @@ def _dask_walltime(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     )
 
 
+# The options whose last value SGE keeps, with the key that holds it: qsub warns "option has already been set,
+# overriding previous setting", and qstat -j on the test cell shows the last -N, -P and -j (and of each -l
+# resource, the last amount). -q is not among them: a second -q adds a queue the job may run in.
+LAST_WINS = {"-N": "name", "-P": "project", "-j": "join_output"}
+
+
+def _last_values(job: dict[str, Any], removed: set[str], notes: list[str]) -> None:
+    """What SGE kept of an option dask-jobqueue's header asks for again in job_extra_directives, in its key.
+
+    dask-jobqueue writes its own lines, then job_extra_directives; a profile
+    holds each option once, and check refuses two that differ (SGE502). So
+    the value the job ran with goes to the key, and the entries that asked
+    for it go, with a note. ``-l h_rt`` is :func:`_last_walltime`'s.
+    """
+    own = {
+        "-N": None if "-N" in removed else job.get("name", DASK_JOB_NAME),
+        "-P": None if "-P" in removed else job.get("project"),
+        "-j": None if "-j y" in removed else "y",
+    }
+    for option, key in LAST_WINS.items():
+        taken = _take_from_extras(job, _asking_for(option))
+        if not taken:
+            continue
+        last = taken[-1].args[0]
+        job[key] = dirs.yes_or_no(last) if option == "-j" else last
+        asked = ([f"`{option} {own[option]}` (its own line)"] if own[option] else []) + [f"`{d.text}`" for d in taken]
+        if len(asked) > 1 and (option != "-j" or dirs.yes_or_no(own[option] or "n") != job[key]):
+            _note_last(asked, key, job[key], notes)
+    resources: dict[str, Any] = job["resources"] if isinstance(job.get("resources"), dict) else {}
+    for name in list(resources):
+        if name == "h_rt":
+            continue
+        taken = _take_from_extras(job, _asking_for("-l", name))
+        if taken:
+            asked = [f"`-l {name}={resources[name]}` (resource_spec)"] + [f"`{d.text}`" for d in taken]
+            resources[name] = taken[-1].amount
+            _note_last(asked, f"resources.{name}", resources[name], notes)
+
+
+def _note_last(asked: list[str], key: str, value: Any, notes: list[str]) -> None:
+    notes.append(
+        f"the header dask-jobqueue writes asks for {', then '.join(asked)}; SGE keeps the last,"
+        f" so the job ran with it: imported as {key} = {toml_value(value)}"
+    )
+
+
+def _asking_for(option: str, resource: str | None = None) -> Callable[[dirs.Directive], bool]:
+    """Whether a request is of ``option`` (for ``-l``, the hard request of ``resource``)."""
+
+    def asks(d: dirs.Directive) -> bool:
+        return d.option == option and (resource is None or (d.scope == "hard" and d.resource == resource))
+
+    return asks
+
+
+def _take_from_extras(job: dict[str, Any], wanted: Callable[[dirs.Directive], bool]) -> list[dirs.Directive]:
+    """The requests in job.directives that ``wanted`` picks, in order, taken out of their entries.
+
+    Each entry is read as qsub reads a ``#$`` line: several options, and
+    ``-l a=1,b=2`` a request of each. An entry that loses some keeps the rest;
+    one that cannot be read stays as it is, for check to report.
+    """
+    entries = job.get("directives")
+    if not isinstance(entries, list):
+        return []
+    taken, kept = [], []
+    for text in entries:
+        parsed = _requests(text)
+        picked = [d for d in parsed if wanted(d)]
+        taken += picked
+        rest = [d for d in parsed if not wanted(d)]
+        if not picked:
+            kept.append(text)
+        elif any(d.option not in dirs.SCOPE_SWITCHES for d in rest):
+            kept.append(" ".join(shlex.join([d.option, *d.args]) for d in rest))
+    job["directives"] = kept
+    if not kept:
+        del job["directives"]
+    return taken
+
+
+def _requests(text: Any) -> list[dirs.Directive]:
+    """One job_extra_directives entry as qsub reads it; none when it cannot be read (check reports it)."""
+    try:
+        return dirs.parse(text, ()) if isinstance(text, str) else []
+    except dirs.DirectiveError:
+        return []
+
+
+def _extras_join(job: dict[str, Any]) -> bool | None:
+    """What the last ``-j`` of job_extra_directives says, SGE's answer; None without one."""
+    entries = job.get("directives")
+    said = [d for text in entries for d in _requests(text) if d.option == "-j"] if isinstance(entries, list) else []
+    return dirs.yes_or_no(said[-1].args[0]) if said else None
+
+
 def _last_walltime(job: dict[str, Any], default: str | None, notes: list[str]) -> bool:
     """The ``h_rt`` SGE keeps, of those the header asks for, as job.walltime, the others removed, with a note.
 
@@ -200,26 +309,13 @@ def _last_walltime(job: dict[str, Any], default: str | None, notes: list[str]) -
         found.append(("walltime", str(job["walltime"])))
     elif default:
         found.append(("dask-jobqueue's default walltime", default))
-    kept = []
-    for text in job.get("directives", []):
-        words = _words(text)
-        items = words[1].split(",") if len(words) == 2 and words[0] == "-l" else []
-        times = [item for item in items if item.partition("=")[0] == "h_rt"]
-        found += [("job_extra_directives", item.partition("=")[2]) for item in times]
-        rest = [item for item in items if item not in times]
-        if not times:
-            kept.append(text)
-        elif rest:
-            kept.append(f"-l {','.join(rest)}")
+    times = _take_from_extras(job, _asking_for("-l", "h_rt"))
+    found += [("job_extra_directives", d.amount) for d in times]
     if all(where in ("walltime", "dask-jobqueue's default walltime") for where, _ in found):
         return False
     resources.pop("h_rt", None)
     if "resources" in job and not resources:
         del job["resources"]
-    if "directives" in job:
-        job["directives"] = kept
-        if not kept:
-            del job["directives"]
     job["walltime"] = found[-1][1]
     asked = ", ".join(f"h_rt={value} ({where})" for where, value in found)
     notes.append(
@@ -237,10 +333,10 @@ def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     program than distributed's worker (no lifetime is given to it).
     """
     walltime = tables["job"].get("walltime")
-    extra_args = tables["worker"].get("extra_args", [])
-    command = tables["worker"].get("command", ["-m", NO_CHANGE["worker_command"]])
-    if walltime is None or retirement.given_flags([w for w in extra_args if isinstance(w, str)]):
-        return
+    extra_args = _texts(tables["worker"].get("extra_args", []))
+    command = _texts(tables["worker"].get("command", ["-m", NO_CHANGE["worker_command"]]))
+    if not isinstance(walltime, str | int) or not command or retirement.given_flags(extra_args):
+        return  # no walltime, or values of another type, which check reports
     if not runs_dask_worker(["python", *command] if command[0] == "-m" else command):
         return  # not given a lifetime: check says so (SGE607)
     try:
@@ -259,25 +355,38 @@ def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     )
 
 
-def _jobs(given: dict[str, tuple[str, Any]], tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
-    """``n_workers`` as job.jobs: dask-jobqueue starts ceil(n_workers / processes) jobs of processes workers each."""
-    if "n_workers" not in given:
+def _jobs(given: dict[str, tuple[str, Any]], yaml: bool, tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
+    """``n_workers`` as worker.jobs: dask-jobqueue starts ceil(n_workers / processes) jobs of processes workers each.
+
+    Not from jobqueue.yaml, which dask-jobqueue does not read it from (noted where it is read).
+    """
+    if "n_workers" not in given or yaml:
         return
     raw, value = given["n_workers"]
     processes = tables["worker"].get("processes")
     if value == 0:
         return
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or not isinstance(processes, int):
-        reason = "processes is not given" if isinstance(value, int) else "it is not a count of workers"
-        notes.append(f"{raw} = {value!r} left out ({reason}); set job.jobs, the number of jobs launch starts")
+    if not _count(value) or not _count(processes) or processes == 0:
+        reason = "processes is not a count of workers" if _count(value) else "it is not a count of workers"
+        notes.append(f"{raw} = {value!r} left out ({reason}); set worker.jobs, the number of jobs launch starts")
         return
     jobs = -(-value // processes)
-    tables["job"]["jobs"] = jobs
+    tables["worker"]["jobs"] = jobs
     if jobs * processes != value:
         notes.append(
             f"{raw} = {value} is workers, not jobs: dask-jobqueue starts {jobs} jobs of {processes} workers,"
             f" {jobs * processes} in all; imported as jobs = {jobs}"
         )
+
+
+def _count(value: Any) -> bool:
+    """Whether ``value`` is a whole number of something, 0 included (not true or false)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _texts(value: Any) -> list[str]:
+    """The texts of a list; none when it is not a list (a value of another type, which check reports)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _unasked_defaults(given: dict[str, tuple[str, Any]], yaml: bool, notes: list[str]) -> None:
@@ -299,7 +408,9 @@ def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
     dask-jobqueue writes the extra arguments after its own, and ``dask worker``
     takes the last of two, so the flag is what the worker ran with.
     """
-    words, kept = list(worker.get("extra_args", [])), []
+    if not isinstance(worker.get("extra_args"), list):
+        return  # none, or a value of another type, which check reports
+    words, kept = list(worker["extra_args"]), []
     while words:
         word = words.pop(0)
         option, equals, value = word.partition("=") if isinstance(word, str) else ("", "", "")
@@ -332,8 +443,8 @@ def _prologue_directives(job: dict[str, Any], notes: list[str]) -> None:
     for them; in job.directives they are checked with the rest.
     """
     prologue = job.get("prologue")
-    if not isinstance(prologue, list):
-        return
+    if not isinstance(prologue, list) or not isinstance(job.get("directives", []), list):
+        return  # values of another type, which check reports
     moved = [line for line in prologue if isinstance(line, str) and line.startswith("#$")]
     for line in moved:
         job.setdefault("directives", []).append(line.removeprefix("#$").strip())
@@ -353,6 +464,9 @@ def _keyword_arguments(kwargs: dict[str, Any], yaml: bool, notes: list[str]) -> 
     """
     given: dict[str, tuple[str, Any]] = {}
     for raw, value in kwargs.items():
+        if not isinstance(raw, str):  # YAML reads `1: 2` as a number key
+            notes.append(f"{raw!r} = {value!r}: no keyword has that name; left out")
+            continue
         name = raw.replace("-", "_")
         if value is None:
             continue
@@ -507,7 +621,7 @@ def _resources(spec: str, notes: list[str]) -> dict[str, str]:
     if len(spec.split()) > 1:
         notes.append(
             f"resource_spec = {spec!r} has a space inside: dask-jobqueue writes `#$ -l {spec}`, which qsub refuses"
-            ' ("Unknown option"), so the original job never ran; imported as the requests without the spaces'
+            ' ("Unknown option"), so the original job never ran; imported as its requests split at the commas, trimmed'
         )
     found = {}
     for item in filter(None, (p.strip() for p in spec.split(","))):
@@ -520,18 +634,19 @@ def _resources(spec: str, notes: list[str]) -> dict[str, str]:
 
 
 def _structure_directives(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
-    """``-V``, ``-cwd``, ``-j y`` and ``-pe NAME N`` become keys (``-pe``: site.pe, task_cores = N / cores).
+    """``-V``, ``-cwd`` and ``-pe NAME N`` become keys (``-pe``: site.pe, task_cores = N / cores).
 
     ``-S`` naming the profile's shell goes: the profile writes it already
     (it is how ``export`` gives dask-jobqueue the shell).
     """
     kept = []
     cores = tables["worker"].get("cores")
-    for text in tables["job"].get("directives", []):
+    if not isinstance(tables["job"].get("directives"), list):
+        return  # none, or a value of another type, which check reports
+    for text in tables["job"]["directives"]:
         words = _words(text)
-        if words in (["-V"], ["-cwd"], ["-j", "y"]):
-            key = {"-V": "export_env", "-cwd": "cwd", "-j": "join_output"}[words[0]]
-            tables["job"][key] = True
+        if words in (["-V"], ["-cwd"]):
+            tables["job"][{"-V": "export_env", "-cwd": "cwd"}[words[0]]] = True
         elif (
             len(words) == 3
             and words[0] == "-pe"
@@ -634,7 +749,8 @@ def _import_skips(
         for label in hits:
             removed.setdefault(label, text)
     job = tables["job"]
-    joined = "-j y" not in removed or job.get("join_output") is True  # -j y stays, or job_extra_directives has it
+    said = _extras_join(job)
+    joined = said if said is not None else "-j y" not in removed  # job_extra_directives' last -j, else dask's
     for label, text in removed.items():
         notes.append(f"{raw} item {text!r} removes `{lines[label]}`: {_leave_out(label, removed, joined, job)}")
     return set(removed)
@@ -646,6 +762,8 @@ def _leave_out(label: str, removed: dict[str, str], joined: bool, job: dict[str,
     The log lines go together: sgecompile writes ``-e`` only when output is
     not joined, so without ``-o`` the log directory has nothing left to do.
     """
+    if label == "-j y" and _extras_join(job) is not None:
+        return "job_extra_directives asks for -j itself, and SGE keeps its last one (see below)"
     if label in ("-cwd", "-j y"):
         key = LINE_KEYS[label]
         if job.get(key) is True:
@@ -671,7 +789,7 @@ def _skip_option(option: str, job: dict[str, Any]) -> str:
     remove that too, where dask-jobqueue keeps it. Keeping a line is safer
     than removing one more.
     """
-    if any(option in _words(text) for text in job.get("directives", [])):
+    if any(option in _words(text) for text in _texts(job.get("directives", []))):
         return (
             f'not imported, and the profile writes it: skip = ["{option}"] would also remove the {option}'
             " of job_extra_directives, which dask-jobqueue keeps"
@@ -680,10 +798,15 @@ def _skip_option(option: str, job: dict[str, Any]) -> str:
     return f'imported as skip = ["{option}"]'
 
 
+def _comment(note: str) -> str:
+    """A note as one TOML comment line: what TOML refuses there (a newline, control characters) escaped."""
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in note)
+
+
 def toml_text(imported: Imported, source: str) -> str:
     """The imported tables as a profile, with what was left out as comments at the top."""
     lines = [f"# Imported by sgecompile from {source}."]
-    lines += [f"# Note: {note}" for note in imported.notes]
+    lines += [f"# Note: {_comment(note)}" for note in imported.notes]
     for section in ("site", "job", "worker"):
         if imported.tables.get(section):
             lines += ["", f"[{section}]"] + [f"{k} = {toml_value(v)}" for k, v in imported.tables[section].items()]

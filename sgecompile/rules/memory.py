@@ -155,7 +155,8 @@ def _derived_from_worker_memory(ctx: Context) -> bool:
     if ctx.profile is not None:
         return any(view.derived_memory for view in compile_profile(ctx.profile).memory_views)
     site, written = ctx.loaded.values["site"], ctx.loaded.values["job"].get("resources")
-    named = [name for name, _ in memory_entries(site)] if isinstance(site.get("memory", {}), dict) else []
+    typed = isinstance(site.get("memory", {}), dict) and isinstance(site.get("memory_resource", ""), str)
+    named = [name for name, _ in memory_entries(site)] if typed else []  # else a type error, which SGE005 reports
     return any(isinstance(name, str) and name not in (written if isinstance(written, dict) else {}) for name in named)
 
 
