@@ -232,3 +232,54 @@ def test_an_extra_directive_that_asks_again_imports_as_what_sge_kept(extra: dict
     result = imported(kwargs, tmp_path)
     assert {d.code for d in result.diagnostics if d.severity is Severity.ERROR} == set()
     assert sge_kept(ours(result)) == sge_kept(theirs(kwargs))
+
+
+def test_a_shebang_with_arguments_keeps_its_program_and_says_what_went(tmp_path: Path) -> None:
+    """`#!/bin/bash -l` is site.shell = /bin/bash (one word, also -S): render accepts it, and the note names -l."""
+    kwargs = {**BASE, "shebang": "#!/bin/bash -l"}
+    result = from_keywords(kwargs, yaml=True)
+    assert result.tables["site"]["shell"] == "/bin/bash"
+    assert any("without -l" in n and "shell_start_mode" in n for n in result.notes)
+    assert errors(kwargs, tmp_path) == set()
+
+
+@pytest.mark.parametrize(("key", "said"), [("name", 'skip = ["-N"]'), ("death-timeout", "waits for a scheduler")])
+def test_a_yaml_null_that_writes_nothing_is_noted(key: str, said: str) -> None:
+    """`name: null` (no -N) and `death-timeout: null` (no flag) differ from a profile's defaults: each noted."""
+    assert any(n.startswith(f"{key} = null") and said in n for n in from_keywords({**BASE, key: None}, yaml=True).notes)
+    assert not any("null" in n for n in from_keywords({**BASE, key.replace("-", "_"): None}).notes)  # a call's default
+
+
+@pytest.mark.parametrize(("given", "seconds"), [("90", 90), ("2m", 120), ("1 hour", 3600)])
+def test_a_death_timeout_in_words_is_seconds(given: str, seconds: int, tmp_path: Path) -> None:
+    """dask reads death_timeout as a duration: the profile holds its seconds, which check accepts."""
+    kwargs = {**BASE, "death_timeout": given}
+    assert from_keywords(kwargs).tables["worker"]["death_timeout"] == seconds
+    assert errors(kwargs, tmp_path) == set()
+
+
+def test_a_skip_given_as_text_removes_what_its_characters_remove(tmp_path: Path) -> None:
+    """dask-jobqueue makes set('-j y') of it: every line of its own holding '-' goes, which the profile follows."""
+    from .test_convert_roundtrip import ours, theirs
+
+    kwargs = {**BASE, "walltime": "01:00:00", "job_directives_skip": "-j y"}
+    result = imported(kwargs, tmp_path)
+    assert any("is a text, not a list" in n for n in from_keywords(kwargs).notes)
+    assert not [line for line in theirs(kwargs).splitlines() if line.startswith("#$")]
+    assert sge_kept(ours(result)) == sge_kept(theirs(kwargs))
+
+
+@pytest.mark.parametrize("margin", [300, 400])
+def test_exported_lifetime_flags_import_back_as_the_margin(margin: int, tmp_path: Path) -> None:
+    """export writes the derived --lifetime and --lifetime-stagger; importing them gives the margin back, not
+    flags that would retire the workers at the old walltime once it changes."""
+    from sgecompile.convert.exporting import to_keywords
+
+    path = tmp_path / "p.toml"
+    path.write_text(f'[job]\nwalltime = "4:00:00"\n[worker]\ncores = 1\nmemory = "1GB"\nlifetime_margin = {margin}\n')
+    plan = compile_file(path).plan
+    assert plan is not None
+    back = from_keywords(to_keywords(plan))
+    assert "extra_args" not in back.tables["worker"]
+    assert back.tables["worker"].get("lifetime_margin", 300) == margin
+    assert any("imported as that margin" in n for n in back.notes)

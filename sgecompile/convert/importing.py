@@ -121,6 +121,7 @@ def from_keywords(kwargs: dict[str, Any], yaml: bool = False) -> Imported:
             tables[section][key] = list(value) if isinstance(value, tuple) else value
     _worker_start(start, tables["worker"], notes)
     _flags_with_keys(tables["worker"], notes)
+    _death_timeout(tables["worker"], notes)
     _prologue_directives(tables["job"], notes)
     _structure_directives(tables, notes)
     _jobs(given, yaml, tables, notes)
@@ -335,7 +336,7 @@ def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     walltime = tables["job"].get("walltime")
     extra_args = _texts(tables["worker"].get("extra_args", []))
     command = _texts(tables["worker"].get("command", ["-m", NO_CHANGE["worker_command"]]))
-    if not isinstance(walltime, str | int) or not command or retirement.given_flags(extra_args):
+    if not isinstance(walltime, str | int) or not command:
         return  # no walltime, or values of another type, which check reports
     if not runs_dask_worker(["python", *command] if command[0] == "-m" else command):
         return  # not given a lifetime: check says so (SGE607)
@@ -344,6 +345,9 @@ def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
     except UnitError:  # check reports it
         return
     margin = parse_walltime(schema.key("worker", "lifetime_margin").default).seconds
+    if retirement.given_flags(extra_args):
+        _margin_of_flags(tables["worker"], seconds, margin, notes)
+        return
     flags = retirement.derived(seconds, margin).flags
     notes.append(
         f"walltime = {toml_value(walltime)}: the workers now retire gracefully before it (their data moved, their"
@@ -352,6 +356,39 @@ def _retirement(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
         if flags
         else f"walltime = {toml_value(walltime)} is too short for worker.lifetime_margin ({margin} s by default):"
         " the workers get no --lifetime, and SGE kills them at h_rt as before (check says SGE205)"
+    )
+
+
+def _margin_of_flags(worker: dict[str, Any], walltime: int, default: int, notes: list[str]) -> None:
+    """``--lifetime`` and ``--lifetime-stagger`` as sgecompile derives them (as export writes them), as the margin.
+
+    ``W - M`` and ``M / 2`` for a margin ``M``: imported as that margin, the
+    workers follow a new walltime, where the flags would keep them retiring
+    at the old one. Any other pair is the user's own, and stays as it is.
+    """
+    words = worker["extra_args"]
+    flags = retirement.given_flags(words) or {}
+    lifetime, stagger = (retirement.dask_seconds(flags.get(flag, "")) for flag in retirement.LIFETIME_FLAGS)
+    if lifetime is None or stagger is None or lifetime != int(lifetime) or lifetime >= walltime:
+        return
+    margin = walltime - int(lifetime)
+    if retirement.derived(walltime, margin) != retirement.Retirement(walltime, margin, lifetime, stagger, False):
+        return
+    given, kept, rest = [], [], list(words)
+    while rest:
+        word = rest.pop(0)
+        if word.partition("=")[0] not in retirement.LIFETIME_FLAGS:
+            kept.append(word)
+            continue
+        given += [word, rest.pop(0)] if "=" not in word and rest else [word]
+    worker["extra_args"] = kept
+    if not kept:
+        del worker["extra_args"]
+    if margin != default:
+        worker["lifetime_margin"] = margin
+    notes.append(
+        f"extra arguments {' '.join(given)} are what sgecompile derives from the walltime ({walltime} s) with"
+        f" worker.lifetime_margin = {margin} s: imported as that margin, so the workers follow the walltime"
     )
 
 
@@ -436,6 +473,19 @@ def _flags_with_keys(worker: dict[str, Any], notes: list[str]) -> None:
             del worker["extra_args"]
 
 
+def _death_timeout(worker: dict[str, Any], notes: list[str]) -> None:
+    """A death timeout given as text (``"90"``, ``"2m"``: dask reads it as a duration) as the seconds a profile holds."""
+    value = worker.get("death_timeout")
+    if not isinstance(value, str):
+        return
+    seconds = retirement.dask_seconds(value)
+    if seconds is None or seconds != int(seconds) or seconds <= 0:
+        return  # no whole number of seconds: check reports it
+    worker["death_timeout"] = int(seconds)
+    if not value.strip().isdigit():
+        notes.append(f"death_timeout = {value!r} is {int(seconds)} s as dask reads it: imported as {int(seconds)}")
+
+
 def _prologue_directives(job: dict[str, Any], notes: list[str]) -> None:
     """``#$`` lines in the prologue (a known way to pass options dask-jobqueue has no keyword for) go to job.directives.
 
@@ -469,6 +519,8 @@ def _keyword_arguments(kwargs: dict[str, Any], yaml: bool, notes: list[str]) -> 
             continue
         name = raw.replace("-", "_")
         if value is None:
+            if yaml and name in YAML_NULLS:
+                notes.append(f"{raw} = null: {YAML_NULLS[name]}")
             continue
         if name == ("job_name" if yaml else "name"):
             notes.append(
@@ -479,6 +531,16 @@ def _keyword_arguments(kwargs: dict[str, Any], yaml: bool, notes: list[str]) -> 
             continue
         given["job_name" if yaml and name == "name" else name] = (raw, value)
     return given
+
+
+# Keys a jobqueue.yaml section may set to null where dask-jobqueue then writes nothing, but a profile always
+# writes its default (in a call, None reads the configuration instead: the default).
+YAML_NULLS = {
+    "name": "dask-jobqueue writes no -N, and SGE names the job after its script file; the profile names it"
+    f' {DASK_JOB_NAME} (job.name\'s default): add skip = ["-N"] to write no -N as before',
+    "death_timeout": "dask-jobqueue gives the worker no --death-timeout, so it waits for a scheduler for ever;"
+    " sgecompile always gives one: the workers now stop after worker.death_timeout (60 s by default) without one",
+}
 
 
 def _drop_renamed(given: dict[str, tuple[str, Any]], notes: list[str]) -> None:
@@ -510,8 +572,16 @@ def _shell(shebang: str, notes: list[str]) -> str | None:
     so ``#!/usr/bin/env NAME`` cannot be kept: dask-jobqueue's default
     ``#!/usr/bin/env bash`` gives way to sgecompile's own default, /bin/bash.
     """
-    program = shebang.removeprefix("#!").strip()
-    if program.startswith("/") and not program.startswith("/usr/bin/env "):
+    program, *arguments = shebang.removeprefix("#!").split() or [""]
+    if program.startswith("/") and program != "/usr/bin/env":
+        if arguments:
+            notes.append(
+                f"shebang = {shebang!r}: site.shell is the program alone (it is also -S, one word): imported as"
+                f" {program}, without {' '.join(arguments)}. The #! line's words counted only where the queue's"
+                " shell_start_mode is unix_behavior; under posix_compliant SGE starts the script with -S and"
+                " never reads that line (queue_conf(5)). If the job needs what a login shell (-l) reads, such as"
+                " `module`, add `source /etc/profile` to job.prologue"
+            )
         return program
     if shebang.strip() != DASK_SHEBANG:  # dask-jobqueue's default: bash either way, a documented difference
         notes.append(
@@ -734,6 +804,12 @@ def _import_skips(
     labels of the lines removed (``-l h_rt``: no default walltime to write).
     """
     raw, texts = skip
+    if isinstance(texts, str):  # dask-jobqueue makes a set of it: its characters
+        notes.append(
+            f"{raw} = {texts!r} is a text, not a list: dask-jobqueue takes each of its characters as a skip text"
+            " (set(text)), so every line of its own that holds one of them went"
+        )
+        texts = sorted(set(texts))
     if not isinstance(texts, list | tuple):
         notes.append(f"{raw} = {texts!r}: dask-jobqueue wants a list of texts; left out")
         return set()
