@@ -53,7 +53,7 @@ _SGE_RE = re.compile(r"^(?P<number>0[xX][0-9a-fA-F]{1,20}|[0-9]{1,24})(?P<unit>[
 _DURATION_RE = re.compile(
     r"^(?:(?P<d>[0-9]{1,30})d)?(?:(?P<h>[0-9]{1,30})h)?(?:(?P<m>[0-9]{1,30})m)?(?:(?P<s>[0-9]{1,30})s)?$"
 )
-_FIELD_RE = re.compile(r"\s*[0-9]{1,30}\s*")
+_FIELD_RE = re.compile(r"\s*[0-9]{0,30}\s*")  # sge_types(5): a field that would be 0 may be left out
 MAX_WALLTIME = 100 * 365 * 86400  # seconds; a longer walltime is a typo
 
 
@@ -207,7 +207,7 @@ class Walltime:
 
 @functools.lru_cache(maxsize=1024, typed=True)  # every profile reads worker.lifetime_margin, mostly the default
 def parse_walltime(text: str | int) -> Walltime:
-    """Read ``H:M:S`` (fields may exceed 59), integer seconds, or ``1d12h30m10s``."""
+    """Read ``H:M:S`` (fields may exceed 59 or be left out: ``1::1``), integer seconds, or ``1d12h30m10s``."""
     if isinstance(text, bool):
         raise UnitError("not-a-time", str(text), "a walltime, not true/false")
     if isinstance(text, int):
@@ -229,6 +229,7 @@ def parse_walltime(text: str | int) -> Walltime:
 
 
 def _parse_hms(text: str, fields: list[str]) -> Walltime:
+    """Three fields, each a whole number or empty for 0, as qsub reads them (``1::`` is an hour, ``::`` nothing)."""
     if len(fields) != 3:
         raise UnitError(
             "two-fields" if len(fields) == 2 else "not-a-time",
@@ -237,7 +238,7 @@ def _parse_hms(text: str, fields: list[str]) -> Walltime:
         )
     if not all(_FIELD_RE.fullmatch(f) for f in fields):
         raise UnitError("not-a-time", text, f"{text!r} is not H:M:S with whole numbers")
-    h, m, s = (int(f) for f in fields)
+    h, m, s = (int(f.strip() or "0") for f in fields)
     return _bounded_walltime(h * 3600 + m * 60 + s, text, (h, m, s))
 
 
@@ -250,7 +251,8 @@ def _bounded_walltime(seconds: int, text: str, fields: tuple[int, ...] = ()) -> 
 
 
 def parse_sge_time(text: str) -> Walltime:
-    """Read a time as qsub does in ``-l h_rt=...`` (sge_types(5)): whole seconds or ``H:M:S``.
+    """Read a time as qsub does in ``-l h_rt=...`` (sge_types(5)): whole seconds or ``H:M:S``,
+    a field that would be 0 left out or not (``1::1`` is ``1:0:1``, ``::30`` is 30 s).
 
     qsub reads seconds with a leading 0 as octal (``010`` is 8 s; ``08`` it
     refuses), which is never what was meant: an error. It also takes hex
@@ -260,6 +262,10 @@ def parse_sge_time(text: str) -> Walltime:
     if re.fullmatch(r"0[0-9]+", stripped):
         octal = f": {int(stripped, 8)} s" if set(stripped) <= set("01234567") else ", and refuses it"
         raise UnitError("not-a-time", text, f"{text!r} starts with 0, so qsub reads it as octal{octal}")
+    if re.fullmatch(r"0[xX][0-9a-fA-F]{1,20}", stripped):
+        raise UnitError(
+            "not-a-time", text, f"{text!r} is hex, {int(stripped, 16)} s to qsub: write decimal seconds or H:M:S"
+        )
     if stripped and ":" not in stripped and not re.fullmatch(r"-?[0-9]+", stripped):
         raise UnitError("not-a-time", text, f"{text!r} is not whole seconds or H:M:S")
     return parse_walltime(text)

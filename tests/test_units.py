@@ -37,6 +37,10 @@ from sgecompile.units import (
         ("1d12h", 129600),
         ("45s", 45),
         ("0:0:1", 1),
+        ("1::1", 3601),  # sge_types(5): a field that would be 0 can be left out, its colon kept
+        ("::30", 30),
+        ("1::", 3600),
+        (":90:", 5400),
     ],
 )
 def test_walltime_examples(text: str | int, seconds: int) -> None:
@@ -54,6 +58,8 @@ def test_walltime_examples(text: str | int, seconds: int) -> None:
         ("soon", "not-a-time"),
         ("1:2:3:4", "not-a-time"),
         ("1:x:00", "not-a-time"),
+        ("::", "not-positive"),  # every field left out: no time at all
+        (":", "two-fields"),
         (0, "not-positive"),
     ],
 )
@@ -171,6 +177,24 @@ def test_hms_fields_may_exceed_59(h: int, m: int, s: int) -> None:
 
 
 @given(
+    st.integers(min_value=0, max_value=800_000),
+    st.integers(min_value=0, max_value=10**4),
+    st.integers(min_value=0, max_value=10**4),
+    st.tuples(st.booleans(), st.booleans(), st.booleans()),
+)
+def test_hms_fields_that_are_zero_may_be_left_out(h: int, m: int, s: int, omit: tuple[bool, bool, bool]) -> None:
+    """Leaving out a zero field, colon kept, reads as writing 0 (sge_types(5): 1::1 is 1:0:1), for qsub's h_rt too."""
+    fields = [h, m, s]
+    written = ":".join("" if left_out and not n else str(n) for n, left_out in zip(fields, omit, strict=True))
+    seconds = h * 3600 + m * 60 + s
+    if seconds == 0:
+        return
+    for parse in (parse_walltime, parse_sge_time):
+        parsed = parse(written)
+        assert (parsed.seconds, parsed.fields) == (seconds, (h, m, s))
+
+
+@given(
     st.integers(min_value=0, max_value=400),
     st.integers(min_value=0, max_value=100),
     st.integers(min_value=0, max_value=1000),
@@ -220,9 +244,12 @@ def test_describe_bytes_rounds_honestly(amount: int) -> None:
         ("010", "'010' starts with 0, so qsub reads it as octal: 8 s"),
         ("08", "'08' starts with 0, so qsub reads it as octal, and refuses it"),
         ("30m", "'30m' is not whole seconds or H:M:S"),  # qsub: 30 million seconds
+        ("0x10", "'0x10' is hex, 16 s to qsub: write decimal seconds or H:M:S"),
+        ("::", "'::' is no time at all"),
     ],
 )
 def test_sge_time_traps(text: str, message: str) -> None:
+    """Times qsub reads otherwise than they read, or not at all, say what qsub does with them."""
     with pytest.raises(UnitError, match=re.escape(message)):
         parse_sge_time(text)
 

@@ -63,6 +63,8 @@ def test_distributeds_scripts_are_its_worker_too(compiled: Callable[..., Result]
         ('["", "dask-worker"]', 12, "'': it is empty"),
         ('["OMP_NUM_THREADS=1"]', 12, "it is the last word"),
         ('["time", "%1"]', 20, "bash reads a leading % as a job"),
+        ('["-x"]', 12, "'-x': it is an option, and bash finds no program of that name"),
+        ('["OMP_NUM_THREADS=1", "-u", "dask-worker"]', 33, "'-u': it is an option"),
     ],
 )
 def test_a_command_that_cannot_start_is_sge606_at_its_word(
@@ -73,6 +75,19 @@ def test_a_command_that_cannot_start_is_sge606_at_its_word(
     found = [d for d in result.diagnostics if d.code == "SGE606"]
     assert len(found) == 1 and why in found[0].message and not result.ok
     assert (found[0].location.line, found[0].location.column) == (9, column)
+
+
+def test_an_option_first_gets_a_command_with_a_program_before_it(compiled: Callable[..., Result]) -> None:
+    """Only `-m` runs after worker.python; `-u` first is looked up as a program, and the hint puts one before it."""
+    result = compiled(f'{W}command = ["-u", "-m", "distributed.cli.dask_worker"]\n')
+    (found,) = [d for d in result.diagnostics if d.code == "SGE606"]
+    assert found.hint and 'command = ["python3", "-u", "-m", "distributed.cli.dask_worker"]' in found.hint
+
+
+@pytest.mark.parametrize("command", ['["time", "-p", "dask-worker"]', '["time", "-p", "--", "dask-worker"]'])
+def test_the_options_of_bashs_time_are_no_program_wanted(compiled: Callable[..., Result], command: str) -> None:
+    """`time -p --` are the keyword's own options: the program is the word after them, and there is one."""
+    assert "SGE606" not in _codes(compiled(f"{W}command = {command}\n"))
 
 
 def test_another_program_with_what_only_dask_worker_gets_is_sge607(compiled: Callable[..., Result]) -> None:

@@ -39,19 +39,32 @@ _SGE_MEMORY = 'SGE memory is a whole number with k, K, m, M, g, G, t or T (upper
 
 
 def _readings(text: str) -> str:
-    """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest other G, the exact amount."""
+    """What ``64GB`` may have meant, in SGE's units: the binary unit, the nearest binary amount, the exact amount."""
     plain = re.fullmatch(r"([1-9][0-9]*)([kmgtKMGT])[bB]", text)
     if not plain:  # zero, or hex or octal digits (SGE102): no decimal reading to offer
         return _SGE_MEMORY
     digits, prefix = plain.groups()
     n, power = int(digits), "kmgt".index(prefix.lower()) + 1
     amount = n * 1000**power
-    readings = [f"`{n}{prefix.upper()}` = {describe_bytes(n * 1024**power)}"]
-    near = round(amount / GIB)
-    if amount >= GIB and (near, power) != (n, 3):
-        readings.append(f"`{near}G` ≈ {describe_bytes(near * GIB)}")
+    binary = f"{n}{prefix.upper()}"
+    readings = [f"`{binary}` = {describe_bytes(n * 1024**power)}"]
+    if amount >= GIB and (near := _nearest_binary(amount))[0] != binary:
+        readings.append(f"`{near[0]}` ≈ {describe_bytes(near[1])}")
     readings.append(f"exactly {describe_bytes(amount)}: `{n}{prefix.lower()}`")
     return "Write one of: " + "; ".join(readings) + "."
+
+
+_NEAR_PERCENT = 2  # a binary amount offered for a decimal one is at most this far from it
+
+
+def _nearest_binary(amount: int) -> tuple[str, int]:
+    """The whole G nearest ``amount`` when it is within ``_NEAR_PERCENT`` (64 GB: `60G`), else the whole M
+    nearest (1.5 GB: `1431M`, not `1G`, 28 % less), and its bytes; in integers, as amounts may exceed 2^53."""
+    gib = (amount + GIB // 2) // GIB
+    if abs(gib * GIB - amount) * 100 <= amount * _NEAR_PERCENT:
+        return f"{gib}G", gib * GIB
+    mib = (amount + MIB // 2) // MIB  # within 0.05 % of a GiB or more
+    return f"{mib}M", mib * MIB
 
 
 def octal_memory(ctx: Context) -> Iterator[Finding]:

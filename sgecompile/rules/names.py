@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import directives as dirs
+from ..models import DASK_WORKER_MODULE
 from ..plan import Plan
 from ..tomlpos import Path as KeyPath
+from ..tomltext import toml_value
 from . import Context, Finding
 
 _RESERVED_NAMES = {"NONE", "ALL", "TEMPLATE"}
@@ -189,35 +191,79 @@ _SHELL_KEYWORDS = frozenset(
     "! [[ ]] { } case coproc do done elif else esac fi for function if in select then time until while".split()
 )
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_OPTION = "it is an option, and bash finds no program of that name"
 
 
 def _not_a_command(word: str) -> str | None:
     """Why bash would not run ``word`` as a program when it starts a command line, if it would not."""
+    if not word.strip():
+        return "it is empty"
     if word in _SHELL_KEYWORDS:
         return "bash reads it as its own keyword"
     if _ASSIGNMENT.match(word):
         return "bash reads it as a variable assignment"
     if word.startswith("%"):
         return "bash reads a leading % as a job"
+    if word.startswith("-"):
+        return _OPTION
+    return None
+
+
+def _several_words(word: str) -> list[str] | None:
+    """The words of ``word`` when it is a program with its arguments, which bash looks up whole as one name.
+
+    A path may hold a space (``/opt/My Env/bin/python``); a name looked up in
+    ``PATH`` (no ``/``), a later word that is an option (``-u``) or ``env``
+    with the program after it (``/usr/bin/env python3``) is no path.
+    """
+    words = word.split()
+    if len(words) < 2:
+        return None
+    if "/" not in word or any(w.startswith("-") for w in words[1:]) or words[0].rsplit("/", 1)[-1] == "env":
+        return words
     return None
 
 
 def python_is_not_a_command(plan: Plan) -> Iterator[Finding]:
-    """A `worker.python` that bash does not run as a program.
+    """A `worker.python` that bash does not run as a program: a keyword, an option, empty, or several words.
 
     Why: it is the first word of the worker's command line. There bash reads
     `if` or `time` as its own keywords, `NAME=value` as a variable assignment
     and `%1` as a job, quoted or not, so the script fails or runs something else.
-    Use instead: the path of the Python to run, e.g. `python = "/opt/conda/envs/dask/bin/python"`.
+    An empty word, an option (`-m`) or several words in one (`"python3 -u"`,
+    `"/usr/bin/env python3"`, written as one quoted word) name no program: bash
+    says "command not found" and no worker starts.
+    Use instead: the path of the Python to run, e.g. `python = "/opt/conda/envs/dask/bin/python"`;
+    Python's options in `worker.command`, word by word:
+    `command = ["python3", "-u", "-m", "distributed.cli.dask_worker"]`.
     """
     python = plan.profile.worker.python
+    words = _several_words(python)
+    if words:
+        yield Finding(
+            ("worker", "python"),
+            f"worker.python {python!r} is {len(words)} words in one: the script quotes it as one program's name,"
+            " and bash finds no program of that name",
+            f"Write the words in worker.command instead, e.g. command = {toml_value(_with_module(plan, words))},"
+            " and give worker.python the path of one program (or leave it out).",
+        )
+        return
     why = _not_a_command(python)
     if why:
         yield Finding(
             ("worker", "python"),
             f"worker.python {python!r} is not a program: {why}",
-            'Give the path of the Python to run, e.g. python = "/usr/bin/python3".',
+            'Give the path of the Python to run, e.g. python = "/usr/bin/python3"; its options go in worker.command,'
+            ' e.g. command = ["/usr/bin/python3", "-u", "-m", "distributed.cli.dask_worker"].'
+            if why == _OPTION
+            else 'Give the path of the Python to run, e.g. python = "/usr/bin/python3".',
         )
+
+
+def _with_module(plan: Plan, words: list[str]) -> list[str]:
+    """``words`` followed by the module worker.python runs: the one of ``worker.command``, else distributed's worker."""
+    command = plan.profile.worker.command
+    return [*words, *(command if command and command[0] == "-m" else ("-m", DASK_WORKER_MODULE))]
 
 
 def prologue_without_shell(plan: Plan) -> Iterator[Finding]:
@@ -300,11 +346,14 @@ def command_cannot_start(plan: Plan) -> Iterator[Finding]:
     """A `worker.command` that cannot start a worker: its first word is no program, or `-m` names no module.
 
     Why: the command is the first thing on the worker's line of the script.
-    There bash reads `if` or `done` as its own keywords, `%1` as a job and an
-    empty word as no command (`NAME=value` and `time` are prefixes it runs
-    the rest after, and need a program after them); and `python -m` with no
-    module after it exits at once. The job starts, and no worker ever comes.
+    There bash reads `if` or `done` as its own keywords, `%1` as a job, and
+    an empty word or an option (`-u`) as a program that is not there
+    (`NAME=value` and `time` are prefixes it runs the rest after, and need a
+    program after them); and `python -m` with no module after it exits at
+    once. Only a command starting with `-m` runs after `worker.python`. The
+    job starts, and no worker ever comes.
     Use instead: the program's name or path first (`["dask-cuda-worker"]`,
+    `["python3", "-u", "-m", "distributed.cli.dask_worker"]`,
     `["singularity", "exec", "dask.sif", "python", "-m", "distributed.cli.dask_worker"]`),
     or `-m` and a module that `worker.python` runs (`["-m", "dask_cuda.cli.dask_cuda_worker"]`).
     """
@@ -324,25 +373,36 @@ def command_cannot_start(plan: Plan) -> Iterator[Finding]:
         yield Finding(
             ("worker", "command", at),
             f"worker.command has no program to run: {command[at]!r}: {why}",
-            'Start with the program to run, e.g. command = ["dask-cuda-worker"].',
+            _start_hint(command, at, why),
         )
 
 
+def _start_hint(command: tuple[str, ...], at: int, why: str) -> str:
+    """For an option where the program belongs, the command with a program before it; else any program first."""
+    if why != _OPTION:
+        return 'Start with the program to run, e.g. command = ["dask-cuda-worker"].'
+    fixed = [*command[:at], "python3", *command[at:]]
+    return (
+        f"Start with the program the option is for, e.g. command = {toml_value(fixed)};"
+        " only a command starting with -m runs after worker.python."
+    )
+
+
 _PREFIXES = frozenset({"time", "!"})  # keywords bash runs the rest of the line after
+_TIME_OPTIONS = frozenset({"-p", "--"})  # `time -p -- CMD`: options of bash's keyword, not programs
 
 
 def _program_problem(words: tuple[str, ...]) -> tuple[int, str | None]:
-    """The word where bash finds no program in a command line, and why: ``VAR=value`` words and ``time`` are
-    prefixes bash runs the rest after, any other keyword, a ``%`` job or an empty word are not programs."""
+    """The word where bash finds no program in a command line, and why: ``VAR=value`` words and ``time`` (with
+    its ``-p``) are prefixes bash runs the rest after; any other keyword, a ``%`` job, an empty word or an
+    option are not programs."""
     for i, word in enumerate(words):
-        if _ASSIGNMENT.match(word) or word in _PREFIXES:
+        timed = word in _TIME_OPTIONS and "time" in words[max(0, i - 2) : i]
+        if _ASSIGNMENT.match(word) or word in _PREFIXES or timed:
             if i == len(words) - 1:
                 return i, "it is the last word, and bash reads it as a prefix of a command (a variable or `time`)"
             continue
-        if not word.strip():
-            return i, "it is empty"
-        why = _not_a_command(word)
-        return (i, why) if why else (i, None)
+        return i, _not_a_command(word)
     return 0, None
 
 

@@ -172,8 +172,16 @@ DERIVED_WORKER_OPTIONS: dict[str, str | None] = {
 }
 
 
+# Each on/off switch with its pair (`--no-nanny`: `--nanny`, `--no-nanny`): the command gives one of the two.
+_SWITCH_PAIRS: dict[str, tuple[str, ...]] = {
+    flag: w.flag for w in vocabulary.WORDS if len(w.flag) == 2 for flag in w.flag
+}
+
+
 def _given(argv: list[str], option: str) -> str:
-    """``option`` and its value as ``argv`` gives it (``--nworkers`` unwritten is dask's default, 1)."""
+    """``option`` and its value as ``argv`` gives it (``--nworkers`` unwritten is dask's default, 1); for a
+    switch, the one of its pair that ``argv`` gives: ``--nanny`` against ``--no-nanny``."""
+    option = next((flag for flag in _SWITCH_PAIRS.get(option, ()) if flag in argv), option)
     if option not in argv:
         return f"{option} 1 (dask's default)" if option == "--nworkers" else option
     value = argv[argv.index(option) + 1] if option not in vocabulary.SWITCHES else ""

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sgecompile.diagnostics import Diagnostic, Severity
 from sgecompile.pipeline import Result, compile_file
 from sgecompile.reference import EXAMPLES, example
 from sgecompile.rules.catalogue import ALL, CATALOGUE, CLUSTER, DOCUMENT, PLAN, VALUES
+from sgecompile.rules.memory import _readings
+from sgecompile.units import GIB, parse_sge_memory
 
 from .conftest import live_diagnostics
 
@@ -114,7 +119,9 @@ def test_a_yottabyte_of_worker_memory_is_sge104(memory: str, compiled: Callable[
     [
         ("64GB", "Write one of: `64G` = 68.7 GB; `60G` ≈ 64.4 GB; exactly 64 GB: `64g`."),
         ("512mb", "Write one of: `512M` = 536.9 MB; exactly 512 MB: `512m`."),
-        ("4GB", "Write one of: `4G` = 4.3 GB; exactly 4 GB: `4g`."),  # 4G is also the nearest G: said once
+        ("4GB", "Write one of: `4G` = 4.3 GB; `3815M` ≈ 4.00 GB; exactly 4 GB: `4g`."),  # 4G: 7 % more
+        ("1500MB", "Write one of: `1500M` = 1.6 GB; `1431M` ≈ 1.5 GB; exactly 1.5 GB: `1500m`."),  # not 1G, 28 % less
+        ("3TB", "`2794G` ≈ 3.00 TB"),
         ("1kB", "Write one of: `1K` = 1.02 kB; exactly 1 kB: `1k`."),
         ("0GB", "SGE memory is a whole number"),
         (
@@ -130,6 +137,16 @@ def test_sge101_hint_reads_the_amount_both_ways(amount: str, hint: str, compiled
     result = compiled(W + f'[job]\nresources = {{ h_vmem = "{amount}" }}\n')
     (finding,) = [d for d in result.diagnostics if d.code == "SGE101"]
     assert finding.hint and hint in finding.hint
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.sampled_from("MGT"))
+def test_sge101_offers_a_binary_amount_within_two_percent(n: int, prefix: str) -> None:
+    """The `≈` reading of a decimal amount of a GiB or more is a whole G or M at most 2 % from the amount meant."""
+    amount = n * 1000 ** ("kMGT".index(prefix) + 1)
+    hint = _readings(f"{n}{prefix}B")
+    if amount >= GIB:
+        (near,) = re.findall(r"`([0-9]+[GM])` ≈", hint)
+        assert abs(parse_sge_memory(near).bytes - amount) * 50 <= amount, hint
 
 
 @pytest.mark.parametrize(
@@ -166,10 +183,44 @@ def test_sge603_prologue_lines_qsub_reads_as_options(
 
 @pytest.mark.parametrize(
     ("python", "found"),
-    [("if", True), ("time", True), ("A=b", True), ("%1", True), ("python3", False), ("/opt/py/bin/python", False)],
+    [
+        ("if", True),
+        ("time", True),
+        ("A=b", True),
+        ("%1", True),
+        ("", True),
+        ("-m", True),
+        ("python3 -u", True),
+        ("/usr/bin/env python3", True),
+        ("/opt/py/bin/python -X dev", True),
+        ("python3", False),
+        ("/opt/py/bin/python", False),
+        ("/opt/My Env/bin/python", False),  # a path may hold a space
+    ],
 )
 def test_sge604_python_bash_would_not_run(python: str, found: bool, compiled: Callable[..., Result]) -> None:
     assert ("SGE604" in _codes(compiled(W + f'python = "{python}"\n'))) == found
+
+
+@pytest.mark.parametrize(
+    ("python", "command", "hint"),
+    [
+        ("python3 -u", "", 'command = ["python3", "-u", "-m", "distributed.cli.dask_worker"]'),
+        ("/usr/bin/env python3", "", 'command = ["/usr/bin/env", "python3", "-m", "distributed.cli.dask_worker"]'),
+        (
+            "python3 -u",
+            '["-m", "dask_cuda.cli.dask_cuda_worker"]',
+            '["python3", "-u", "-m", "dask_cuda.cli.dask_cuda_worker"]',
+        ),
+    ],
+)
+def test_sge604_several_words_go_in_worker_command(
+    python: str, command: str, hint: str, compiled: Callable[..., Result]
+) -> None:
+    """The script quotes worker.python as one word, so its words are offered as worker.command, with the module it runs."""
+    text = W + f'python = "{python}"\n' + (f"command = {command}\n" if command else "")
+    (found,) = [d for d in compiled(text).diagnostics if d.code == "SGE604"]
+    assert "words in one" in found.message and found.hint and hint in found.hint
 
 
 @pytest.mark.parametrize(
@@ -187,6 +238,22 @@ def test_sge408_extra_args_that_override_the_worker_command(
     extra_args: str, found: bool, compiled: Callable[..., Result]
 ) -> None:
     assert ("SGE408" in _codes(compiled(W + f"extra_args = {extra_args}\n"))) == found
+
+
+@pytest.mark.parametrize(
+    ("worker", "said"),
+    [
+        ('extra_args = ["--no-nanny"]', "gives --no-nanny, after the worker command's --nanny;"),
+        ('nanny = false\nextra_args = ["--nanny"]', "gives --nanny, after the worker command's --no-nanny;"),
+        ('command = ["-m", "distributed.cli.dask_worker", "--no-nanny"]', "before the worker command's --nanny,"),
+    ],
+)
+def test_sge408_names_the_nanny_switch_the_command_gives(
+    worker: str, said: str, compiled: Callable[..., Result]
+) -> None:
+    """The message names the one of --nanny and --no-nanny that sgecompile wrote, not the one given again."""
+    (found,) = [d for d in compiled(W + worker + "\n").diagnostics if d.code == "SGE408"]
+    assert said in found.message
 
 
 def test_sge408_knows_only_options_dask_worker_has() -> None:
