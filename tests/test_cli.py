@@ -154,10 +154,10 @@ def test_check_json_is_the_documented_records(cli: Cli) -> None:
 
 def test_check_all_variants_finds_a_variant_only_mistake(cli: Cli, write: Callable[..., Path]) -> None:
     """A mistake that only a variant makes is found with --all-variants."""
-    path = write(GOOD + "[variants.odd]\nworker = { cores = 3, processes = 2 }\n")
+    path = write(GOOD + "[variants.odd]\nworker = { cores = 3, processes = 4 }\n")
     assert cli("check", path)[0] == 0
     code, out, _ = cli("check", path, "--all-variants")
-    assert code == 1 and "SGE401" in out and "each would get 1.50 threads (variant odd)" in out
+    assert code == 1 and "SGE402" in out and "(variant odd)" in out
 
 
 def test_python_dash_m_works() -> None:
@@ -334,10 +334,10 @@ def test_check_reports_extends_cycles(cli: Cli, write: Callable[..., Path], tmp_
 
 def test_check_treats_a_complete_base_as_a_profile_too(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:
     """A base that is a whole profile on its own gets every check that `render` would make of it."""
-    write('[worker]\ncores = 3\nprocesses = 2\nmemory = "4GB"\n', "a.toml")
+    write('[worker]\ncores = 3\nprocesses = 4\nmemory = "4GB"\n', "a.toml")
     write('extends = "a.toml"\n[worker]\nprocesses = 1\n', "b.toml")
     code, out, _ = cli("check", tmp_path)
-    assert (code, "SGE401" in out) == (1, True), out
+    assert (code, "SGE402" in out) == (1, True), out
 
 
 def test_bad_file_names_are_diagnostics_in_every_command(cli: Cli, write: Callable[..., Path], tmp_path: Path) -> None:

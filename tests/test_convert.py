@@ -308,7 +308,7 @@ keywords = st.fixed_dictionaries(
 def test_import_export_import_is_stable(kwargs: dict[str, Any], tmp_path: Path) -> None:
     first = compile_file(imported_profile(kwargs, tmp_path, "first.toml"))
     if first.plan is None:
-        return  # check rejected the configuration (e.g. processes that do not divide cores): nothing to export
+        return  # check rejected the configuration (e.g. more processes than cores): nothing to export
     exported = to_keywords(first.plan)
     second = compile_file(imported_profile(exported, tmp_path, "second.toml"))
     assert second.plan is not None, second.diagnostics

@@ -35,7 +35,7 @@ VALUES: tuple[Rule[Context], ...] = (
     Rule("SGE105", WARNING, memory.sge_style_worker_memory),
     Rule("SGE201", ERROR, walltime.two_field_walltime),
     Rule("SGE202", ERROR, walltime.not_a_walltime),
-    Rule("SGE401", ERROR, slots.cores_not_divisible),
+    Rule("SGE401", WARNING, slots.cores_not_divisible),
     Rule("SGE402", ERROR, slots.more_processes_than_cores),
     Rule("SGE404", ERROR, slots.pe_without_range),
     Rule("SGE505", ERROR, options.unknown_option),

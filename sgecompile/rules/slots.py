@@ -39,8 +39,9 @@ def _number(name: str, value: Any) -> int | None:
 def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
     """`worker.cores` that `worker.processes` does not divide.
 
-    Why: each process gets cores / processes threads; dask-jobqueue truncates,
-    so `cores = 10, processes = 3` runs 9 threads on 10 reserved cores.
+    Why: each process gets the whole threads of cores / processes, as
+    dask-jobqueue gives them, so `cores = 10, processes = 3` runs 9 threads on
+    10 reserved cores: the job runs, one core stays idle.
     Use instead: a divisor, e.g. `processes = 2` (5 threads each) or `5`.
     """
     layout = _layout(ctx)
@@ -48,9 +49,11 @@ def cores_not_divisible(ctx: Context) -> Iterator[Finding]:
         cores, processes = layout
         below = max(d for d in divisors(cores) if d < processes)
         above = min(d for d in divisors(cores) if d > processes)
+        threads = cores // processes
         yield Finding(
             ("worker", "processes"),
-            f"{processes} processes do not divide {cores} cores: each would get {cores / processes:.2f} threads",
+            f"{processes} processes do not divide {cores} cores: each gets {threads} thread{'s' * (threads > 1)}, so"
+            f" {threads * processes} of the {cores} cores reserved are used",
             f"Use processes = {below} or {above}, the divisors of {cores} nearest {processes}.",
         )
 
