@@ -177,9 +177,14 @@ class _Reader:
     def key_value(self, table: Path) -> None:
         parts, start = self.key_until("=")
         self.take()
-        path = table + parts
-        self.keys[path] = start
-        self.value(path)
+        self.dotted(table, parts, start)
+        self.value(table + parts)
+
+    def dotted(self, table: Path, parts: tuple[str, ...], start: Position) -> None:
+        """A key's position, and its dotted key's first position for each table it makes (``foo`` of ``foo.bar``)."""
+        for end in range(1, len(parts)):
+            self.keys.setdefault(table + parts[:end], start)
+        self.keys[table + parts] = start
 
     def value(self, path: Path) -> None:
         token = self.take()
@@ -199,7 +204,7 @@ class _Reader:
                 continue
             parts, start = self.key_until("=")
             self.take()
-            self.keys[path + parts] = start
+            self.dotted(path, parts, start)
             self.value(path + parts)
         self.take()
 

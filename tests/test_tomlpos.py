@@ -87,3 +87,11 @@ def _toml(v: object) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(map(_toml, v)) + "]"
     return repr(v)
+
+
+def test_a_dotted_key_locates_each_table_it_makes() -> None:
+    """`foo.bar = 1` in [worker] makes the table foo there: an unknown `foo` points at that line, not the header."""
+    found = positions("[worker]\ncores = 1\n\nfoo.bar = 1\nx = { a.b = 2 }\nfoo.baz = 3\n")
+    assert found.of(("worker", "foo")) == (4, 1)  # where it is first made
+    assert found.of(("worker", "foo", "baz")) == (6, 11)
+    assert found.of(("worker", "x", "a")) == (5, 7)
