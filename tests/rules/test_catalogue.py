@@ -409,3 +409,22 @@ def test_sge408_leaves_options_the_command_does_not_set(compiled: Callable[..., 
     assert "SGE408" not in {d.code for d in compiled(W + 'extra_args = ["--interface", "ib0"]\n').diagnostics}
     text = W + 'interface = "eth0"\nextra_args = ["--interface", "ib0"]\n'
     assert "SGE408" in {d.code for d in compiled(text).diagnostics}
+
+
+@pytest.mark.parametrize(
+    ("memory", "processes", "found", "said"),
+    [
+        ('"16"', 1, True, "16 bytes each (a number without a unit is bytes to dask)"),
+        ("4", 2, True, "2 bytes each"),
+        ('"63MiB"', 2, True, "MB each; a dask worker takes more than 32 MiB to start"),
+        ('"64MiB"', 2, False, ""),  # 32 MiB each: the bound, below the 47 MiB a worker takes
+        ('"16GB"', 2, False, ""),
+    ],
+)
+def test_sge303_a_share_no_worker_starts_in(
+    memory: str, processes: int, found: bool, said: str, compiled: Callable[..., Result]
+) -> None:
+    """A process's share below what importing distributed's worker takes (a number without a unit is bytes)."""
+    result = compiled(f"[worker]\ncores = 2\nprocesses = {processes}\nmemory = {memory}\n")
+    messages = [d.message for d in result.diagnostics if d.code == "SGE303"]
+    assert bool(messages) == found and all(said in m for m in messages)
