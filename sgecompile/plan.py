@@ -15,7 +15,7 @@ import attrs
 from . import directives as dirs
 from . import vocabulary
 from .cached import cached_property
-from .memoryresources import ADDRESS_SPACE, HOST_LOAD, worker_memory_request
+from .memoryresources import ADDRESS_SPACE, HOST_LOAD, limits, worker_memory_request
 from .models import MemoryPer, Profile
 from .retirement import Retirement, retirement
 from .tomlpos import Path as KeyPath
@@ -119,6 +119,29 @@ class Plan:
             )
             for name, per in site.memory[1:]
         )
+
+    @cached_property
+    def limit_views(self) -> tuple[Plan, ...]:
+        """This plan once for each memory limit the header asks for that is no memory resource of the site
+        (an ``h_vmem`` where the site reserves ``mem_free``), counted per slot: with a -pe, SGE multiplies a
+        limit by the slots unless the cluster makes it a JOB consumable, so this is the most the job is given."""
+        site = self.profile.site
+        known = {*dict(site.memory), self.memory_resource}
+        asked = [d.resource for d in self._hard.get("-l", ()) if limits(d.resource) and d.resource not in known]
+        return tuple(
+            Plan(
+                attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per="slot")),
+                self.asked,
+                self.rendered,
+            )
+            for name in asked
+        )
+
+    @property
+    def outside_site(self) -> bool:
+        """Whether this is one of :attr:`limit_views`: a limit the site does not name, from which nothing is derived."""
+        site = self.profile.site
+        return bool(site.memory_resource) and site.memory_resource not in dict(site.memory)
 
     @cached_property
     def memory_resource(self) -> str | None:

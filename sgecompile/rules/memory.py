@@ -185,7 +185,7 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
     Use instead: the per-slot amount in the hint, or leave the resource out and
     let it be derived.
     """
-    for view in plan.memory_views:  # each memory resource of the site
+    for view in (*plan.memory_views, *plan.limit_views):  # each memory resource of the site, each other limit
         yield from _below_dask_limit(view)
 
 
@@ -262,6 +262,11 @@ def _below_job_needs(plan: Plan) -> Iterator[Finding]:
 
 def _assumed(plan: Plan) -> str:
     """What was assumed of the memory resource when the site does not name it, for the end of a message."""
+    if plan.outside_site:
+        return (
+            f" (the site's memory resources do not include {plan.memory_resource}: counted per slot, the most SGE"
+            " gives a limit; `sgecompile check --live` asks the cluster)"
+        )
     if not plan.memory_assumed:
         return ""
     counted = "per slot" if plan.per_slot else "once per job"
@@ -314,8 +319,11 @@ def _matching(plan: Plan, found: Reservation) -> str:
     unit = "per slot " if plan.per_slot else ""
     written_in = ".".join(map(str, found.origin[:2]))  # job.resources or job.directives
     fit = f"worker.memory {dask.text!r}" + plan.also_covered
+    amount = f"{found.resource}={format_sge_memory(plan.matching_share)} {unit}"
+    if plan.outside_site:
+        return f"To fit {fit}, request {amount}(or remove it from {written_in}: the site's memory request is derived)."
     derive = f'set site.memory_resource = "{found.resource}" and ' if plan.memory_assumed else ""
-    return f"To fit {fit}, request {found.resource}={format_sge_memory(plan.matching_share)} {unit}(or {derive}remove it from {written_in} and it is derived)."
+    return f"To fit {fit}, request {amount}(or {derive}remove it from {written_in} and it is derived)."
 
 
 # Resident memory of a process that has only imported distributed's worker (CPython 3.11, distributed 2026,

@@ -428,3 +428,22 @@ def test_sge303_a_share_no_worker_starts_in(
     result = compiled(f"[worker]\ncores = 2\nprocesses = {processes}\nmemory = {memory}\n")
     messages = [d.message for d in result.diagnostics if d.code == "SGE303"]
     assert bool(messages) == found and all(said in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("site", "request_", "found"),
+    [
+        ('extends = "@sites/wynton"\n', 'h_vmem = "100M"', True),  # the site reserves mem_free
+        ('[site]\npe = "smp"\nmemory_resource = "h_vmem"\n', 'h_data = "100M"', True),
+        ('[site]\npe = "smp"\nmemory_resource = "mem_free"\n', 'h_vmem = "3G"', False),  # 12G in all: enough
+        ('[site]\npe = "smp"\nmemory_resource = "mem_free"\n', 'arch = "lx-amd64"', False),  # no limit
+    ],
+)
+def test_sge301_a_limit_the_site_does_not_name_is_checked_too(
+    site: str, request_: str, found: bool, compiled: Callable[..., Result]
+) -> None:
+    """A written h_vmem below worker.memory fails whatever the site reserves: counted per slot, the most it gives."""
+    result = compiled(site + f"[job]\nresources = {{ {request_} }}\n" + '[worker]\ncores = 4\nmemory = "8GiB"\n')
+    messages = [d.message for d in result.diagnostics if d.code == "SGE301"]
+    assert bool(messages) == found
+    assert all("do not include" in m and "per slot x 4 slots" in m for m in messages)
