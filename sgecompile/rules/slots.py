@@ -232,3 +232,69 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
                 ),
                 f"Remove it and set {key} instead." if key else "Remove it: sgecompile sets it for every worker.",
             )
+
+
+# `dask worker`'s options (distributed 2026.8), those that take no value apart: tests/rules/test_catalogue.py
+# compares both with the installed distributed, so a new or renamed option shows there.
+DASK_WORKER_SWITCHES = frozenset(
+    {"--nanny", "--no-nanny", "--dashboard", "--no-dashboard", "--lifetime-restart", "--no-lifetime-restart"}
+)
+DASK_WORKER_OPTIONS = DASK_WORKER_SWITCHES | {
+    "--contact-address",
+    "--dashboard-address",
+    "--dashboard-prefix",
+    "--death-timeout",
+    "--host",
+    "--interface",
+    "--lifetime",
+    "--lifetime-stagger",
+    "--listen-address",
+    "--local-directory",
+    "--memory-limit",
+    "--name",
+    "--nanny-port",
+    "--nthreads",
+    "--nworkers",
+    "--pid-file",
+    "--preload",
+    "--preload-nanny",
+    "--protocol",
+    "--resources",
+    "--scheduler-file",
+    "--scheduler-sni",
+    "--tls-ca-file",
+    "--tls-cert",
+    "--tls-key",
+    "--version",
+    "--worker-class",
+    "--worker-port",
+}
+
+
+def unknown_worker_option(plan: Plan) -> Iterator[Finding]:
+    """A `worker.extra_args` option that distributed's worker does not take (`--nthread` for `--nthreads`).
+
+    Why: `dask worker` stops at once with "No such option", so the job starts and no worker ever comes.
+    With `--preload`, unknown options go to the preloaded module instead, so they are left alone, as is
+    another program than distributed's worker (`dask-cuda-worker` has options of its own).
+    Use instead: the option as `dask worker --help` spells it; the hint names the nearest.
+    """
+    worker = plan.profile.worker
+    words = list(worker.extra_args)
+    options = [w.partition("=")[0] for w in words]
+    if not worker.runs_dask_worker or {"--preload", "--preload-nanny"} & set(options):
+        return
+    value_next = False
+    for i, (word, option) in enumerate(zip(words, options, strict=True)):
+        if value_next:
+            value_next = False
+            continue
+        if option.startswith("--") and option != "--" and option not in DASK_WORKER_OPTIONS:
+            close = schema.suggest(option, sorted(DASK_WORKER_OPTIONS))
+            yield Finding(
+                ("worker", "extra_args", i),
+                f'{option} is no option of distributed\'s worker: `dask worker` stops with "No such option",'
+                " and no worker starts",
+                f"Write {close}." if close else "See `dask worker --help` for its options.",
+            )
+        value_next = option in DASK_WORKER_OPTIONS and option not in DASK_WORKER_SWITCHES and "=" not in word

@@ -447,3 +447,39 @@ def test_sge301_a_limit_the_site_does_not_name_is_checked_too(
     messages = [d.message for d in result.diagnostics if d.code == "SGE301"]
     assert bool(messages) == found
     assert all("do not include" in m and "per slot x 4 slots" in m for m in messages)
+
+
+def test_sge411_knows_every_option_of_dask_worker_and_which_take_no_value() -> None:
+    """The options the rule accepts are exactly `dask worker`'s, switches apart, so a rename in distributed shows."""
+    from distributed.cli.dask_worker import main
+
+    from sgecompile.rules.slots import DASK_WORKER_OPTIONS, DASK_WORKER_SWITCHES
+
+    options = [param for param in main.params if param.param_type_name == "option"]
+    assert {name for p in options for name in (*p.opts, *p.secondary_opts)} == DASK_WORKER_OPTIONS
+    switches = {name for p in options if getattr(p, "is_flag", False) for name in (*p.opts, *p.secondary_opts)}
+    assert switches - {"--version"} == DASK_WORKER_SWITCHES
+
+
+@pytest.mark.parametrize(
+    ("extra", "found"),
+    [
+        ('["--nthread", "4"]', ["--nthread"]),
+        ('["--name", "--weird", "--resources=GPU=1"]', []),  # a value, and an option with its value
+        ('["--no-nanny", "--dashbord"]', ["--dashbord"]),
+        ('["--preload", "mymodule", "--mymodule-option"]', []),  # the preloaded module's own options
+        ('["--"]', []),
+    ],
+)
+def test_sge411_an_option_dask_worker_does_not_take(
+    extra: str, found: list[str], compiled: Callable[..., Result]
+) -> None:
+    """Each option of extra_args that `dask worker` would stop at; values and a preload's options left alone."""
+    result = compiled(W + f"extra_args = {extra}\n")
+    assert [d.message.split()[0] for d in result.diagnostics if d.code == "SGE411"] == found
+
+
+def test_sge411_leaves_another_program_alone(compiled: Callable[..., Result]) -> None:
+    """dask-cuda-worker has options of its own."""
+    result = compiled(W + 'command = ["dask-cuda-worker"]\nextra_args = ["--rmm-pool-size", "1GB"]\n')
+    assert "SGE411" not in {d.code for d in result.diagnostics}
