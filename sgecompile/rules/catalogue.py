@@ -59,7 +59,7 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE408", WARNING, slots.extra_args_override),
     Rule("SGE409", WARNING, gpus.gpus_reserved_differ),
     Rule("SGE410", ERROR, gpus.gpus_without_resource),
-    Rule("SGE411", ERROR, slots.unknown_worker_option),
+    Rule("SGE411", WARNING, slots.unknown_worker_option),
     Rule("SGE307", ERROR, memory.host_consumable_without_host),
     Rule("SGE501", WARNING, options.duplicate_directive),
     Rule("SGE502", ERROR, options.contradicting_directive),

@@ -234,8 +234,9 @@ def extra_args_override(plan: Plan) -> Iterator[Finding]:
             )
 
 
-# `dask worker`'s options (distributed 2026.8), those that take no value apart: tests/rules/test_catalogue.py
-# compares both with the installed distributed, so a new or renamed option shows there.
+# `dask worker`'s options in the distributed sgecompile is tested with, those that take no value apart:
+# tests/rules/test_catalogue.py compares both with the installed distributed, so a new or renamed option shows.
+DISTRIBUTED_TESTED = "2026.8"
 DASK_WORKER_SWITCHES = frozenset(
     {"--nanny", "--no-nanny", "--dashboard", "--no-dashboard", "--lifetime-restart", "--no-lifetime-restart"}
 )
@@ -275,7 +276,8 @@ def unknown_worker_option(plan: Plan) -> Iterator[Finding]:
     """A `worker.extra_args` option that distributed's worker does not take (`--nthread` for `--nthreads`).
 
     Why: `dask worker` stops at once with "No such option", so the job starts and no worker ever comes.
-    With `--preload`, unknown options go to the preloaded module instead, so they are left alone, as is
+    A warning, not an error: the cluster may run an older distributed that had the option (`--no-bokeh`,
+    `--nprocs`), and sgecompile knows only the one it was tested with. With `--preload`, unknown options go to the preloaded module instead, so they are left alone, as is
     another program than distributed's worker (`dask-cuda-worker` has options of its own).
     Use instead: the option as `dask worker --help` spells it; the hint names the nearest.
     """
@@ -293,8 +295,8 @@ def unknown_worker_option(plan: Plan) -> Iterator[Finding]:
             close = schema.suggest(option, sorted(DASK_WORKER_OPTIONS))
             yield Finding(
                 ("worker", "extra_args", i),
-                f'{option} is no option of distributed\'s worker: `dask worker` stops with "No such option",'
-                " and no worker starts",
+                f"{option} is no option of distributed's worker ({DISTRIBUTED_TESTED}): it stops with"
+                ' "No such option", and no worker starts (unless the cluster runs an older distributed that had it)',
                 f"Write {close}." if close else "See `dask worker --help` for its options.",
             )
         value_next = option in DASK_WORKER_OPTIONS and option not in DASK_WORKER_SWITCHES and "=" not in word

@@ -483,3 +483,12 @@ def test_sge411_leaves_another_program_alone(compiled: Callable[..., Result]) ->
     """dask-cuda-worker has options of its own."""
     result = compiled(W + 'command = ["dask-cuda-worker"]\nextra_args = ["--rmm-pool-size", "1GB"]\n')
     assert "SGE411" not in {d.code for d in result.diagnostics}
+
+
+def test_sge411_names_the_distributed_it_knows() -> None:
+    """The message names the distributed whose options the rule knows: the installed one, which the test above reads."""
+    from importlib.metadata import version
+
+    from sgecompile.rules.slots import DISTRIBUTED_TESTED
+
+    assert version("distributed").startswith(DISTRIBUTED_TESTED)
