@@ -344,13 +344,20 @@ def _stand_in_for_closed_streams() -> None:
     """Closed standard streams, made ones a command can write to: each write to ``None`` was an internal error.
 
     A closed stdout fails when written (see :class:`_ClosedOutput`); a closed
-    stderr is the user's wish not to see messages, so it becomes /dev/null,
-    which also takes descriptor 2 for the programs sgecompile starts.
+    stderr is the user's wish not to see messages, so it writes to /dev/null.
+    Both descriptors get /dev/null, so that a file opened later cannot take
+    descriptor 1 or 2 and receive what the programs sgecompile starts print.
     """
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
     if sys.stdout is None:
         sys.stdout = _ClosedOutput()
     if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (stderr, open until the process ends)
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open until the process ends)
 
 
 def _failed_write(exc: OSError) -> str:

@@ -18,6 +18,7 @@ nothing is added.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -109,7 +110,8 @@ def dask_seconds(text: str) -> float | None:
     if not match or not match["number"] and not match["unit"]:
         return None
     unit = _DASK_UNITS.get(match["unit"] or "s")
-    return None if unit is None else float(match["number"] or 1) * unit
+    amount = None if unit is None else float(match["number"] or 1) * unit
+    return amount if amount is not None and math.isfinite(amount) else None  # 400 nines: no duration
 
 
 def retirement(walltime: int | None, margin: int, extra_args: Sequence[str], dask_worker: bool) -> Retirement | None:

@@ -401,3 +401,18 @@ def test_other_missing_module_is_a_bug(cli: Cli, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SGECOMPILE_DEBUG", "1")
     _crashing(monkeypatch, ModuleNotFoundError("No module named 'attrs'", name="attrs"))
     assert cli("schema")[0] == 3
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc/self/fd")
+@pytest.mark.parametrize("closing", [">&-", "2>&-", ">&- 2>&-", "<&- 2>&-"])
+def test_closed_standard_descriptors_get_dev_null(closing: str, tmp_path: Path) -> None:
+    """No file opened later can take descriptor 1 or 2 and get what the programs sgecompile starts print."""
+    out = tmp_path / "fds"
+    probe = (
+        "import os\nfrom sgecompile import cli\ncli._stand_in_for_closed_streams()\n"
+        f"open({str(out)!r}, 'w').write('|'.join(os.readlink(f'/proc/self/fd/{{fd}}') for fd in (1, 2)))\n"
+    )
+    subprocess.run(["sh", "-c", f'exec "$@" {closing}', "sh", sys.executable, "-c", probe], check=True)
+    fds = out.read_text().split("|")
+    for fd, closed in ((1, ">&-" in closing.split()), (2, "2>&-" in closing.split())):
+        assert (fds[fd - 1] == os.devnull) == closed, fds

@@ -240,7 +240,13 @@ def test_extends_chains_never_crash(files: dict[str, str], tmp_path: Path) -> No
 # Every keyword import reads, as a call and as jobqueue.yaml spell them, and keys YAML may give that are no names.
 IMPORTED = sorted({*importing.KEYWORDS, *importing.HANDLED, "n_workers", "nanny", "security", "name", "job_name"})
 import_keys = st.sampled_from(IMPORTED + [k.replace("_", "-") for k in IMPORTED]) | st.integers(0, 3)
-import_scalars = scalars | st.none() | st.dates() | directive | st.sampled_from(["#!/bin/bash -l", "-j n", "2m"])
+import_scalars = (
+    scalars
+    | st.none()
+    | st.dates()
+    | directive
+    | st.sampled_from(["#!/bin/bash -l", "-j n", "2m", "--lifetime", "--lifetime-stagger", "3300s", "9" * 400 + "w"])
+)
 import_values = st.recursive(
     import_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts | st.integers(), inner, max_size=3),

@@ -133,3 +133,8 @@ def test_a_margin_that_is_no_time_is_sge202_at_the_margin(compiled: Callable[...
     (found,) = [d for d in result.diagnostics if d.code == "SGE202"]
     assert found.message == "worker.lifetime_margin: '5 mins' is not a walltime" and found.location.line == 4
     assert found.hint is not None and '"12h"' in found.hint and "job.walltime" not in found.hint
+
+
+def test_a_duration_too_long_for_a_float_is_none() -> None:
+    """400 nines of weeks is infinity as a float: no duration (it ended check with an OverflowError)."""
+    assert dask_seconds("9" * 400 + "w") is None

@@ -367,6 +367,8 @@ def _margin_of_flags(worker: dict[str, Any], walltime: int, default: int, notes:
     at the old one. Any other pair is the user's own, and stays as it is.
     """
     words = worker["extra_args"]
+    if not all(isinstance(w, str) for w in words):
+        return  # dask-jobqueue makes text of each; the profile keeps them as written, for check to report
     flags = retirement.given_flags(words) or {}
     lifetime, stagger = (retirement.dask_seconds(flags.get(flag, "")) for flag in retirement.LIFETIME_FLAGS)
     if lifetime is None or stagger is None or lifetime != int(lifetime) or lifetime >= walltime:
@@ -641,6 +643,9 @@ def _command_words(raw: str, value: Any, notes: list[str]) -> Any:
     if raw.replace("-", "_") in WORD_LISTS and isinstance(value, list | tuple):
         found: list[Any] = []
         for item in value:
+            if isinstance(item, int | float):  # dask-jobqueue writes str(item) into the command
+                notes.append(f"{raw} item {item!r} is a number: dask-jobqueue writes it as {str(item)!r}; imported so")
+                item = str(item)
             words = _shell_words(f"{raw} item {item!r}", item, notes) if isinstance(item, str) else [item]
             if words is None:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -191,13 +192,28 @@ def reservation_below_dask_limit(plan: Plan) -> Iterator[Finding]:
 
 def _below_dask_limit(plan: Plan) -> Iterator[Finding]:
     found = plan.reservation
-    if found and not found.derived and limits(found.resource) and found.per_job < _used(plan)[0]:
+    if found and not found.derived and limits(found.resource) and _most_given(plan, found) < _used(plan)[0]:
         yield Finding(
             found.origin,
             f"SGE limits the job to {_reserved(plan, found)}, less than {_used(plan)[1]}: {_past_the_limit(found.resource)}"
             + _assumed(plan),
             _matching(plan, found),
         )
+
+
+def _most_given(plan: Plan, found: Reservation) -> float:
+    """The most SGE may give the job of a limit: per slot, times the most slots the header's -pe lets it have
+    (a `-pe smp 16` in job.directives where cores make 8); no bound for an open range (`4-`)."""
+    if found.multiplier == 1:
+        return found.per_job
+    slots = [found.multiplier]
+    for d in plan.wanted("-pe"):
+        for item in d.args[1].split(","):
+            low, dash, high = item.partition("-")
+            if dash and not high or not (high or low).isdigit():
+                return math.inf  # `4-`, or no range SGE reads (SGE404): no certain bound
+            slots.append(int(high or low))
+    return found.per_request * max(slots)
 
 
 def _used(plan: Plan) -> tuple[int, str]:

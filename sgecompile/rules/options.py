@@ -195,10 +195,10 @@ def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
 def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
     """A qsub option argument that is empty or has whitespace in it.
 
-    Why: SGE splits a `#$` line into words at whitespace, with no quoting, so
-    `queue = "all q"` becomes `-q all` and a stray `q`, and `queue = " "`
-    becomes `-q` with no queue at all. qsub then refuses the job or reads
-    something else than was meant.
+    Why: sgecompile writes each argument as it is, and SGE splits a `#$` line
+    into words at whitespace, so `queue = "all q"` becomes `-q all` and a stray
+    `q`, and `queue = " "` becomes `-q` with no queue at all. qsub then refuses
+    the job or reads something else than was meant.
     Use instead: the value without spaces (`all.q`), as `qconf` lists it.
     """
     for d in plan.directives:
@@ -209,7 +209,7 @@ def argument_not_one_word(plan: Plan) -> Iterator[Finding]:
                 yield Finding(
                     d.origin,
                     f"`{d.option}` gets {arg!r}, which SGE does not read as one word",
-                    "Write it without spaces; SGE has no quoting in `#$` lines.",
+                    "Write it without spaces: sgecompile writes each argument unquoted, and SGE splits at them.",
                 )
                 break
 

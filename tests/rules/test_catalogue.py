@@ -492,3 +492,14 @@ def test_sge411_names_the_distributed_it_knows() -> None:
     from sgecompile.rules.slots import DISTRIBUTED_TESTED
 
     assert version("distributed").startswith(DISTRIBUTED_TESTED)
+
+
+@pytest.mark.parametrize(("pe", "found"), [("-pe smp 16", False), ("-pe smp 4-", False), ("-pe smp 8", True)])
+def test_sge301_counts_the_most_slots_the_header_asks(pe: str, found: bool, compiled: Callable[..., Result]) -> None:
+    """h_vmem=1500M per slot under `-pe smp 16` is up to 24000M, more than 16GB: no certain failure, no error
+    (SGE403 warns of the slots); an open range has no bound; 8 slots give 12000M, less: an error."""
+    result = compiled(
+        '[site]\nmemory_resource = "mem_free"\nmemory_per = "job"\n'
+        f'[job]\ndirectives = ["{pe}", "-l h_vmem=1500M"]\n[worker]\ncores = 8\nmemory = "16GB"\n'
+    )
+    assert ("SGE301" in {d.code for d in result.diagnostics}) == found
