@@ -202,6 +202,8 @@ def sge_kept(script: str) -> dict[tuple[str, ...], Any]:
                 found["-l", d.resource, d.scope] = _in_seconds(d.args)
             elif dirs.OPTIONS[d.option].accumulates:
                 found.setdefault((d.option, d.scope), set()).add(d.args)
+            elif d.option in ("-cwd", "-wd"):  # one working directory: -cwd is the submit directory's
+                found["-wd",] = d.args or ("(the submit directory)",)
             elif d.option not in ("-S", *dirs.SCOPE_SWITCHES):
                 found[(d.option,)] = d.args
     found["-j",] = dirs.yes_or_no(found.get(("-j",), ("n",))[0])  # no -j is -j n
@@ -221,6 +223,8 @@ def sge_kept(script: str) -> dict[tuple[str, ...], Any]:
         {"queue": "all.q", "resource_spec": "h_vmem=2G", "job_extra_directives": ["-q long.q", "-l h_vmem=4G"]},
         {"job_extra_directives": ["-l h_rt=24:00:00 -l h_vmem=3G"]},
         {"walltime": "01:00:00", "job_extra_directives": ["-m ea -l h_rt=600,mem_free=1G"]},
+        {"job_extra_directives": ["-l h_vmem=1G", "-m ea -l h_vmem=3G"]},
+        {"job_extra_directives": ["-wd /scratch"]},  # qstat -j on the test cell: the last of -cwd and -wd
     ],
 )
 def test_an_extra_directive_that_asks_again_imports_as_what_sge_kept(extra: dict[str, Any], tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import shlex
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -198,8 +199,8 @@ def _dask_walltime(tables: dict[str, dict[str, Any]], notes: list[str]) -> None:
 
 
 # The options whose last value SGE keeps, with the key that holds it: qsub warns "option has already been set,
-# overriding previous setting", and qstat -j on the test cell shows the last -N, -P and -j (and of each -l
-# resource, the last amount). -q is not among them: a second -q adds a queue the job may run in.
+# overriding previous setting", and qstat -j on the test cell shows the last -N, -P and -j (of each -l resource,
+# the last amount; of -cwd and -wd, the last). -q is not among them: a second -q adds a queue the job may run in.
 LAST_WINS = {"-N": "name", "-P": "project", "-j": "join_output"}
 
 
@@ -225,15 +226,33 @@ def _last_values(job: dict[str, Any], removed: set[str], notes: list[str]) -> No
         asked = ([f"`{option} {own[option]}` (its own line)"] if own[option] else []) + [f"`{d.text}`" for d in taken]
         if len(asked) > 1 and (option != "-j" or dirs.yes_or_no(own[option] or "n") != job[key]):
             _note_last(asked, key, job[key], notes)
-    resources: dict[str, Any] = job["resources"] if isinstance(job.get("resources"), dict) else {}
-    for name in list(resources):
-        if name == "h_rt":
+    _last_amounts(job, notes)
+    wd = [d for d in _extra_requests(job) if d.option == "-wd"]
+    if wd and "-cwd" not in removed and job.get("cwd") is not True:  # true: an extra -cwd too, whose order is lost
+        job["cwd"] = False
+        _note_last(["`-cwd` (its own line)", f"`{wd[-1].text}`"], "cwd", False, notes)
+
+
+def _last_amounts(job: dict[str, Any], notes: list[str]) -> None:
+    """Each resource resource_spec asks for that an extra directive asks again, and each that extra directives
+    ask more than once: the last amount, SGE's, in job.resources."""
+    if not isinstance(job.get("resources", {}), dict):
+        return  # a value of another type, which check reports
+    resources = job.get("resources", {})
+    extras = Counter(d.resource for d in _extra_requests(job) if d.option == "-l" and d.scope == "hard")
+    for name in [*resources, *(n for n, count in extras.items() if count > 1 and n not in resources)]:
+        if name == "h_rt" or not extras[name]:
             continue
         taken = _take_from_extras(job, _asking_for("-l", name))
-        if taken:
-            asked = [f"`-l {name}={resources[name]}` (resource_spec)"] + [f"`{d.text}`" for d in taken]
-            resources[name] = taken[-1].amount
-            _note_last(asked, f"resources.{name}", resources[name], notes)
+        asked = [f"`-l {name}={resources[name]}` (resource_spec)"] if name in resources else []
+        job["resources"] = resources = {**resources, name: taken[-1].amount}
+        _note_last(asked + [f"`{d.text}`" for d in taken], f"resources.{name}", taken[-1].amount, notes)
+
+
+def _extra_requests(job: dict[str, Any]) -> list[dirs.Directive]:
+    """Every request of job_extra_directives, in order, as qsub reads them."""
+    entries = job.get("directives")
+    return [d for text in entries for d in _requests(text)] if isinstance(entries, list) else []
 
 
 def _note_last(asked: list[str], key: str, value: Any, notes: list[str]) -> None:
@@ -288,8 +307,7 @@ def _requests(text: Any) -> list[dirs.Directive]:
 
 def _extras_join(job: dict[str, Any]) -> bool | None:
     """What the last ``-j`` of job_extra_directives says, SGE's answer; None without one."""
-    entries = job.get("directives")
-    said = [d for text in entries for d in _requests(text) if d.option == "-j"] if isinstance(entries, list) else []
+    said = [d for d in _extra_requests(job) if d.option == "-j"]
     return dirs.yes_or_no(said[-1].args[0]) if said else None
 
 
@@ -787,7 +805,7 @@ def _memory_resource(tables: dict[str, dict[str, Any]], notes: list[str]) -> Non
     else:
         counted = "counted per slot as SGE does for a consumable YES"
     notes.append(
-        f"site.memory_resource = {requested!r} is assumed from resource_spec, {counted};"
+        f"site.memory_resource = {requested!r} is assumed from the job's memory request, {counted};"
         " `sgecompile check --live` compares it with the cluster"
     )
 
