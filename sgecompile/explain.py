@@ -57,6 +57,14 @@ def origin(plan: Plan, key: KeyPath, unset: str = "default") -> Source:
     return Source(f"{found.location}{layer}", found.location)
 
 
+def _queues(plan: Plan) -> Row:
+    """The queues the header asks for (`job.queue` and any `-q` of job.directives): the job may run in any of them."""
+    asked = plan.wanted("-q")
+    names = ",".join(d.args[0] for d in asked) or None
+    where = origin(plan, asked[0].origin[:2]) if asked else origin(plan, ("job", "queue"))
+    return Row("queue", "queue", names or "the cluster's default", where, names)
+
+
 def _dask(amount: int) -> str:
     return f"{format_dask_memory(amount)} = {amount:,} bytes"
 
@@ -84,7 +92,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
     jobs = jobs or worker.jobs
     rows = [
         Row("job_name", "job name", job.name, origin(plan, ("job", "name")), job.name),
-        Row("queue", "queue", job.queue or "the cluster's default", origin(plan, ("job", "queue")), job.queue),
+        _queues(plan),
         Row("jobs", "jobs", str(jobs), jobs_source, jobs, "jobs"),
         Row(
             "processes_per_job",

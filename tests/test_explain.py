@@ -1,11 +1,12 @@
 """`sgecompile explain`: the quantities a profile implies, and where each came from."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from sgecompile.explain import explain
-from sgecompile.pipeline import compile_file
+from sgecompile.pipeline import Result, compile_file
 
 from .conftest import PROFILES, ROOT
 
@@ -193,3 +194,13 @@ def test_worker_jobs_has_the_bound_jobs_has(write, cli):
     found = json.loads(out)
     assert code == 1 and [(f["code"], f["line"]) for f in found] == [("SGE005", 2)]
     assert "at most 1000000" in found[0]["message"]
+
+
+def test_the_queue_row_names_every_queue_the_header_asks(compiled: Callable[..., Result]) -> None:
+    """A second -q adds a queue the job may run in: explain names both, and a -q of job.directives alone too."""
+    both = compiled('[job]\nqueue = "a.q"\ndirectives = ["-q b.q"]\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    alone = compiled('[job]\ndirectives = ["-q b.q"]\n[worker]\ncores = 1\nmemory = "1GB"\n')
+    for result, queues in ((both, "a.q,b.q"), (alone, "b.q")):
+        assert result.plan is not None
+        (row,) = [r for r in explain(result.plan) if r.name == "queue"]
+        assert (row.value, row.amount) == (queues, queues)
