@@ -366,15 +366,16 @@ def _argv_lists(path: Path, text: str) -> list[list[str]]:
             raise TaskListError(f"{path}: command {i} is not a non-empty list of strings: {argv!r}")
         if any("\x00" in word for word in argv):
             raise TaskListError(f"{path}: command {i}: {_NUL}")
-        if not all(_encodable(word) for word in argv):
+        if not all(map(utf8, argv)):
             raise TaskListError(f"{path}: command {i}: {_SURROGATE}")
     return data
 
 
-def _encodable(word: str) -> bool:
-    """Whether the script can hold ``word``: JSON's ``\\udc80`` escapes give half a character, no UTF-8 at all."""
+def utf8(text: str) -> bool:
+    """Whether a script can hold ``text``: a lone surrogate (JSON's ``\\udc80``, or bytes of a file name that
+    are not UTF-8) is half a character, with no UTF-8 at all."""
     try:
-        word.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True

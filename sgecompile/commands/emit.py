@@ -14,6 +14,7 @@ from ..emit import (
     read_commands,
     task_files,
     temporary_certificates,
+    utf8,
     write,
     written_by_emit,
 )
@@ -67,15 +68,6 @@ def _folder(given: str, profile: str) -> Path:
     if "\n" in given or "\r" in given:  # in a script, it would start a line
         raise UsageError(f"--out {given!r} has a line break; name a folder without one")
     for what, name in (("--out", str(out.resolve())), ("the profile", profile)):
-        if not _utf8(name):
+        if not utf8(name):
             raise UsageError(f"{what} {ascii(name)} is not UTF-8 text, and the scripts must name it: rename it")
     return out
-
-
-def _utf8(name: str) -> bool:
-    """Whether a name from the command line is text (bytes that are not UTF-8 arrive as lone surrogates)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
