@@ -125,9 +125,9 @@ class Plan:
         """This plan once for each memory limit the header asks for that is no memory resource of the site
         (an ``h_vmem`` where the site reserves ``mem_free``), counted per slot: with a -pe, SGE multiplies a
         limit by the slots unless the cluster makes it a JOB consumable, so this is the most the job is given."""
-        site = self.profile.site
-        known = {*dict(site.memory), self.memory_resource}
-        asked = [d.resource for d in self._hard.get("-l", ()) if limits(d.resource) and d.resource not in known]
+        site, resource = self.profile.site, self.memory_resource
+        asked = [d.resource for d in self._hard.get("-l", ()) if d.resource != resource and limits(d.resource)]
+        known = dict(site.memory) if asked else {}
         return tuple(
             Plan(
                 attrs.evolve(self.profile, site=attrs.evolve(site, memory_resource=name, memory_per="slot")),
@@ -135,6 +135,7 @@ class Plan:
                 self.rendered,
             )
             for name in asked
+            if name not in known
         )
 
     @property

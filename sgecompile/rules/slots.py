@@ -284,7 +284,7 @@ def unknown_worker_option(plan: Plan) -> Iterator[Finding]:
     worker = plan.profile.worker
     words = list(worker.extra_args)
     options = [w.partition("=")[0] for w in words]
-    if not worker.runs_dask_worker or {"--preload", "--preload-nanny"} & set(options):
+    if not words or not worker.runs_dask_worker or {"--preload", "--preload-nanny"} & set(options):
         return
     value_next = False
     for i, (word, option) in enumerate(zip(words, options, strict=True)):
