@@ -103,14 +103,7 @@ def explain(plan: Plan, jobs: int | None = None) -> list[Row]:
             "processes",
         ),
         _count("workers", "workers in all", jobs * worker.processes, "jobs x processes", "workers"),
-        Row(
-            "threads_per_job",
-            "threads per job",
-            str(worker.cores),
-            origin(plan, ("worker", "cores")),
-            worker.cores,
-            "threads",
-        ),
+        _threads_row(plan),
         _count(
             "threads_per_process", "threads per process", worker.threads_per_process, "cores / processes", "threads"
         ),
@@ -148,11 +141,31 @@ def _bytes(name: str, what: str, amount: int, source: Source) -> Row:
     return Row(name, what, _dask(amount), source, amount, "bytes")
 
 
+def _threads_row(plan: Plan) -> Row:
+    """The threads the job's workers run: ``worker.cores``, or fewer where the processes do not divide it (SGE401)."""
+    worker = plan.profile.worker
+    threads = worker.processes * worker.threads_per_process
+    how = (
+        origin(plan, ("worker", "cores"))
+        if threads == worker.cores
+        else Source(f"processes x threads per process, of {worker.cores} cores")
+    )
+    return Row("threads_per_job", "threads per job", str(threads), how, threads, "threads")
+
+
 def _task_memory_rows(plan: Plan) -> list[Row]:
-    """What the tasks' own programs need, when ``worker.task_memory`` says: per task, and for every thread at once."""
+    """What the tasks' own programs need, when ``worker.task_memory`` says: per task, and for every thread at once.
+
+    Without it the rows are there, null, so that every profile's JSON has the same keys.
+    """
     worker = plan.profile.worker
     if not worker.task_memory:
-        return []
+        unset = origin(plan, ("worker", "task_memory"), NOTHING)
+        return [
+            Row("task_memory", "memory per task", "none given", unset, None, "bytes"),
+            Row("tasks_memory_per_job", "task memory per job", "none given", unset, None, "bytes"),
+            Row("worker_resources", "dask resources per process", "none", unset, None),
+        ]
     return [
         _bytes("task_memory", "memory per task", worker.task_memory.bytes, origin(plan, ("worker", "task_memory"))),
         _bytes("tasks_memory_per_job", "task memory per job", worker.tasks_memory, Source("task_memory x cores")),
@@ -262,7 +275,7 @@ def _reservation_rows(plan: Plan) -> list[Row]:
     derived = "derived from worker.memory" + plan.also_covered
     how = Source(derived) if found.derived else origin(plan, found.origin)
     if not plan.per_slot:
-        why = 'memory_per = "job"' if plan.profile.site.memory_per == "job" else "no -pe"
+        why = _not_per_slot(plan)
         return [
             resource,
             Row("sge_memory_per_slot", per_slot, f"not counted per slot: {why}", Source(NOTHING), None, "bytes"),
@@ -280,6 +293,16 @@ def _reservation_rows(plan: Plan) -> list[Row]:
             "bytes",
         ),
     ]
+
+
+def _not_per_slot(plan: Plan) -> str:
+    """Why SGE does not multiply the memory request by the slots (:attr:`Plan.per_slot`)."""
+    per = plan.profile.site.memory_per
+    if per != "slot":
+        return f'memory_per = "{per}"'
+    if not plan.multiplies(per):
+        return "no -pe"
+    return f"{plan.memory_resource} is a host's load value, counted once"
 
 
 def _more_memory_row(plan: Plan) -> Row:

@@ -124,7 +124,7 @@ WORDS: tuple[Word, ...] = (
     Word("-A"),
     Word("-ar"),
     Word("-b", form="yes-no", in_script=False),
-    Word("-binding", (1, 2), flavors=SGE_UGE),  # OCS 9.1 replaced it with -bamount, -btype, -bunit ...
+    Word("-binding", (1, 2)),  # OCS 9.0 has it, 9.1 replaced it with -bamount, -btype, -bunit ...: no certain error
     Word("-c"),
     Word("-ckpt"),
     Word("-clear", (0, 0), "none", in_script=False),

@@ -204,3 +204,33 @@ def test_the_queue_row_names_every_queue_the_header_asks(compiled: Callable[...,
         assert result.plan is not None
         (row,) = [r for r in explain(result.plan) if r.name == "queue"]
         assert (row.value, row.amount) == (queues, queues)
+
+
+def test_every_profile_gets_the_same_json_keys(compiled: Callable[..., Result]) -> None:
+    """With task_memory or without it, the same rows: a program reading the JSON needs no key test."""
+    from sgecompile.explain import as_json
+
+    base = '[worker]\ncores = 2\nmemory = "4GB"\n'
+    plans = [compiled(base).plan, compiled(base + 'task_memory = "1GB"\n').plan]
+    assert all(plans)
+    first, second = (set(as_json(explain(p))) for p in plans if p is not None)
+    assert first == second and {"task_memory", "tasks_memory_per_job", "worker_resources"} <= first
+
+
+def test_threads_per_job_are_those_the_workers_run(compiled: Callable[..., Result]) -> None:
+    """3 processes of 4 cores run 1 thread each: 3 threads, not the 4 cores asked (SGE401 warns)."""
+    plan = compiled('[worker]\ncores = 4\nprocesses = 3\nmemory = "3GB"\n').plan
+    assert plan is not None
+    (row,) = [r for r in explain(plan) if r.name == "threads_per_job"]
+    assert (row.amount, row.source.text) == (3, "processes x threads per process, of 4 cores")
+
+
+def test_memory_per_host_is_named_as_why_it_is_not_per_slot(compiled: Callable[..., Result]) -> None:
+    """A HOST consumable under a -pe is counted once: the row says memory_per, not that there is no -pe."""
+    plan = compiled(
+        '[site]\nflavor = "uge"\npe = "smp"\nmemory_resource = "h_vmem"\nmemory_per = "host"\n'
+        '[worker]\ncores = 4\nmemory = "8GB"\n'
+    ).plan
+    assert plan is not None
+    (row,) = [r for r in explain(plan) if r.name == "sge_memory_per_slot"]
+    assert row.value == 'not counted per slot: memory_per = "host"'

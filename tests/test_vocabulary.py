@@ -29,7 +29,7 @@ def _finding(result: Result, code: str) -> str | None:
         ("sge", "-jc short", 'Univa / Altair Grid Engine 8.x+ (flavor = "uge")'),
         ("sge", "-umask 022", 'Univa / Altair Grid Engine 8.x+ (flavor = "uge")'),
         ("uge", "-scope master", 'Open Cluster Scheduler / Gridware Cluster Scheduler 9.x (flavor = "ocs")'),
-        ("ocs", "-binding linear:4", 'flavor = "sge") and Univa / Altair Grid Engine 8.x+ (flavor = "uge")'),
+        ("ocs", "-jc short", 'Univa / Altair Grid Engine 8.x+ (flavor = "uge")'),
         ("sge", "-par 4", '(flavor = "uge") and Open Cluster Scheduler'),
     ],
 )
@@ -43,7 +43,8 @@ def test_another_flavors_option_names_site_flavor(
 
 
 @pytest.mark.parametrize(
-    ("flavor", "directive"), [("uge", "-jc short"), ("uge", "-mbind cores"), ("ocs", "-btype slot")]
+    ("flavor", "directive"),
+    [("uge", "-jc short"), ("uge", "-mbind cores"), ("ocs", "-btype slot"), ("ocs", "-binding linear:4")],
 )
 def test_an_option_of_the_sites_own_flavor_passes(compiled: Callable[..., Result], flavor: str, directive: str) -> None:
     """The same options on the flavor that has them: no finding about them, and they render."""

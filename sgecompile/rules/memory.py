@@ -373,18 +373,24 @@ def no_memory_per_process(plan: Plan) -> Iterator[Finding]:
 
 
 def host_consumable_without_host(plan: Plan) -> Iterator[Finding]:
-    """`memory_per = "host"` on a Grid Engine that has no HOST consumables (Son of Grid Engine, `site.flavor = "sge"`).
+    """`memory_per` or `gpu_per = "host"` on a Grid Engine that has no HOST consumables (Son of Grid Engine,
+    `site.flavor = "sge"`).
 
     Why: SGE 8.1's consumables are YES (per slot) and JOB only (sge_complex(5)); HOST, debited once
     per host, is Univa / Altair's and Open Cluster Scheduler's. The cluster cannot count it that way.
-    Use instead: `memory_per = "job"` (the same amount for a `$pe_slots` job), or the cluster's flavor.
+    Use instead: `"job"` (the same amount for a `$pe_slots` job), or the cluster's flavor.
     """
     site = plan.profile.site
+    if site.flavor != "sge":
+        return
     table = plan.profile.source.values["site"].get("memory") or {}
-    for name, per in site.memory if site.flavor == "sge" else ():
+    counted = [(n, per, ("site", "memory", n) if n in table else ("site", "memory_per")) for n, per in site.memory]
+    if site.gpu_resource:
+        counted.append((site.gpu_resource, site.gpu_per, ("site", "gpu_per")))
+    for name, per, key in counted:
         if per == "host":
             yield Finding(
-                ("site", "memory", name) if name in table else ("site", "memory_per"),
+                key,
                 f'{name} counted per "host": Son of Grid Engine has no HOST consumables (only YES, per slot, and JOB)',
                 '"job" asks the same amount for a job on one host; or set site.flavor = "uge" or "ocs".',
             )

@@ -503,3 +503,12 @@ def test_sge301_counts_the_most_slots_the_header_asks(pe: str, found: bool, comp
         f'[job]\ndirectives = ["{pe}", "-l h_vmem=1500M"]\n[worker]\ncores = 8\nmemory = "16GB"\n'
     )
     assert ("SGE301" in {d.code for d in result.diagnostics}) == found
+
+
+def test_sge307_gpus_counted_per_host_on_son_of_grid_engine(compiled: Callable[..., Result]) -> None:
+    """gpu_per = "host" has no HOST consumable to count it on flavor sge either: the same error as for memory."""
+    site = '[site]\nflavor = "{}"\npe = "smp"\ngpu_resource = "gpu"\ngpu_per = "host"\n'
+    worker = '[worker]\ncores = 4\nmemory = "8GB"\ngpus = 2\n'
+    found = [d for d in compiled(site.format("sge") + worker).diagnostics if d.code == "SGE307"]
+    assert [(d.location.line, d.message.split(":")[0]) for d in found] == [(5, 'gpu counted per "host"')]
+    assert "SGE307" not in {d.code for d in compiled(site.format("uge") + worker).diagnostics}
