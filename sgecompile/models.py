@@ -78,6 +78,8 @@ class Site:
     scheduler_interface: str | None
     shared_directory: str | None
     shell: str
+    max_walltime: Walltime | None
+    default_walltime: Walltime | None
 
 
 @attrs.frozen
@@ -198,7 +200,7 @@ class Profile:
     def build(cls, loaded: Loaded) -> tuple[Profile | None, tuple[Failure, ...]]:
         """Type the merged tables; on any failure, no model (the failures say why)."""
         typer = _Typer(loaded.values)
-        site = _site(typer.section("site"))
+        site = typer.site()
         job = typer.job(site)
         worker = typer.worker()
         if typer.failures or typer.untyped:
@@ -302,6 +304,12 @@ class _Typer:
         except (UnitError, dirs.DirectiveError) as error:
             self.failures.append(Failure((section, name), schema.key(section, name).kind, error))
             return None
+
+    def site(self) -> Site:
+        get = self.section("site")
+        for name in ("max_walltime", "default_walltime"):
+            get[name] = self.typed(get, "site", name, parse_walltime)
+        return _site(get)
 
     def job(self, site: Site) -> Job:
         get = self.section("job")

@@ -106,6 +106,19 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "The job's shell: the shebang, and `-S` so queues in posix_compliant mode agree.",
             "/bin/bash",
         ),
+        Key(
+            "max_walltime",
+            "walltime",
+            "The longest walltime the site lets a job ask for, from its documentation (Hoffman2's 24 hours, a job"
+            " class's 12): a longer `job.walltime` is a warning (SGE206), as qsub refuses the job or the queue kills"
+            " it at the limit. `check --live` reads the queues' own `h_rt` instead.",
+        ),
+        Key(
+            "default_walltime",
+            "walltime",
+            "The `h_rt` the site gives a job that asks for none (Hoffman2: 2 hours): without `job.walltime` the"
+            " job ends then, its workers given no lifetime to retire before it (SGE207).",
+        ),
     ),
     "job": (
         Key("name", "str", "Job name, `-N`.", "dask-worker"),

@@ -48,6 +48,8 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE203", INFO, walltime.walltime_fields_overflow),
     Rule("SGE204", INFO, walltime.no_walltime),
     Rule("SGE205", WARNING, walltime.workers_retire_too_late_or_early),
+    Rule("SGE206", WARNING, walltime.walltime_beyond_site),
+    Rule("SGE207", WARNING, walltime.site_default_walltime),
     Rule("SGE301", ERROR, memory.reservation_below_dask_limit, counts_memory=True),
     Rule("SGE302", WARNING, memory.reservation_far_above_dask_limit, counts_memory=True),
     Rule("SGE303", ERROR, memory.no_memory_per_process),

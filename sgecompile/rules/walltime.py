@@ -35,11 +35,11 @@ def not_a_walltime(ctx: Context) -> Iterator[Finding]:
     Use instead: `"12:00:00"`, `43200` (seconds) or `"12h"`.
     """
     for failure in ctx.failed("empty", "not-positive", "not-a-time", "too-long", kind="walltime"):
-        margin = failure.key == ("worker", "lifetime_margin")
-        in_walltime = failure.key == ("job", "walltime") or margin  # else an h_rt that qsub itself reads
+        named = failure.key in (("worker", "lifetime_margin"), ("site", "max_walltime"), ("site", "default_walltime"))
+        in_walltime = failure.key == ("job", "walltime") or named  # else an h_rt that qsub itself reads
         yield Finding(
             failure.key,
-            f"{'worker.lifetime_margin' if margin else 'walltime'}: {failure.error}",
+            f"{'.'.join(map(str, failure.key)) if named else 'walltime'}: {failure.error}",
             'Write H:M:S ("12:00:00"), whole seconds (43200) or a duration ("12h", "1d12h").'
             if in_walltime
             else 'Write H:M:S ("12:00:00") or whole seconds (43200); or set job.walltime, which also reads "12h".',
@@ -85,8 +85,8 @@ def no_walltime(plan: Plan) -> Iterator[Finding]:
     not the 30 minutes dask-jobqueue adds silently when `walltime` is left out.
     Use instead: `walltime = "12:00:00"`, so the job's end is known and the scheduler can backfill.
     """
-    if plan.resource("h_rt") is not None:
-        return
+    if plan.resource("h_rt") is not None or plan.profile.site.default_walltime:
+        return  # with the site's default, SGE207 says when the job ends
     if plan.profile.job.walltime is None:
         yield Finding(
             ("job",),
@@ -99,6 +99,45 @@ def no_walltime(plan: Plan) -> Iterator[Finding]:
             "job.walltime is not in the script: job.skip removes every -l request, h_rt among them, so the queue's own h_rt limit applies",
             'Remove "-l" from job.skip, and skip single requests by leaving them out of job.resources.',
         )
+
+
+def walltime_beyond_site(plan: Plan) -> Iterator[Finding]:
+    """A walltime longer than the site lets a job ask for (`site.max_walltime`, from its documentation).
+
+    Why: qsub refuses the job, or the queue kills it at its own limit, before the
+    workers' lifetime lets them retire. A warning: sites make exceptions (Hoffman2's
+    `highp` on a group's own nodes, a longer job class).
+    Use instead: at most the limit, and more jobs (`worker.jobs`) for more work.
+    """
+    asked, limit = plan.resource("h_rt"), plan.profile.site.max_walltime
+    if asked is None or limit is None:
+        return
+    seconds = parse_sge_time(asked.amount).seconds  # typing has checked it
+    if seconds > limit.seconds:
+        yield Finding(
+            asked.origin,
+            f"walltime {seconds} s ({format_hms(seconds)}) is longer than the site allows, site.max_walltime"
+            f" {limit.seconds} s ({format_hms(limit.seconds)}): qsub refuses the job or the queue kills it then",
+            f'Ask for at most walltime = "{format_hms(limit.seconds)}", and more jobs (worker.jobs) for more work.',
+        )
+
+
+def site_default_walltime(plan: Plan) -> Iterator[Finding]:
+    """No walltime, where the site gives a job that asks for none a short one (`site.default_walltime`).
+
+    Why: the job ends at the site's default `h_rt` (Hoffman2: 2 hours), and its
+    workers, given no lifetime, are killed there with their results.
+    Use instead: a `job.walltime` as long as the work, within the site's limit.
+    """
+    default = plan.profile.site.default_walltime
+    if default is None or plan.resource("h_rt") is not None:
+        return
+    yield Finding(
+        ("job", "walltime") if plan.profile.job.walltime else ("job",),
+        f"no walltime in the script: the site's default h_rt ends the job after {default.seconds} s"
+        f" ({format_hms(default.seconds)}), and the workers, given no lifetime, die with their results",
+        'Set job.walltime, e.g. walltime = "12:00:00", within site.max_walltime where the site sets one.',
+    )
 
 
 def workers_retire_too_late_or_early(plan: Plan) -> Iterator[Finding]:

@@ -512,3 +512,32 @@ def test_sge307_gpus_counted_per_host_on_son_of_grid_engine(compiled: Callable[.
     found = [d for d in compiled(site.format("sge") + worker).diagnostics if d.code == "SGE307"]
     assert [(d.location.line, d.message.split(":")[0]) for d in found] == [(5, 'gpu counted per "host"')]
     assert "SGE307" not in {d.code for d in compiled(site.format("uge") + worker).diagnostics}
+
+
+@pytest.mark.parametrize(
+    ("site", "walltime", "codes"),
+    [
+        ('max_walltime = "24:00:00"', '"24:00:00"', set()),
+        ('max_walltime = "24:00:00"', '"24:00:01"', {"SGE206"}),
+        ('max_walltime = "1d"', "90000", {"SGE206"}),
+        ('default_walltime = "2:00:00"', None, {"SGE207"}),
+        ('default_walltime = "2:00:00"', '"1:00:00"', set()),
+        ("", None, {"SGE204"}),  # no site default known: the queue's limit, an info
+        ('max_walltime = "tomorrow"', '"1:00:00"', {"SGE202"}),
+    ],
+)
+def test_the_sites_walltime_limit_and_default(
+    site: str, walltime: str | None, codes: set[str], compiled: Callable[..., Result]
+) -> None:
+    """site.max_walltime warns of a longer job (SGE206); site.default_walltime of none at all (SGE207)."""
+    job = f"[job]\nwalltime = {walltime}\n" if walltime else ""
+    result = compiled(f"[site]\n{site}\n" + W + job)
+    assert {d.code for d in result.diagnostics} & {"SGE202", "SGE204", "SGE206", "SGE207"} == codes
+
+
+@pytest.mark.parametrize(("preset", "limit"), [("hoffman2", 24), ("dundee", 12), ("young", 24), ("myriad", 48)])
+def test_a_presets_documented_walltime_limit_warns(preset: str, limit: int, compiled: Callable[..., Result]) -> None:
+    """A 4-core job one hour longer than the site's documented limit is SGE206, and one within it is not."""
+    for hours, warned in ((limit, False), (limit + 1, True)):
+        text = f'extends = "@sites/{preset}"\n[job]\nwalltime = "{hours}:00:00"\n[worker]\ncores = 4\nmemory = "16GB"\n'
+        assert ("SGE206" in {d.code for d in compiled(text).diagnostics}) == warned, (preset, hours)
