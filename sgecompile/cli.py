@@ -196,7 +196,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | No
     "render": ("print the worker job script of a profile", _render),
     "check": ("check profiles for SGE traps (exit 1 on errors)", _check),
     "explain": ("show what a profile asks for and where each value came from", _explain),
-    "up": ("start a scheduler and the profile's workers until Ctrl-C or SIGTERM", _up),
+    "up": ("start a scheduler and the profile's workers until Ctrl-C, SIGTERM or a hangup", _up),
     "run": ("run each command of a list on the profile's dask workers; --out keeps results and resumes", _run),
     "emit": ("write standalone job scripts: a dask cluster, or --tasks as an array job", _emit),
     "tasks": ("list the failed tasks of an emitted task array; --resubmit runs them again", _tasks),

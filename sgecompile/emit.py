@@ -316,12 +316,12 @@ def each_command(path: Path) -> Iterator[list[str]]:
     ``sgecompile run`` reads 100,000 commands this way; a JSON or TOML list
     is parsed whole first (its parsers know no other way).
     """
-    if path.suffix in (".json", ".toml"):
+    if path.suffix.lower() in (".json", ".toml"):
         yield from _argv_lists(path, _text(path))
         return
     found = False
     try:
-        with path.open(encoding="utf-8") as file:
+        with path.open(encoding="utf-8-sig") as file:  # -sig: a byte order mark is no part of the first word
             for number, line in enumerate(_lines(file), 1):
                 if words := _words(path, number, line):
                     found = True
@@ -334,7 +334,7 @@ def each_command(path: Path) -> Iterator[list[str]]:
 
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise TaskListError(f"{path}: cannot read it: {error}") from None
 
@@ -349,14 +349,37 @@ def _words(path: Path, number: int, line: str) -> list[str]:
     if "\x00" in line:
         raise TaskListError(f"{path}:{number}: {_NUL}")
     try:
-        return shlex.split(line, comments=True)
+        return shlex.split(_without_comment(line))
     except ValueError as error:
         raise TaskListError(f"{path}:{number}: {error}") from None
 
 
+def _without_comment(line: str) -> str:
+    """The line up to a ``#`` that starts a word outside quotes, where bash starts a comment.
+
+    shlex's own comments start at any ``#``: ``iqtree -s aln#1.phy -nt 10``
+    lost all but ``iqtree -s aln``, where bash passes ``aln#1.phy`` whole.
+    """
+    quote, escaped, word_start = "", False, True
+    for i, char in enumerate(line):
+        blank = not (escaped or quote) and char in " \t"
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and word_start:
+            return line[:i]
+        word_start = blank
+    return line
+
+
 def _argv_lists(path: Path, text: str) -> list[list[str]]:
     try:
-        data: Any = json.loads(text) if path.suffix == ".json" else tomli.loads(text).get("commands")
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomli.loads(text).get("commands")
     except (ValueError, tomli.TOMLDecodeError) as error:
         raise TaskListError(f"{path}: {error}") from None
     if not isinstance(data, list) or not data:

@@ -368,3 +368,26 @@ def test_a_list_of_lines_is_read_as_it_goes(tmp_path: Path) -> None:
     assert next(commands) == ["echo", "a"] and next(commands) == ["echo", "b"]
     with pytest.raises(TaskListError, match="t.txt:3: No closing quotation"):
         next(commands)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab #'\"\\\t", max_size=16))
+def test_a_line_of_a_task_list_is_split_as_bash_splits_it(line: str) -> None:
+    """`#` starts a comment only at the start of a word outside quotes (`aln#1.phy` stays whole), as in bash."""
+    from sgecompile.emit import _words
+
+    try:
+        ours = _words(Path("t.txt"), 1, line)
+    except TaskListError:  # an unclosed quote, or a backslash at the end: bash refuses the line too
+        return
+    script = f'set -- {line}\nfor word in "$@"; do printf \'%s\\0\' "$word"; done'
+    theirs = subprocess.run(["bash", "-c", script], capture_output=True, check=True).stdout.decode()
+    assert ours == theirs.split("\0")[:-1]
+
+
+def test_a_byte_order_mark_and_an_upper_case_suffix_change_nothing(tmp_path: Path) -> None:
+    """A BOM is no part of the first word; `cmds.JSON` is a JSON list, as `cmds.json` is."""
+    (tmp_path / "bom.txt").write_bytes("\ufeffecho one\n".encode())
+    (tmp_path / "cmds.JSON").write_text('[["echo", "two"]]')
+    assert read_commands(tmp_path / "bom.txt") == [["echo", "one"]]
+    assert read_commands(tmp_path / "cmds.JSON") == [["echo", "two"]]

@@ -49,3 +49,12 @@ def test_outside_the_main_thread_the_handlers_stay_as_they_are() -> None:
     thread.start()
     thread.join()
     assert seen == [signal.getsignal(signal.SIGTERM)]
+
+
+def test_a_hangup_interrupts_like_ctrl_c() -> None:
+    """The terminal going away (SIGHUP) stops a launch as Ctrl-C does, so its jobs are removed, not left queued."""
+    before = signal.getsignal(signal.SIGHUP)
+    with signals.interruptible(), pytest.raises(KeyboardInterrupt, match="SIGHUP"):
+        os.kill(os.getpid(), signal.SIGHUP)
+        signal.sigtimedwait([], 0)
+    assert signal.getsignal(signal.SIGHUP) == before

@@ -1,4 +1,4 @@
-"""``sgecompile up PROFILE``: a scheduler and the profile's workers, until Ctrl-C or SIGTERM."""
+"""``sgecompile up PROFILE``: a scheduler and the profile's workers, until Ctrl-C, SIGTERM or a hangup."""
 
 from __future__ import annotations
 
@@ -40,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"TLS: another client connects with {live.client_hint(client.security)}", flush=True)
             if args.scheduler_file:
                 print(f"scheduler file: {args.scheduler_file}  (Client(scheduler_file=...) connects)", flush=True)
-            print(f"{workers} workers connected; Ctrl-C or SIGTERM stops them and removes their jobs", flush=True)
+            print(
+                f"{workers} workers connected; Ctrl-C, SIGTERM or a hangup stops them and removes their jobs",
+                flush=True,
+            )
             cluster = client.cluster
             assert isinstance(cluster, live.CompiledCluster)  # launch's client is always on one
             stopped = live.until_interrupted(lambda: cluster.keeper.stopped)

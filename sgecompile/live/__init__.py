@@ -7,7 +7,7 @@ normal exit, on an exception, on Ctrl-C and on SIGTERM.
 
 One module per job: ``compiled`` (the profile, checked), ``submitter`` (qsub
 and qdel bookkeeping, arrays; no dask), ``jobs`` (the dask classes),
-``signals`` (Ctrl-C and SIGTERM), ``tls`` (certificates), ``waiting`` (for the workers, with its
+``signals`` (Ctrl-C, SIGTERM and SIGHUP), ``tls`` (certificates), ``waiting`` (for the workers, with its
 messages) and ``launching``. Importing this package imports dask, so
 ``import sgecompile`` reaches it only when a live name is used.
 """

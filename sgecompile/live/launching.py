@@ -38,7 +38,7 @@ def launch(
     With ``wait``, blocks until the workers of the fixed size (or of the
     minimum) are connected, or raises :class:`LaunchTimeout` saying what
     qstat shows. Every job is removed on the way out, whatever happened; the
-    client and the cluster are closed there too, with Ctrl-C and SIGTERM
+    client and the cluster are closed there too, with Ctrl-C, SIGTERM and SIGHUP
     ignored, so that a second one cannot stop that halfway.
     """
     _check_size(jobs, workers, adapt)

@@ -1,4 +1,8 @@
-"""Ctrl-C and SIGTERM while a cluster lives: one handler for both, for the whole of a launch.
+"""Ctrl-C, SIGTERM and SIGHUP while a cluster lives: one handler for all, for the whole of a launch.
+
+SIGHUP is the terminal going away (an ssh session dropped, a window closed):
+left to Python's default, it ended the process at once, and jobs still
+waiting in the queue stayed there, to hold slots when they started.
 
 Python runs a signal handler in the main thread, between two steps of
 whatever that thread is doing. When that is one of distributed's blocking
@@ -23,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 DASK_LOGGERS = {"distributed", "dask", "dask_jobqueue", "tornado", "asyncio", "bokeh"}  # first name parts
 
 Handler = Callable[[int, FrameType | None], object] | int | None  # None: leave the handlers as they are
@@ -31,7 +35,7 @@ Handler = Callable[[int, FrameType | None], object] | int | None  # None: leave 
 
 @contextmanager
 def _handling(handler: Handler) -> Iterator[None]:
-    """Set ``handler`` for both signals in the block, then put back the ones before.
+    """Set ``handler`` for every one of :data:`SIGNALS` in the block, then put back the ones before.
 
     Only the main thread may set handlers (Python runs them there alone), so
     elsewhere the block runs with the process's handlers as they are.
@@ -57,7 +61,7 @@ def kept() -> AbstractContextManager[None]:
 
 
 def ignored() -> AbstractContextManager[None]:
-    """Ignore both signals in the block, at the OS level, so that the qdel it runs ignores them too."""
+    """Ignore the signals in the block, at the OS level, so that the qdel it runs ignores them too."""
     return _handling(signal.SIG_IGN)
 
 
@@ -81,7 +85,7 @@ class _Stop:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """In the block, Ctrl-C and SIGTERM raise KeyboardInterrupt with dask quiet from then on (see the module)."""
+    """In the block, Ctrl-C, SIGTERM and SIGHUP raise KeyboardInterrupt with dask quiet from then on (see the module)."""
     stop = _Stop()
     try:
         with _handling(stop):
@@ -91,7 +95,7 @@ def interruptible() -> Iterator[None]:
 
 
 def until_interrupted(stopped: Callable[[], str | None] = lambda: None) -> str:
-    """Block until Ctrl-C or SIGTERM, or until ``stopped()`` gives a reason, which is returned; look once a second.
+    """Block until Ctrl-C, SIGTERM or SIGHUP, or until ``stopped()`` gives a reason, which is returned; look once a second.
 
     A signal the kernel hands to another thread (dask's event loop, say) runs
     its Python handler only once the main thread wakes, and a main thread

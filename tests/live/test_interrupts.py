@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM at moments of `up`'s life after its workers connected: its own lines only, no job left."""
+"""Ctrl-C, SIGTERM and SIGHUP at moments of `up`'s life after its workers connected: its own lines only, no job left."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def listed(name: str, timeout: float = 30) -> set[str]:
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_up_stops_quietly_and_leaves_no_job(in_tmp: Path, signum: signal.Signals, moment: str) -> None:
     """Exit 0 with `up`'s own lines and its one message: no traceback, nothing from dask, tornado or asyncio."""
     name = f"stop-{signum.name}-{moment}"
