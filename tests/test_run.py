@@ -28,13 +28,14 @@ def test_id_is_argv_and_folder() -> None:
 
 
 def test_todo_hands_each_command_out_once_and_skips_earlier_successes(tmp_path: Path) -> None:
-    """A command written twice runs once, where first written; one that succeeded earlier not at all; counts say so."""
+    """Each line once, a command written twice twice (as emit --tasks and a shell run it); one that succeeded
+    earlier not at all, its repeat still; counts say so."""
     path = tmp_path / "cmds.txt"
     path.write_text("a\nb\na\nc\nb\n")
     todo = Todo(path, "/w")
     todo.skip({Command(("b",), "/w").digest, Command(("elsewhere",), "/w").digest})
-    assert (todo.total, todo.earlier, len(todo)) == (3, 1, 2)
-    assert [c.argv for c in todo] == [("a",), ("c",)]
+    assert (todo.total, todo.earlier, len(todo)) == (5, 1, 4)
+    assert [(c.argv, c.repeat) for c in todo] == [(("a",), 0), (("a",), 1), (("c",), 0), (("b",), 1)]
 
 
 def test_todo_keeps_digests_not_commands(tmp_path: Path) -> None:
@@ -273,18 +274,11 @@ def test_pace_puts_short_commands_together_but_never_starves_the_last_threads() 
     assert pace.size(unsent=10_000, window=32) == 1
 
 
-class Ended:
-    """A finished future as ``_outcomes`` sees it: only its status."""
-
-    def __init__(self, status: str) -> None:
-        self.status = status
-
-
 def test_commands_a_task_did_not_start_go_back_first_in_order() -> None:
     """A task that ran 1 of its 3 commands: that one is its outcome, the other two are the next taken, in order."""
     a, b, c = (Command((x,), "/") for x in "abc")
     queue = schedule._Queue(iter([Command(("d",), "/")]))
-    found = schedule._outcomes(Ended("finished"), [(0, 0.5, "h")], [(a, 1), (b, 1), (c, 2)], queue, schedule.Pace())
+    found = schedule._outcomes([(0, 0.5, "h")], [(a, 1), (b, 1), (c, 2)], queue, schedule.Pace())
     assert found == [Outcome(a, 0, 1, 0.5, "h")]
     assert queue.take(3) == [(b, 1), (c, 2), (Command(("d",), "/"), 1)]
 
@@ -294,10 +288,12 @@ def test_a_task_dask_gave_up_on_fails_alone_or_sends_its_commands_again_alone() 
     a, b = Command(("a",), "/"), Command(("b",), "/")
     queue = schedule._Queue(iter([]))
     error = (RuntimeError, RuntimeError("gone"), None)
-    assert schedule._outcomes(Ended("error"), error, [(a, 1), (b, 1)], queue, schedule.Pace()) == []
+    assert schedule._outcomes(error, [(a, 1), (b, 1)], queue, schedule.Pace()) == []
     assert queue.take(10) == [(a, 1)] and queue.take(10) == [(b, 1)]
-    (failed,) = schedule._outcomes(Ended("error"), error, [(a, 2)], queue, schedule.Pace())
+    (failed,) = schedule._outcomes(error, [(a, 2)], queue, schedule.Pace())
     assert (failed.attempts, failed.status) == (2, "not run: RuntimeError: gone")
+    (cancelled,) = schedule._outcomes(RuntimeError("cancelled"), [(a, 1)], queue, schedule.Pace())
+    assert cancelled.status == "not run: RuntimeError: cancelled"
 
 
 def test_short_commands_share_tasks_and_each_is_recorded_once(client, tmp_path: Path) -> None:
@@ -334,3 +330,19 @@ def test_finished_commands_are_not_kept_in_the_client(tmp_path: Path) -> None:
         gc.collect()
         kept = [o for o in gc.get_objects() if isinstance(o, list) and o[:1] == ["true"] and "kept-" in o[-1]]
     assert len(kept) < 200  # 2000 with dask's default logs
+
+
+def test_a_command_listed_again_runs_again_and_resumes_on_its_own(tmp_path: Path) -> None:
+    """`Rscript simulate.R` 3 times is 3 commands (it ran once); once the first succeeded, two are left."""
+    from sgecompile.runner.todo import Todo
+
+    listed = tmp_path / "c.txt"
+    listed.write_text("Rscript simulate.R\ntrue\nRscript simulate.R\nRscript simulate.R\n")
+    todo = Todo(listed, "/w")
+    commands = list(Todo(listed, "/w"))
+    assert len(todo) == 4 and [c.repeat for c in commands] == [0, 0, 1, 2]
+    assert (
+        len({c.digest for c in commands}) == 4 and commands[0].digest == Command(("Rscript", "simulate.R"), "/w").digest
+    )
+    todo.skip({commands[0].digest})
+    assert [(c.argv[0], c.repeat) for c in todo] == [("true", 0), ("Rscript", 1), ("Rscript", 2)]

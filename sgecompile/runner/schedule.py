@@ -148,7 +148,7 @@ def run_all(
         for future, result in ready:
             batch = flying.pop(future)
             sent -= len(batch)
-            for outcome in _outcomes(future, result, batch, queue, pace):
+            for outcome in _outcomes(result, batch, queue, pace):
                 _settle(outcome, tally, queue, state, retries)
         tally.in_flight = len(flying)
         shown(tally)
@@ -183,14 +183,18 @@ def _settle(outcome: Outcome, tally: Tally, queue: _Queue, state: State | None, 
         state.record(outcome)
 
 
-def _outcomes(future: Any, result: Any, batch: list[Attempt], queue: _Queue, pace: Pace) -> list[Outcome]:
+def _outcomes(result: Any, batch: list[Attempt], queue: _Queue, pace: Pace) -> list[Outcome]:
     """What a finished task says of its commands; those it did not start go back to the queue.
 
-    When dask gave up on the task (KilledWorker...), a task of one command
-    is that command's outcome; the commands of a larger one are each sent
-    again alone, so that one command that kills its worker fails by itself.
+    The result as dask delivered it decides: the outcomes' list, or for a task
+    dask gave up on (KilledWorker...) an error's (type, value, traceback). The
+    future's status, read after, may already say otherwise: a worker that died
+    holding the result makes it "lost", and the commands that succeeded were
+    counted as failed. A task of one command that dask gave up on is that
+    command's outcome; the commands of a larger one are each sent again alone,
+    so that one command that kills its worker fails by itself.
     """
-    if future.status != "finished":
+    if not isinstance(result, list):
         if len(batch) > 1:
             queue.alone.extend(batch)
             return []

@@ -30,10 +30,16 @@ SUMMARY = "summary.txt"
 
 @attrs.frozen
 class Command:
-    """One command of the list: the argv as written and the folder it runs in."""
+    """One command of the list: the argv as written, the folder it runs in, and which time it is listed.
+
+    A command listed again (the same simulation run 100 times) is another
+    command: ``repeat`` counts the times before it, so each runs, is recorded
+    and resumes on its own; the first keeps the digest it always had.
+    """
 
     argv: tuple[str, ...]
     cwd: str
+    repeat: int = 0
     digest: bytes = attrs.field(init=False, default=attrs.Factory(lambda self: _identity(self), takes_self=True))
 
     @property
@@ -48,7 +54,8 @@ class Command:
 
 def _identity(command: Command) -> bytes:
     """What identifies a command across runs: a hash of its argv and working directory."""
-    return hashlib.sha256(json.dumps([command.argv, command.cwd]).encode()).digest()[:12]
+    named = [command.argv, command.cwd] + ([command.repeat] if command.repeat else [])
+    return hashlib.sha256(json.dumps(named).encode()).digest()[:12]
 
 
 @attrs.frozen
@@ -103,6 +110,7 @@ class State:
             "attempts": outcome.attempts,
         }
         line |= {"seconds": round(outcome.seconds, 3), "host": outcome.host, "error": outcome.error}
+        line |= {"repeat": c.repeat} if c.repeat else {}
         os.write(self._fd, (json.dumps(line) + "\n").encode())
 
     def close(self) -> None:
@@ -122,7 +130,7 @@ def outcomes(path: Path) -> Iterator[Outcome]:
         for raw in file:
             try:
                 line = json.loads(raw)
-                command = Command(tuple(line["argv"]), line["cwd"])
+                command = Command(tuple(line["argv"]), line["cwd"], line.get("repeat", 0))
                 yield Outcome(command, line["exit"], line["attempts"], line["seconds"], line["host"], line["error"])
             except (ValueError, KeyError, TypeError):
                 continue

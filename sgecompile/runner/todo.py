@@ -1,6 +1,6 @@
 """What is left to run of a command list, without holding the list: it is read twice, the second time as it runs.
 
-The first reading keeps the digest (12 bytes) of each command, once, and
+The first reading keeps the digest (12 bytes) of each line's command (a repeat told apart), and
 forgets those that succeeded in an earlier run (``skip``).
 The second hands each of those out once, as the scheduler asks for more,
 forgetting its digest as it goes. So the client holds about 90 bytes per
@@ -18,12 +18,23 @@ from .state import Command
 
 
 class Todo:
-    """The commands of a list to run now, each once, in the order written; ``len`` is how many."""
+    """The commands of a list to run now, in the order written, each line once; ``len`` is how many.
+
+    A command listed again is another one (:attr:`Command.repeat`): the list's
+    repeats are counted in the first reading, and only theirs are held.
+    """
 
     def __init__(self, path: Path, cwd: str) -> None:
         self.path, self.cwd = path, cwd
-        self.pending = {command.digest for command in self._listed()}
-        self.total, self.earlier = len(self.pending), 0  # commands listed (each once); of them, done earlier
+        self.pending: set[bytes] = set()
+        self.repeats: dict[bytes, int] = {}  # a command listed again: the digest of its first, how many times again
+        for argv in each_command(path):
+            command = Command(tuple(argv), cwd)
+            if command.digest in self.pending or command.digest in self.repeats:
+                self.repeats[command.digest] = again = self.repeats.get(command.digest, 0) + 1
+                command = Command(tuple(argv), cwd, again)
+            self.pending.add(command.digest)
+        self.total, self.earlier = len(self.pending), 0  # commands listed; of them, done earlier
 
     def skip(self, succeeded: AbstractSet[bytes]) -> None:
         """Leave out the commands that succeeded in an earlier run."""
@@ -32,7 +43,14 @@ class Todo:
         self.earlier += len(earlier)
 
     def _listed(self) -> Iterator[Command]:
-        return (Command(tuple(argv), self.cwd) for argv in each_command(self.path))
+        """The list's commands, a repeat told from the first as in the first reading."""
+        seen: dict[bytes, int] = {}
+        for argv in each_command(self.path):
+            command = Command(tuple(argv), self.cwd)
+            if command.digest in self.repeats:
+                seen[command.digest] = again = seen.get(command.digest, -1) + 1
+                command = Command(tuple(argv), self.cwd, again) if again else command
+            yield command
 
     def __len__(self) -> int:
         return self.total - self.earlier
