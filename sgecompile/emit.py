@@ -220,7 +220,7 @@ def task_files(
     ansi_c = _bash_runs(tasks)
     lines = [_task_line(argv, ansi_c) for argv in commands]
     script = job_script(tasks, (), template="tasks.sh.j2", task_lines=lines, status_dir=str(folder / "status"))
-    setup = ["mkdir -p status", _make_log_directory(plan)]
+    setup = ["mkdir -p status", FORGET_OUTCOMES, _make_log_directory(plan)]
     submissions = task_submissions(len(commands), array_limit, concurrent)
     return [
         File("tasks.sh", script, EXECUTABLE),
@@ -239,6 +239,11 @@ def task_files(
             ),
         ),
     ]
+
+
+# submit.sh run again runs every task again: the outcomes of the run before would tell `tasks` that the new
+# tasks had finished (as emit itself forgets them, tasks.forget).
+FORGET_OUTCOMES = "rm -f status/*.exit status/*.exit.tmp"
 
 
 def _bash_runs(plan: Plan) -> bool:

@@ -416,3 +416,20 @@ def test_closed_standard_descriptors_get_dev_null(closing: str, tmp_path: Path) 
     fds = out.read_text().split("|")
     for fd, closed in ((1, ">&-" in closing.split()), (2, "2>&-" in closing.split())):
         assert (fds[fd - 1] == os.devnull) == closed, fds
+
+
+@pytest.mark.parametrize("command", ["up", "run"])
+def test_adapt_with_a_maximum_of_no_job_is_refused(cli: Cli, command: str, tmp_path: Path) -> None:
+    """--adapt 0:0 would start no job and wait for ever (run did); 0:2 scales down to none and is fine."""
+    listed = tmp_path / "c.txt"
+    listed.write_text("true\n")
+    extra = [str(listed)] if command == "run" else []
+    code, _, err = cli(command, str(PROFILES / "testsge.toml"), *extra, "--adapt", "0:0")
+    assert code == 2 and "MAX at least 1" in err
+
+
+def test_run_refuses_a_list_it_cannot_read_twice_before_any_job() -> None:
+    """A pipe gives its lines once; run counts the list first and reads it again as it runs: refused, exit 2."""
+    script = f'printf "true\\n" | "$0" -m sgecompile run {PROFILES / "testsge.toml"} /dev/stdin --jobs 1'
+    proc = subprocess.run(["sh", "-c", script, sys.executable], capture_output=True, text=True)
+    assert proc.returncode == 2 and "is not a file (a pipe?)" in proc.stderr

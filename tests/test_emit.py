@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sgecompile.emit import TaskListError, each_command, read_commands, task_files
+from sgecompile.emit import write as write_file
 from sgecompile.pipeline import compile_file
 from sgecompile.plan import Plan, compile_profile
 from sgecompile.tasks import report, runs
@@ -391,3 +392,19 @@ def test_a_byte_order_mark_and_an_upper_case_suffix_change_nothing(tmp_path: Pat
     (tmp_path / "cmds.JSON").write_text('[["echo", "two"]]')
     assert read_commands(tmp_path / "bom.txt") == [["echo", "one"]]
     assert read_commands(tmp_path / "cmds.JSON") == [["echo", "two"]]
+
+
+def test_submitting_again_forgets_the_outcomes_of_the_run_before(tmp_path: Path) -> None:
+    """submit.sh run again runs every task again: `tasks` must not count the old exit statuses as the new run's."""
+    out = tmp_path / "t"
+    write_file(out, task_files(_plan("/bin/bash"), out, [["true"], ["false"]]))
+    (out / "status").mkdir()
+    (out / "status" / "1.exit").write_text("0\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("qsub", "echo 7"), ("qstat", "exit 1")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    subprocess.run(["bash", str(out / "submit.sh")], env=env, check=True, capture_output=True)
+    assert not list((out / "status").iterdir())

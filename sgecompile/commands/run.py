@@ -72,9 +72,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _todo(path: str) -> Todo:
-    """The commands of the list, each once, to run in the working directory (a usage error if unreadable)."""
+    """The commands of the list, each line once, to run in the working directory (a usage error if unreadable).
+
+    The list is read twice (to count it, then as it runs), so a pipe or
+    ``<(...)``, which gives its lines once, is refused before any job starts.
+    """
     from ..runner.todo import Todo
 
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        raise UsageError(
+            f"{path} is not a file (a pipe?): run reads the list twice, to count it and as it runs;"
+            " save it to a file first"
+        )
     try:
         return Todo(Path(path), os.getcwd())
     except TaskListError as error:

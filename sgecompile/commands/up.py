@@ -12,10 +12,10 @@ from ._profile import existing
 
 
 def adapt_range(text: str) -> tuple[int, int]:
-    """``MIN:MAX`` jobs for adaptive scaling."""
+    """``MIN:MAX`` jobs for adaptive scaling; a MAX of 0 would start no job and wait for ever."""
     low, sep, high = text.partition(":")
-    if not (sep and low.isdigit() and high.isdigit()) or int(low) > int(high):
-        raise UsageError(f"--adapt wants MIN:MAX jobs with MIN <= MAX, e.g. 1:10, not {text!r}")
+    if not (sep and low.isdigit() and high.isdigit()) or int(low) > int(high) or int(high) < 1:
+        raise UsageError(f"--adapt wants MIN:MAX jobs with MIN <= MAX and MAX at least 1, e.g. 1:10, not {text!r}")
     return int(low), int(high)
 
 
