@@ -78,6 +78,7 @@ class Site:
     scheduler_interface: str | None
     shared_directory: str | None
     shell: str
+    required_options: tuple[str, ...]
     max_walltime: Walltime | None
     default_walltime: Walltime | None
 

@@ -107,6 +107,13 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
             "/bin/bash",
         ),
         Key(
+            "required_options",
+            "str-list",
+            "qsub options the site refuses a job without, by its policy (UCL Young's `-A`: \"Rejected by"
+            ' policyjsv"): a job whose header lacks one is an error (SGE515). e.g. `["-A"]`.',
+            [],
+        ),
+        Key(
             "max_walltime",
             "walltime",
             "The longest walltime the site lets a job ask for, from its documentation (Hoffman2's 24 hours, a job"

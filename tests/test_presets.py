@@ -35,8 +35,12 @@ def test_at_least_six_clusters_ship() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_4_core_8GB_worker_renders_on_every_preset(name: str, write: Callable[..., Path], cli: Cli) -> None:
-    """A 4-core 8GB worker for an hour (within every site's limit) checks with no error or warning and renders."""
-    profile = write(f'extends = "@sites/{name}"\n[job]\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GB"\n')
+    """A 4-core 8GB worker for an hour (within every site's limit, with the options it requires) checks with no
+    error or warning and renders."""
+    required = 'directives = ["-A my_project"]\n' if name == "young" else ""  # site.required_options
+    profile = write(
+        f'extends = "@sites/{name}"\n[job]\nwalltime = "1:00:00"\n{required}[worker]\ncores = 4\nmemory = "8GB"\n'
+    )
     result = compile_file(profile)
     assert [d for d in result.diagnostics if d.severity is not Severity.INFO] == []
     code, out, err = cli("render", profile)
@@ -168,3 +172,10 @@ def test_a_folder_of_profiles_on_presets_checks_clean(cli: Cli, write: Callable[
     write('extends = "@sites/nope"\n[worker]\ncores = 2\nmemory = "4GB"\n', "b.toml")
     code, out, _ = cli("check", tmp_path)
     assert code == 1 and out.count("SGE003") == 1
+
+
+def test_young_refuses_a_job_without_a_project_account(write: Callable[..., Path]) -> None:
+    """UCL Young's policy rejects a job without -A ("Rejected by policyjsv"): an error, at the job's directives."""
+    profile = write('extends = "@sites/young"\n[job]\nwalltime = "1:00:00"\n[worker]\ncores = 4\nmemory = "8GB"\n')
+    found = [d for d in compile_file(profile).diagnostics if d.code == "SGE515"]
+    assert [(d.severity, d.location.file) for d in found] == [(Severity.ERROR, str(profile))]

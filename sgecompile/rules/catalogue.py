@@ -75,6 +75,7 @@ PLAN: tuple[Rule[Plan], ...] = (
     Rule("SGE512", ERROR, options.array_option_in_directives),
     Rule("SGE513", WARNING, options.scope_switch_ends_its_line),
     Rule("SGE514", ERROR, options.option_of_another_flavor),
+    Rule("SGE515", ERROR, options.required_option_missing),
     Rule("SGE601", ERROR, names.bad_job_name),
     Rule("SGE603", WARNING, names.prologue_line_is_a_directive),
     Rule("SGE604", ERROR, names.python_is_not_a_command),

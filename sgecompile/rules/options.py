@@ -175,6 +175,23 @@ def hash_in_directive(plan: Plan) -> Iterator[Finding]:
             )
 
 
+def required_option_missing(plan: Plan) -> Iterator[Finding]:
+    """An option the site's qsub refuses a job without (`site.required_options`) that the header lacks.
+
+    Why: the site's submission policy (a JSV) rejects the job: UCL Young's Free
+    jobs without `-A` are "Rejected by policyjsv". No worker ever starts.
+    Use instead: the option in `job.directives`, e.g. `directives = ["-A my_project"]`.
+    """
+    asked = {d.option for d in plan.directives}
+    for option in plan.profile.site.required_options:
+        if option not in asked:
+            yield Finding(
+                ("job", "directives"),  # where it goes; the site's file may be a preset's
+                f"the site's qsub refuses a job without {option} (site.required_options), and the script has none",
+                f'Add it to job.directives, e.g. directives = ["{option} <value the site gave you>"].',
+            )
+
+
 def skip_does_nothing(plan: Plan) -> Iterator[Finding]:
     """A `job.skip` entry that removes nothing.
 
