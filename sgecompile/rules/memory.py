@@ -381,7 +381,7 @@ def host_consumable_without_host(plan: Plan) -> Iterator[Finding]:
     Use instead: `"job"` (the same amount for a `$pe_slots` job), or the cluster's flavor.
     """
     site = plan.profile.site
-    if site.flavor != "sge":
+    if site.flavor != "sge" or site.gpu_per != "host" and all(per != "host" for _, per in site.memory):
         return
     table = plan.profile.source.values["site"].get("memory") or {}
     counted = [(n, per, ("site", "memory", n) if n in table else ("site", "memory_per")) for n, per in site.memory]

@@ -182,8 +182,9 @@ def required_option_missing(plan: Plan) -> Iterator[Finding]:
     jobs without `-A` are "Rejected by policyjsv". No worker ever starts.
     Use instead: the option in `job.directives`, e.g. `directives = ["-A my_project"]`.
     """
-    asked = {d.option for d in plan.directives}
-    for option in plan.profile.site.required_options:
+    required = plan.profile.site.required_options
+    asked = {d.option for d in plan.directives} if required else set()
+    for option in required:
         if option not in asked:
             yield Finding(
                 ("job", "directives"),  # where it goes; the site's file may be a preset's

@@ -109,7 +109,8 @@ def walltime_beyond_site(plan: Plan) -> Iterator[Finding]:
     `highp` on a group's own nodes, a longer job class).
     Use instead: at most the limit, and more jobs (`worker.jobs`) for more work.
     """
-    asked, limit = plan.resource("h_rt"), plan.profile.site.max_walltime
+    limit = plan.profile.site.max_walltime
+    asked = plan.resource("h_rt") if limit else None
     if asked is None or limit is None:
         return
     seconds = parse_sge_time(asked.amount).seconds  # typing has checked it
