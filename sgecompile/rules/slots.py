@@ -277,8 +277,9 @@ def unknown_worker_option(plan: Plan) -> Iterator[Finding]:
 
     Why: `dask worker` stops at once with "No such option", so the job starts and no worker ever comes.
     A warning, not an error: the cluster may run an older distributed that had the option (`--no-bokeh`,
-    `--nprocs`), and sgecompile knows only the one it was tested with. With `--preload`, unknown options go to the preloaded module instead, so they are left alone, as is
-    another program than distributed's worker (`dask-cuda-worker` has options of its own).
+    `--nprocs`), and sgecompile knows only the one it was tested with. With `--preload`, unknown options
+    go to the preloaded module, so they are left alone, as is another program than distributed's worker
+    (`dask-cuda-worker` has options of its own).
     Use instead: the option as `dask worker --help` spells it; the hint names the nearest.
     """
     worker = plan.profile.worker

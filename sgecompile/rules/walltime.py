@@ -110,8 +110,7 @@ def walltime_beyond_site(plan: Plan) -> Iterator[Finding]:
     Use instead: at most the limit, and more jobs (`worker.jobs`) for more work.
     """
     limit = plan.profile.site.max_walltime
-    asked = plan.resource("h_rt") if limit else None
-    if asked is None or limit is None:
+    if limit is None or (asked := plan.resource("h_rt")) is None:
         return
     seconds = parse_sge_time(asked.amount).seconds  # typing has checked it
     if seconds > limit.seconds:
