@@ -308,18 +308,17 @@ def _end_now(code: int) -> NoReturn:
 
     A flush that fails ends as :func:`main` ends a failed write: silently
     where the reader has gone (``check | head``), with one line and exit 2
-    where the output cannot be written (a full disk). A closed stdout (``>&-``)
-    has nothing to flush.
+    where the output cannot be written (a full disk). A closed stream has its
+    stand-in by now (:func:`_stand_in_for_closed_streams`).
     """
     for stream in (sys.stdout, sys.stderr):
         try:
-            if stream is not None:
-                stream.flush()
+            stream.flush()
         except BrokenPipeError:
             pass
         except OSError as exc:
             code = 2
-            with contextlib.suppress(OSError, AttributeError):
+            with contextlib.suppress(OSError):
                 sys.stderr.write(_failed_write(exc))
                 sys.stderr.flush()
     os._exit(code)

@@ -82,6 +82,22 @@ class Directive:
         return f"-soft {self.text}" if self.scope == "soft" else self.text
 
 
+_SLOT_RANGES = re.compile(r"(\d+|\d+-\d*|-\d+)(,(\d+|\d+-\d*|-\d+))*")  # a list of ranges, as qsub(1) takes
+
+
+def slot_ranges(text: str) -> list[tuple[int | None, int | None]] | None:
+    """A ``-pe`` slot range list as qsub reads it (``4``, ``2-8``, ``-8``, ``2-``, ``1,4-8``): each range's
+    fewest and most slots, None where the range leaves it open; None when the text is no range list."""
+    if not _SLOT_RANGES.fullmatch(text):
+        return None
+    found: list[tuple[int | None, int | None]] = []
+    for item in text.split(","):
+        low, dash, high = item.partition("-")
+        fewest = int(low) if low else None
+        found.append((fewest, (int(high) if high else None) if dash else fewest))
+    return found
+
+
 def resource_name(request: str) -> str:
     return request.partition("=")[0].strip()
 

@@ -42,3 +42,26 @@ def test_words_are_shlex_words(text: str) -> None:
 def test_quotes_and_backslashes_still_join_words(text: str) -> None:
     """Quoted and escaped blanks keep one word, as shlex reads them."""
     assert words(text) == ["-N", "a b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [
+        ("4", [(4, 4)]),
+        ("04", [(4, 4)]),
+        ("2-8", [(2, 8)]),
+        ("-8", [(None, 8)]),
+        ("2-", [(2, None)]),
+        ("1,4-8", [(1, 1), (4, 8)]),
+        ("x", None),
+        ("4,", None),
+        ("", None),
+    ],
+)
+def test_a_slot_range_list_is_read_as_qsub_reads_it(
+    text: str, ranges: list[tuple[int | None, int | None]] | None
+) -> None:
+    """One reading of `-pe NAME RANGES` for every rule that counts slots: each range's fewest and most."""
+    from sgecompile.directives import slot_ranges
+
+    assert slot_ranges(text) == ranges

@@ -438,7 +438,7 @@ def _jobs(given: dict[str, tuple[str, Any]], yaml: bool, tables: dict[str, dict[
 
 def _count(value: Any) -> bool:
     """Whether ``value`` is a whole number of something, 0 included (not true or false)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return schema.kind_matches("int", value) and value >= 0
 
 
 def _texts(value: Any) -> list[str]:

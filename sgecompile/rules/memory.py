@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from .. import directives as dirs
 from ..memoryresources import effect, limits
 from ..models import is_memory_complex, memory_entries
 from ..plan import MEASURED_FAILURE_SHARE, Plan, Reservation, compile_profile
@@ -208,11 +209,10 @@ def _most_given(plan: Plan, found: Reservation) -> float:
         return found.per_job
     slots = [found.multiplier]
     for d in plan.wanted("-pe"):
-        for item in d.args[1].split(","):
-            low, dash, high = item.partition("-")
-            if dash and not high or not (high or low).isdigit():
+        for _, most in dirs.slot_ranges(d.args[1]) or [(None, None)]:
+            if most is None:
                 return math.inf  # `4-`, or no range SGE reads (SGE404): no certain bound
-            slots.append(int(high or low))
+            slots.append(most)
     return found.per_request * max(slots)
 
 

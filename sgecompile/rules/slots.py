@@ -6,23 +6,19 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .. import directives as dirs
 from .. import schema, vocabulary
 from ..models import divisors
 from ..plan import Plan
 from . import Context, Finding
 
-_RANGE = re.compile(r"^(\d+|\d+-\d*|-\d+)(,(\d+|\d+-\d*|-\d+))*$")  # a list of ranges, as qsub(1) takes
 
-
-def _only_count(ranges: str) -> int | None:
+def _only_count(ranges: list[tuple[int | None, int | None]]) -> int | None:
     """The one slot count a range list allows (``4``, ``04``, ``4-4``, ``4,4``), or None when it allows others."""
-    counts = set()
-    for item in ranges.split(","):
-        low, dash, high = item.partition("-")
-        if dash and not (low and high and int(low) == int(high)):
-            return None  # N-M with M > N, -M or N-: several counts
-        counts.add(int(low))
-    return counts.pop() if len(counts) == 1 else None
+    counts = {fewest for fewest, most in ranges}
+    if any(fewest is None or fewest != most for fewest, most in ranges) or len(counts) != 1:
+        return None  # N-M with M > N, -M or N-: several counts
+    return counts.pop()
 
 
 def _layout(ctx: Context) -> tuple[int, int] | None:
@@ -84,7 +80,8 @@ def pe_slots_disagree(plan: Plan) -> Iterator[Finding]:
     """
     slots = plan.profile.slots
     for d in plan.profile.job.directives:
-        if d.option == "-pe" and _RANGE.match(d.args[1]) and _only_count(d.args[1]) != slots:
+        ranges = dirs.slot_ranges(d.args[1]) if d.option == "-pe" else None
+        if ranges is not None and _only_count(ranges) != slots:
             yield Finding(
                 d.origin,
                 f"`{d.text}` asks {d.args[1]} slots, but cores x task_cores = {plan.profile.worker.cores} x {plan.profile.worker.task_cores} = {slots} threads of work",
@@ -104,7 +101,7 @@ def pe_without_range(ctx: Context) -> Iterator[Finding]:
         )
     profile = ctx.profile
     for d in profile.job.directives if profile else ():
-        if d.option == "-pe" and not _RANGE.match(d.args[1]):
+        if d.option == "-pe" and dirs.slot_ranges(d.args[1]) is None:
             yield Finding(
                 d.origin,
                 f"`{d.text}`: {d.args[1]!r} is not a slot range",
